@@ -5,7 +5,7 @@
 //
 //   node src/Mpc.Contracts/scripts/compile.js            regenerate the committed artifacts
 //   node src/Mpc.Contracts/scripts/compile.js --check    exit 1 if the committed artifacts are stale
-//   node src/Mpc.Contracts/scripts/compile.js --out DIR  write the artifacts to DIR instead
+//   node src/Mpc.Contracts/scripts/compile.js --out DIR  write (or with --check: compare) DIR instead
 //
 // Determinism: sources are read in sorted order under stable names, the metadata hash is left out of
 // the bytecode (so line endings or comments cannot change it), and the JSON is written with fixed key
@@ -118,20 +118,21 @@ function buildArtifacts(solc, sources, output) {
   return artifacts;
 }
 
-function check(artifacts) {
+function check(artifacts, dir) {
   const stale = [];
   for (const [file, text] of Object.entries(artifacts)) {
-    const p = path.join(artifactsDir, file);
+    const p = path.join(dir, file);
     const committed = fs.existsSync(p) ? fs.readFileSync(p, 'utf8').replace(/\r\n/g, '\n') : null;
     if (committed === null) stale.push(`${file} is missing`);
     else if (committed !== text) stale.push(`${file} differs from a fresh compilation`);
   }
-  const extra = fs.existsSync(artifactsDir)
-    ? fs.readdirSync(artifactsDir).filter((f) => f.endsWith('.json') && !(f in artifacts))
+  const extra = fs.existsSync(dir)
+    ? fs.readdirSync(dir).filter((f) => f.endsWith('.json') && !(f in artifacts))
     : [];
   for (const f of extra) stale.push(`${f} has no contract in ${path.relative(repoRoot, contractsDir)}`);
   if (stale.length > 0) {
-    fail(`artifacts in ${path.relative(repoRoot, artifactsDir)} are out of date:\n  ${stale.join('\n  ')}\n` +
+    const shown = path.relative(repoRoot, dir);
+    fail(`artifacts in ${shown.startsWith('..') ? dir : shown} are out of date:\n  ${stale.join('\n  ')}\n` +
       `Regenerate them with '${regenerateCommand}' (from the repository root) and commit the result.`);
   }
   process.stdout.write(`artifacts up to date (${Object.keys(artifacts).join(', ')})\n`);
@@ -149,5 +150,5 @@ const options = parseArgs(process.argv.slice(2));
 const solc = loadSolc();
 const sources = readSources();
 const artifacts = buildArtifacts(solc, sources, compile(solc, sources));
-if (options.check) check(artifacts);
+if (options.check) check(artifacts, options.out);
 else write(artifacts, options.out);
