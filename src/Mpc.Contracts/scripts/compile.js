@@ -23,7 +23,7 @@ const regenerateCommand = 'node src/Mpc.Contracts/scripts/compile.js';
 
 // Compiler settings: part of every artifact, so a change here shows up in --check.
 const settings = {
-  evmVersion: 'cancun', // supported by anvil and by every current public chain
+  evmVersion: 'cancun', // runs on anvil (default: latest hardfork) and on every current public chain
   viaIR: true,
   optimizer: { enabled: true, runs: 10000 }, // runtime gas (postResult) over deployment size
   metadata: { bytecodeHash: 'none' },
