@@ -8,7 +8,7 @@ namespace Mpc.Contracts.Artifacts;
 /// compiler that produced them. Instances are immutable; obtain them from <see cref="ContractArtifacts"/>.
 /// </summary>
 /// <remarks>
-/// The artifact is the JSON file <c>src/Mpc.Contracts/artifacts/&lt;Contract&gt;.json</c> written by
+/// The artifact is the JSON file <c>src/Mpc.Contracts/compiled/&lt;Contract&gt;.json</c> written by
 /// <c>node src/Mpc.Contracts/scripts/compile.js</c> from solc's standard-JSON output
 /// (<c>abi</c>, <c>evm.bytecode.object</c>, <c>evm.deployedBytecode.object</c>,
 /// <c>evm.methodIdentifiers</c>). The bytecode has no metadata hash, so it depends only on the sources'

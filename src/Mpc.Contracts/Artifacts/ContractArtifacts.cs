@@ -7,7 +7,7 @@ namespace Mpc.Contracts.Artifacts;
 /// The compiled Solidity contracts embedded in this assembly (ABI JSON, bytecode, selectors).
 /// </summary>
 /// <remarks>
-/// Each <c>src/Mpc.Contracts/artifacts/&lt;Contract&gt;.json</c> is embedded under the logical name
+/// Each <c>src/Mpc.Contracts/compiled/&lt;Contract&gt;.json</c> is embedded under the logical name
 /// <c>Mpc.Contracts.Artifacts.&lt;Contract&gt;.json</c> (see Mpc.Contracts.csproj) and parsed once on
 /// first use. The artifacts are committed and a test checks that they match a fresh compilation of
 /// <c>src/Mpc.Contracts/contracts</c> with the pinned solc; regenerate them with

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Compiles src/Mpc.Contracts/contracts/*.sol with the solc npm package pinned in the repository's
 // package.json (standard-JSON API) and writes one deterministic artifact per contract to
-// src/Mpc.Contracts/artifacts/<Contract>.json. The artifacts are committed; the C# side embeds them.
+// src/Mpc.Contracts/compiled/<Contract>.json. The artifacts are committed; the C# side embeds them.
 //
 //   node src/Mpc.Contracts/scripts/compile.js            regenerate the committed artifacts
 //   node src/Mpc.Contracts/scripts/compile.js --check    exit 1 if the committed artifacts are stale
@@ -18,7 +18,7 @@ const path = require('path');
 const projectDir = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(projectDir, '..', '..');
 const contractsDir = path.join(projectDir, 'contracts');
-const artifactsDir = path.join(projectDir, 'artifacts');
+const artifactsDir = path.join(projectDir, 'compiled');
 const regenerateCommand = 'node src/Mpc.Contracts/scripts/compile.js';
 
 // Compiler settings: part of every artifact, so a change here shows up in --check.

@@ -18,7 +18,7 @@ const path = require('path');
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const { keccak256: keccakHex } = require(path.join(repoRoot, 'node_modules', 'js-sha3'));
-const artifact = require(path.join(__dirname, '..', 'artifacts', 'SecretContracts.json'));
+const artifact = require(path.join(__dirname, '..', 'compiled', 'SecretContracts.json'));
 
 const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 const ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;

@@ -10,7 +10,7 @@ internal static class NodeScript
     public static string RepoRoot { get; } = FindRepoRoot();
 
     /// <summary>The committed artifacts folder.</summary>
-    public static string ArtifactsDir => Path.Combine(RepoRoot, "src", "Mpc.Contracts", "artifacts");
+    public static string ArtifactsDir => Path.Combine(RepoRoot, "src", "Mpc.Contracts", "compiled");
 
     /// <summary>Result of one script run.</summary>
     public sealed record Result(int ExitCode, string StdOut, string StdErr)
