@@ -13,7 +13,7 @@ public enum OutputVisibility
 }
 
 /// <summary>A named secret input: provided by <paramref name="Owner"/>, read from wire <paramref name="Wire"/> (its Input gate).</summary>
-/// <param name="Name">Input name, unique in the circuit.</param>
+/// <param name="Name">Input name, unique among the owner's inputs (<see cref="QualifiedName"/> is unique in the circuit).</param>
 /// <param name="Owner">The party that provides it.</param>
 /// <param name="Wire">Index of the Input gate.</param>
 public readonly record struct InputDeclaration(string Name, string Owner, int Wire)
@@ -100,20 +100,27 @@ public sealed class Circuit : IEquatable<Circuit>
     /// <summary>Counts of inputs, outputs, multiplications, rounds and gates.</summary>
     public CircuitStats Stats => Schedule.Stats;
 
-    /// <summary>Finds an input by its name (<c>x0</c>) or its qualified name (<c>alice.x0</c>).</summary>
+    /// <summary>
+    /// Finds an input by qualified name (<c>alice.x0</c>) or by bare name (<c>x0</c>) when only one
+    /// party has an input of that name.
+    /// </summary>
+    /// <returns><c>false</c> when no input matches, or a bare name matches inputs of several parties.</returns>
     public bool TryGetInput(string key, out InputDeclaration input)
     {
         ArgumentNullException.ThrowIfNull(key);
         int dot = key.IndexOf('.');
         string name = dot < 0 ? key : key[(dot + 1)..];
+        int matches = 0;
+        input = default;
         foreach (var candidate in Inputs)
         {
             if (candidate.Name == name && (dot < 0 || candidate.Owner == key[..dot]))
             {
                 input = candidate;
-                return true;
+                matches++;
             }
         }
+        if (matches == 1) return true;
         input = default;
         return false;
     }
@@ -190,8 +197,8 @@ public sealed class Circuit : IEquatable<Circuit>
             {
                 if (g.Party is null)
                     throw new CircuitValidationException(CircuitPart.GateParty, i, $"input '{g.Name}' has no owner");
-                if (!inputNames.Add(g.Name!))
-                    throw new CircuitValidationException(CircuitPart.Name, i, $"duplicate input name '{g.Name}'");
+                if (!inputNames.Add(g.Party + "." + g.Name))
+                    throw new CircuitValidationException(CircuitPart.Name, i, $"duplicate input '{g.Party}.{g.Name}'");
             }
             else
             {

@@ -8,7 +8,7 @@ public static class CircuitEvaluator
     /// <summary>Evaluates <paramref name="circuit"/> on clear inputs.</summary>
     /// <typeparam name="T">The field; constants are reduced into it with <c>T.FromBigInteger</c>.</typeparam>
     /// <param name="circuit">The circuit.</param>
-    /// <param name="inputs">One value per input, keyed by input name (<c>x0</c>) or qualified name (<c>alice.x0</c>).</param>
+    /// <param name="inputs">One value per input, keyed by qualified name (<c>alice.x0</c>) or by bare name (<c>x0</c>) when that is unambiguous.</param>
     /// <returns>Every output (public and private) by output name.</returns>
     /// <exception cref="ArgumentException">An input is missing, unknown, or given twice.</exception>
     public static IReadOnlyDictionary<string, T> Evaluate<T>(Circuit circuit, IReadOnlyDictionary<string, T> inputs)
@@ -22,7 +22,7 @@ public static class CircuitEvaluator
         foreach (var (key, value) in inputs)
         {
             if (!circuit.TryGetInput(key, out var input))
-                throw new ArgumentException($"Unknown input '{key}' for circuit '{circuit.Name}' (inputs: {string.Join(", ", circuit.Inputs.Select(x => x.QualifiedName))}).", nameof(inputs));
+                throw new ArgumentException($"Unknown or ambiguous input '{key}' for circuit '{circuit.Name}' (inputs: {string.Join(", ", circuit.Inputs.Select(x => x.QualifiedName))}).", nameof(inputs));
             if (given[input.Wire])
                 throw new ArgumentException($"Input '{input.QualifiedName}' of circuit '{circuit.Name}' is given twice.", nameof(inputs));
             given[input.Wire] = true;

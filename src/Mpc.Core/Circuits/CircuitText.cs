@@ -194,6 +194,7 @@ public static class CircuitText
             switch (kind)
             {
                 case GateKind.Input:
+                    if (t.Count >= 5) ExpectAt(t[4]);
                     Expect(t, 6, "%i = input NAME @PARTY");
                     pos.Name = At(t[3]);
                     ExpectAt(t[4]);
@@ -212,7 +213,11 @@ public static class CircuitText
                     gate = Gate.MulConst(WireNumber(t[3]), Integer(t[4]));
                     break;
                 case GateKind.Output:
-                    if (t.Count != 5) Expect(t, 7, "%i = output NAME %a [@PARTY]");
+                    if (t.Count != 5)
+                    {
+                        if (t.Count >= 6) ExpectAt(t[5]);
+                        Expect(t, 7, "%i = output NAME %a [@PARTY]");
+                    }
                     pos.Name = At(t[3]);
                     pos.Left = At(t[4]);
                     string? party = null;
