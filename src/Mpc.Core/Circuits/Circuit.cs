@@ -44,7 +44,8 @@ public sealed class Circuit : IEquatable<Circuit>
     /// <summary>Longest accepted identifier (names of circuits, parties, inputs, outputs).</summary>
     public const int MaxIdentifierLength = 128;
 
-    private CircuitId? _id;
+    // A reference, not a Nullable<CircuitId>: reference writes are atomic, so concurrent readers never see a torn id.
+    private byte[]? _idHash;
     private CircuitSchedule? _schedule;
 
     /// <summary>Creates and validates a circuit.</summary>
@@ -92,7 +93,7 @@ public sealed class Circuit : IEquatable<Circuit>
     public ImmutableArray<OutputDeclaration> Outputs { get; }
 
     /// <summary>Keccak-256 of the canonical binary encoding: the id registered on chain.</summary>
-    public CircuitId Id => _id ??= CircuitId.Of(CircuitEncoding.Encode(this));
+    public CircuitId Id => CircuitId.Wrap(_idHash ??= CircuitId.Of(CircuitEncoding.Encode(this)).Bytes.ToArray());
 
     /// <summary>The multiplicative-depth schedule (computed once).</summary>
     public CircuitSchedule Schedule => _schedule ??= CircuitSchedule.Build(this);

@@ -28,6 +28,9 @@ public readonly struct CircuitId : IEquatable<CircuitId>
         return new CircuitId(hash);
     }
 
+    /// <summary>Wraps a 32-byte hash the caller will never mutate (no copy).</summary>
+    internal static CircuitId Wrap(byte[] hash) => new(hash);
+
     /// <summary>Wraps 32 bytes as an id.</summary>
     /// <exception cref="ArgumentException">Not exactly 32 bytes.</exception>
     public static CircuitId FromBytes(ReadOnlySpan<byte> bytes)
