@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Mpc.Cli.Commands;
 
 namespace Mpc.Cli;
 
@@ -6,9 +7,11 @@ namespace Mpc.Cli;
 public static class Program
 {
     /// <summary>Runs the command line.</summary>
-    public static int Main(string[] args)
+    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+
+    /// <summary>The command tree; tests parse against it.</summary>
+    internal static RootCommand BuildRoot() => new("MpcCompute: secret contracts on a cluster of MPC nodes.")
     {
-        var root = new RootCommand("MpcCompute: secret contracts on a cluster of MPC nodes.");
-        return root.Parse(args).Invoke();
-    }
+        CompileCommand.Create(),
+    };
 }
