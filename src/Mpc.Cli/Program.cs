@@ -12,6 +12,8 @@ public static class Program
     /// <summary>The command tree; tests parse against it.</summary>
     internal static RootCommand BuildRoot() => new("MpcCompute: secret contracts on a cluster of MPC nodes.")
     {
+        RunCommand.Create(),
         CompileCommand.Create(),
+        BenchCommand.Create(),
     };
 }

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Text.Json;
+using Mpc.Core.Engine;
+using Mpc.Core.Fields;
+using Mpc.Core.Network;
+
+namespace Mpc.Cli.Commands;
+
+/// <summary><c>mpc bench mul …</c>: macro benchmarks of the protocols, with machine-readable output.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure protocol throughput (use --json for one JSON object on stdout).");
+        bench.Add(CreateMul());
+        return bench;
+    }
+
+    private static Command CreateMul()
+    {
+        var count = new Option<int>("--n") { Description = "Number of multiplications (and triples).", DefaultValueFactory = _ => 1_000_000 };
+        var transport = new Option<string>("--transport") { Description = "memory: parties as tasks in this process.", DefaultValueFactory = _ => "memory" };
+        transport.AcceptOnlyFromAmong("memory");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var field = FieldOption.Create();
+        var party = new PartyOptions();
+        var command = new Command("mul", "Dealer-free triple generation, then one layer of n independent Beaver multiplications.")
+        {
+            count, transport, json, field,
+        };
+        party.AddTo(command);
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            var (n, t) = party.Read(parse);
+            int m = parse.GetValue(count);
+            if (m < MultiplicationBenchmark.CheckedProducts)
+                throw new CliException($"--n {m}: measure at least {MultiplicationBenchmark.CheckedProducts} multiplications.");
+            var result = await FieldOption.Dispatch(parse.GetValue(field)!, new MulTask(n, t, m, ct));
+            var report = new
+            {
+                benchmark = "mul",
+                transport = parse.GetValue(transport),
+                field = parse.GetValue(field),
+                parties = n,
+                threshold = t,
+                n = m,
+                mults_per_s = m / result.Online.TotalSeconds,
+                triples_per_s = m / result.Preprocessing.TotalSeconds,
+                online_s = result.Online.TotalSeconds,
+                preprocessing_s = result.Preprocessing.TotalSeconds,
+                rounds = 1,
+                bytes_sent = result.Bytes,
+                bytes_per_mult = (double)result.Bytes / m,
+                messages = result.Messages,
+            };
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report));
+            else
+            {
+                Console.WriteLine($"{m:N0} multiplications, {n} parties (t = {t}), {report.field}, in-memory transport");
+                Console.WriteLine($"  preprocessing  {report.preprocessing_s:F3} s   {report.triples_per_s / 1e6:F2} M triples/s");
+                Console.WriteLine($"  online         {report.online_s:F3} s   {report.mults_per_s / 1e6:F2} M mults/s, 1 round");
+                Console.WriteLine($"  sent           {report.bytes_sent:N0} bytes ({report.bytes_per_mult:F1} bytes/mult) in {report.messages} messages");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private sealed record MulResult(TimeSpan Preprocessing, TimeSpan Online, long Bytes, long Messages);
+
+    private sealed class MulTask(int n, int t, int count, CancellationToken ct) : IFieldTask<Task<MulResult>>
+    {
+        public async Task<MulResult> Run<T>() where T : struct, IField<T>
+        {
+            var transports = InMemoryNetwork.Create(n);
+            try
+            {
+                var parties = await Task.WhenAll(transports.Select(tr =>
+                    Task.Run(() => MultiplicationBenchmark.RunPartyAsync<T>(tr, t, count, ct), ct)));
+                // The slowest party decides when a phase is over.
+                return new MulResult(parties.Max(p => p.Preprocessing), parties.Max(p => p.Online),
+                    parties.Sum(p => p.OnlineBytesSent), parties.Sum(p => p.OnlineMessagesSent));
+            }
+            finally
+            {
+                foreach (var tr in transports) await tr.DisposeAsync();
+            }
+        }
+    }
+}

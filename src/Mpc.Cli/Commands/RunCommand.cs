@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Numerics;
+using System.Text.Json;
+using Mpc.Core.Circuits;
+using Mpc.Core.Engine;
+using Mpc.Core.Fields;
+
+namespace Mpc.Cli.Commands;
+
+/// <summary><c>mpc run &lt;file&gt; --parties N --input owner.name=value …</c>: evaluates a circuit with in-process parties.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A circuit in the IR text form (.ir)." };
+        var inputs = new Option<string[]>("--input", "-i")
+        {
+            Description = "An input value, owner.name=value (decimal, negative or 0x-hex). Repeat for each input.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var field = FieldOption.Create();
+        var party = new PartyOptions();
+        var command = new Command("run", "Run a circuit with N in-process parties (real protocol, in-memory network) and print its outputs.")
+        {
+            file, inputs, json, field,
+        };
+        party.AddTo(command);
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            var (n, t) = party.Read(parse);
+            var circuit = CircuitLoader.Load(parse.GetValue(file)!);
+            var values = ParseInputs(parse.GetValue(inputs) ?? []);
+            var task = new RunTask(circuit, values, n, t, ct);
+            var report = await FieldOption.Dispatch(parse.GetValue(field)!, task);
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report.ToJson()));
+            else report.Print();
+            return 0;
+        }));
+        return command;
+    }
+
+    internal static Dictionary<string, BigInteger> ParseInputs(IEnumerable<string> arguments)
+    {
+        var values = new Dictionary<string, BigInteger>();
+        foreach (string argument in arguments)
+        {
+            var input = InputAssignment.Parse(argument);
+            if (input.Values.Count != 1)
+                throw new CliException($"--input '{argument}': '{input.Key}' takes one value; arrays need the .circ language.");
+            if (!values.TryAdd(input.Key, input.Values[0]))
+                throw new CliException($"--input '{argument}': '{input.Key}' is given more than once.");
+        }
+        return values;
+    }
+
+    private sealed record RunReport(Circuit Circuit, string Field, int Parties, int Threshold, IReadOnlyList<(string Name, string Visibility, BigInteger Value)> Outputs,
+        TimeSpan Preprocessing, TimeSpan Online, long Bytes, int Rounds)
+    {
+        public void Print()
+        {
+            Console.WriteLine($"{Circuit.Name} ({Circuit.Id}) on {Parties} parties, t = {Threshold}, {Field}, semi-honest");
+            foreach (var (name, visibility, value) in Outputs) Console.WriteLine($"  {name} = {value}{visibility}");
+            Console.WriteLine($"preprocessing {Preprocessing.TotalMilliseconds:F1} ms, online {Online.TotalMilliseconds:F1} ms, " +
+                              $"{Rounds} multiplication round(s), {Bytes} bytes sent");
+        }
+
+        public object ToJson() => new
+        {
+            circuit = Circuit.Name,
+            circuit_id = Circuit.Id.ToString(),
+            field = Field,
+            parties = Parties,
+            threshold = Threshold,
+            security = "semi-honest",
+            outputs = Outputs.ToDictionary(o => o.Name, o => o.Value.ToString()),
+            preprocessing_s = Preprocessing.TotalSeconds,
+            online_s = Online.TotalSeconds,
+            rounds = Rounds,
+            bytes_sent = Bytes,
+        };
+    }
+
+    private sealed class RunTask(Circuit circuit, Dictionary<string, BigInteger> inputs, int n, int t, CancellationToken ct)
+        : IFieldTask<Task<RunReport>>
+    {
+        public async Task<RunReport> Run<T>() where T : struct, IField<T>
+        {
+            var result = await LocalRunner.RunAsync<T>(circuit, inputs, n, t, ct);
+            var outputs = result.Outputs
+                .Select(o => (o.Name, o.Visibility == OutputVisibility.Public ? "" : $"   (private to {o.Owner})", o.Signed))
+                .ToList();
+            return new RunReport(circuit, T.Name, n, t, outputs, result.Preprocessing, result.Online, result.OnlineBytesSent, result.Rounds);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Numerics;
+using Mpc.Core.Circuits;
+using Mpc.Core.Fields;
+using Mpc.Core.Network;
+using Mpc.Core.Protocols;
+using Mpc.Core.Sharing;
+
+namespace Mpc.Core.Engine;
+
+/// <summary>A revealed output of a run.</summary>
+/// <param name="Name">The output's name.</param>
+/// <param name="Visibility">Public (opened by the parties) or private (reconstructed by its owner alone).</param>
+/// <param name="Owner">The receiving party of a private output.</param>
+/// <param name="Value">The value as a field element.</param>
+public readonly record struct OutputValue<T>(string Name, OutputVisibility Visibility, string? Owner, T Value)
+    where T : struct, IField<T>
+{
+    /// <summary>The value as a signed integer in (−p/2, p/2], the inverse of how inputs are encoded.</summary>
+    public BigInteger Signed => FieldIntegers.ToSigned(Value);
+}
+
+/// <summary>The outputs and costs of an in-process run.</summary>
+/// <param name="Outputs">Every output, in circuit order.</param>
+/// <param name="Preprocessing">Wall time to generate the Beaver triples.</param>
+/// <param name="Online">Wall time of input sharing, evaluation and output delivery.</param>
+/// <param name="OnlineBytesSent">Payload bytes all parties sent during the online phase.</param>
+/// <param name="Rounds">Multiplication rounds of the circuit.</param>
+public sealed record LocalRunResult<T>(IReadOnlyList<OutputValue<T>> Outputs, TimeSpan Preprocessing, TimeSpan Online,
+    long OnlineBytesSent, int Rounds) where T : struct, IField<T>;
+
+/// <summary>
+/// Runs a circuit with n parties as tasks in one process over an <see cref="InMemoryNetwork"/>:
+/// the whole protocol (dealer-free preprocessing, input sharing, evaluation, output delivery) exactly as a
+/// cluster runs it, only without sockets.
+/// </summary>
+/// <remarks>
+/// Input owners act as clients: each shares its values locally and hands share i to party i only, so no
+/// party sees another's input. Private outputs are reconstructed (with the degree check) by their owner
+/// from all n parties' shares; public outputs are opened by the parties.
+/// </remarks>
+public static class LocalRunner
+{
+    /// <summary>Validates the inputs, runs the circuit and returns its outputs.</summary>
+    /// <param name="circuit">The circuit to evaluate.</param>
+    /// <param name="inputs">One value per circuit input, keyed <c>owner.name</c> (or an unambiguous bare name).</param>
+    /// <param name="parties">n, the number of computing parties.</param>
+    /// <param name="threshold">t, with n ≥ 2t + 1.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <exception cref="ArgumentException">Bad n/t, or a missing, unknown, repeated or out-of-range input.</exception>
+    public static async Task<LocalRunResult<T>> RunAsync<T>(Circuit circuit, IReadOnlyDictionary<string, BigInteger> inputs,
+        int parties, int threshold, CancellationToken cancellationToken = default) where T : struct, IField<T>
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        var scheme = new ShamirScheme<T>(parties, threshold);
+        var values = ResolveInputs<T>(circuit, inputs);
+
+        // Clients share their inputs: party i receives only the i-th share of each value.
+        var shares = new Dictionary<string, T>[parties];
+        for (int i = 0; i < parties; i++) shares[i] = new Dictionary<string, T>(values.Count);
+        foreach (var (key, value) in values)
+        {
+            T[] s = scheme.Share(value, CryptoRandom.Shared);
+            for (int i = 0; i < parties; i++) shares[i][key] = s[i];
+        }
+
+        var transports = InMemoryNetwork.Create(parties);
+        var metered = Array.ConvertAll(transports, t => new MeteredTransport(t));
+        int multiplications = circuit.Stats.Multiplications;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var triples = await Task.WhenAll(Enumerable.Range(0, parties).Select(i => Task.Run(async () =>
+                await new Dn07TripleSource<T>(new ProtocolContext<T>(metered[i], threshold, session: 1))
+                    .GenerateAsync(multiplications, cancellationToken).ConfigureAwait(false), cancellationToken))).ConfigureAwait(false);
+            var preprocessing = clock.Elapsed;
+            long bytesBefore = metered.Sum(m => m.BytesSent);
+
+            clock.Restart();
+            var results = await Task.WhenAll(Enumerable.Range(0, parties).Select(i => Task.Run(() =>
+                new PartyEngine<T>(new ProtocolContext<T>(metered[i], threshold, session: 2))
+                    .RunAsync(circuit, shares[i], triples[i], cancellationToken), cancellationToken))).ConfigureAwait(false);
+            var outputs = CollectOutputs(circuit, scheme, results);
+            var online = clock.Elapsed;
+
+            return new LocalRunResult<T>(outputs, preprocessing, online, metered.Sum(m => m.BytesSent) - bytesBefore, circuit.Stats.Rounds);
+        }
+        finally
+        {
+            foreach (var t in transports) await t.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Maps user-supplied integers to field elements, checking that every circuit input is given exactly once.</summary>
+    internal static Dictionary<string, T> ResolveInputs<T>(Circuit circuit, IReadOnlyDictionary<string, BigInteger> inputs)
+        where T : struct, IField<T>
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var resolved = new Dictionary<string, T>(inputs.Count);
+        foreach (var (key, value) in inputs)
+        {
+            if (!circuit.TryGetInput(key, out var declaration))
+                throw new ArgumentException(
+                    $"Circuit '{circuit.Name}' has no input '{key}'; its inputs are {string.Join(", ", circuit.Inputs.Select(i => i.QualifiedName))}.");
+            if (!resolved.TryAdd(declaration.QualifiedName, FieldIntegers.FromSigned<T>(value, declaration.QualifiedName)))
+                throw new ArgumentException($"Input '{declaration.QualifiedName}' is given more than once.");
+        }
+        var missing = circuit.Inputs.Where(i => !resolved.ContainsKey(i.QualifiedName)).Select(i => i.QualifiedName).ToList();
+        if (missing.Count > 0)
+            throw new ArgumentException($"Circuit '{circuit.Name}' is missing input(s): {string.Join(", ", missing)}.");
+        return resolved;
+    }
+
+    private static List<OutputValue<T>> CollectOutputs<T>(Circuit circuit, ShamirScheme<T> scheme, PartyOutputs<T>[] results)
+        where T : struct, IField<T>
+    {
+        var outputs = new List<OutputValue<T>>(circuit.Outputs.Length);
+        var partyShares = new T[results.Length];
+        foreach (var o in circuit.Outputs)
+        {
+            T value;
+            if (o.Visibility == OutputVisibility.Public)
+            {
+                value = results[0].Public[o.Name];
+                for (int i = 1; i < results.Length; i++)
+                    if (results[i].Public[o.Name] != value)
+                        throw new InvalidOperationException($"Parties opened different values for output '{o.Name}'.");
+            }
+            else
+            {
+                for (int i = 0; i < results.Length; i++) partyShares[i] = results[i].PrivateShares[o.Name];
+                value = scheme.ReconstructChecked(partyShares);
+            }
+            outputs.Add(new OutputValue<T>(o.Name, o.Visibility, o.Owner, value));
+        }
+        return outputs;
+    }
+}
