@@ -3,6 +3,9 @@ namespace Mpc.Contracts.Ethereum;
 /// <summary>Parses human-readable signatures such as <c>transfer(address to, uint256 amount) returns (bool)</c>.</summary>
 internal static class AbiSignatureParser
 {
+    /// <summary>A raw <c>type name</c> pair as EIP-712 type strings write members.</summary>
+    internal readonly record struct Member(string Type, string Name);
+
     /// <summary>Parses <c>name(params)</c> optionally followed by <c>returns (params)</c>.</summary>
     internal static (string Name, List<AbiParameter> Inputs, List<AbiParameter> Outputs) ParseSignature(string signature, string what)
     {
