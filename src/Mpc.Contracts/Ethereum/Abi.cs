@@ -120,7 +120,7 @@ public static class Abi
                 EthAddress address = value switch
                 {
                     EthAddress a => a,
-                    string s => EthAddress.Parse(s),
+                    string s => ParseAddress(s, path),
                     _ => throw WrongType(type, value, path),
                 };
                 address.Bytes.CopyTo(word[12..]);
@@ -393,6 +393,18 @@ public static class Abi
         }
 
         throw WrongType(type, value, path);
+    }
+
+    private static EthAddress ParseAddress(string text, string path)
+    {
+        try
+        {
+            return EthAddress.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"ABI encode: {path} (address): {e.Message}", e);
+        }
     }
 
     private static ArgumentException WrongType(AbiType type, object value, string path) =>

@@ -38,7 +38,7 @@ public sealed record Eip1559Transaction
     public ReadOnlyMemory<byte> Data { get; init; }
 
     /// <summary>The 32-byte hash the sender signs.</summary>
-    public byte[] SigningHash() => Keccak256.Hash([TypeByte], Rlp.EncodeList(Fields(null)));
+    public byte[] SigningHash() => Keccak256.HashConcatenated([TypeByte], Rlp.EncodeList(Fields(null)));
 
     /// <summary>The signed EIP-2718 envelope ready for <c>eth_sendRawTransaction</c>.</summary>
     public byte[] EncodeSigned(EthSignature signature)

@@ -27,8 +27,11 @@ public static class Keccak256
         digest.DoFinal(destination);
     }
 
-    /// <summary>Hashes the concatenation <paramref name="first"/> ‖ <paramref name="second"/> without copying them together.</summary>
-    public static byte[] Hash(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    /// <summary>
+    /// Hashes the concatenation <paramref name="first"/> ‖ <paramref name="second"/> without copying them together.
+    /// (Named apart from <see cref="Hash(ReadOnlySpan{byte}, Span{byte})"/> so a destination span never binds as a second input.)
+    /// </summary>
+    public static byte[] HashConcatenated(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         var digest = new KeccakDigest(256);
         digest.BlockUpdate(first);
