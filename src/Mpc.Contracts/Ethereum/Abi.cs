@@ -31,7 +31,7 @@ public static class Abi
     public static string CanonicalSignature(string signature, string what = "Function")
     {
         (string name, List<AbiParameter> inputs, _) = AbiSignatureParser.ParseSignature(signature, what);
-        return name + "(" + string.Join(",", inputs.Select(static p => p.Type.CanonicalName)) + ")";
+        return AbiSignatureParser.Canonical(name, inputs);
     }
 
     /// <summary>Encodes values for a comma-separated type list such as <c>"uint256,address[]"</c>.</summary>

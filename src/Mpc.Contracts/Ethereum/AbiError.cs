@@ -9,7 +9,7 @@ public sealed class AbiError
     {
         Name = name;
         Parameters = parameters;
-        Signature = name + "(" + string.Join(",", parameters.Select(static p => p.Type.CanonicalName)) + ")";
+        Signature = AbiSignatureParser.Canonical(name, parameters);
         _selector = Keccak256.Hash(Signature)[..4];
     }
 

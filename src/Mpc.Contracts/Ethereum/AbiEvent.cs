@@ -15,7 +15,7 @@ public sealed class AbiEvent
     {
         Name = name;
         Parameters = parameters;
-        Signature = name + "(" + string.Join(",", parameters.Select(static p => p.Type.CanonicalName)) + ")";
+        Signature = AbiSignatureParser.Canonical(name, parameters);
         _topic = Keccak256.Hash(Signature);
         if (parameters.Count(static p => p.Indexed) > 3)
         {

@@ -11,7 +11,7 @@ public sealed class AbiFunction
         Name = name;
         Inputs = inputs;
         Outputs = outputs;
-        Signature = name + "(" + string.Join(",", inputs.Select(static p => p.Type.CanonicalName)) + ")";
+        Signature = AbiSignatureParser.Canonical(name, inputs);
         _selector = Keccak256.Hash(Signature)[..4];
     }
 

@@ -6,6 +6,10 @@ internal static class AbiSignatureParser
     /// <summary>A raw <c>type name</c> pair as EIP-712 type strings write members.</summary>
     internal readonly record struct Member(string Type, string Name);
 
+    /// <summary>The canonical signature <c>name(type1,type2,…)</c> that selectors and topics hash.</summary>
+    internal static string Canonical(string name, IEnumerable<AbiParameter> parameters) =>
+        name + "(" + string.Join(",", parameters.Select(static p => p.Type.CanonicalName)) + ")";
+
     /// <summary>Parses <c>name(params)</c> optionally followed by <c>returns (params)</c>.</summary>
     internal static (string Name, List<AbiParameter> Inputs, List<AbiParameter> Outputs) ParseSignature(string signature, string what)
     {
