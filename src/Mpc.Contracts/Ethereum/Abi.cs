@@ -35,6 +35,10 @@ public static class Abi
     }
 
     /// <summary>Encodes values for a comma-separated type list such as <c>"uint256,address[]"</c>.</summary>
+    /// <remarks>
+    /// A lone array argument binds as the <c>params</c> array itself: pass <c>(object)new object[] { … }</c> to encode
+    /// one array value.
+    /// </remarks>
     public static byte[] Encode(string types, params object?[] values) => Encode(ParseTypes(types), values);
 
     /// <summary>Encodes <paramref name="values"/> as the tuple of <paramref name="types"/>.</summary>
