@@ -12,6 +12,7 @@ namespace Mpc.Core.Fields;
 /// <c>min(s, s − p)</c> on unsigned words (when s &lt; p, s − p wraps to a huge value).
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
+[SkipLocalsInit]
 public readonly partial struct Fp61 : IField<Fp61>
 {
     /// <summary>p = 2^61 − 1.</summary>
@@ -113,18 +114,7 @@ public readonly partial struct Fp61 : IField<Fp61>
     public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
-    public Fp61 Pow(BigInteger exponent)
-    {
-        if (exponent.Sign < 0) throw new ArgumentOutOfRangeException(nameof(exponent), "The exponent must be non-negative.");
-        Fp61 result = One, b = this;
-        long bits = (long)exponent.GetBitLength();
-        for (long i = 0; i < bits; i++)
-        {
-            if (!(exponent >> (int)i).IsEven) result *= b;
-            b *= b;
-        }
-        return result;
-    }
+    public Fp61 Pow(BigInteger exponent) => FieldKernels.Pow(this, exponent);
 
     /// <summary>Raises to a 64-bit power; the loop runs over all 64 bits so time does not depend on the exponent.</summary>
     public Fp61 Pow(ulong exponent)
@@ -150,9 +140,11 @@ public readonly partial struct Fp61 : IField<Fp61>
     /// <inheritdoc />
     public bool TrySqrt(out Fp61 root)
     {
-        // p ≡ 3 (mod 4), so a square root of a residue is a^((p+1)/4).
-        root = Pow((P + 1) / 4);
-        return root * root == this;
+        // p ≡ 3 (mod 4), so a root of a residue is a^((p+1)/4) = a^(2^59): 59 squarings.
+        Fp61 r = this;
+        for (int i = 0; i < 59; i++) r *= r;
+        root = r;
+        return r * r == this;
     }
 
     /// <inheritdoc />
@@ -182,13 +174,19 @@ public readonly partial struct Fp61 : IField<Fp61>
     }
 
     /// <inheritdoc />
-    public void Write(Span<byte> destination) => BinaryPrimitives.WriteUInt64LittleEndian(destination, Value);
+    public void Write(Span<byte> destination)
+    {
+        if (destination.Length < 8) throw new ArgumentException($"An Fp61 needs 8 bytes; the destination has {destination.Length}.", nameof(destination));
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, Value);
+    }
 
     /// <inheritdoc />
     public static bool TryRead(ReadOnlySpan<byte> source, out Fp61 value)
     {
+        if (source.Length < 8) throw new ArgumentException($"An Fp61 needs 8 bytes; the source has {source.Length}.", nameof(source));
         ulong v = BinaryPrimitives.ReadUInt64LittleEndian(source);
-        value = new(v);
+        // A non-canonical encoding yields zero, so a caller that ignores the result still holds a valid element.
+        value = v < P ? new(v) : default;
         return v < P;
     }
 }
