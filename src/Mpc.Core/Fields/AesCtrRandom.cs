@@ -32,11 +32,12 @@ public sealed class AesCtrRandom : IRandomSource, IDisposable
     private const int ChunkSize = 4096;
 
     /// <summary>Blocks under one key before re-keying (2^32 blocks = 64 GiB).</summary>
-    private const ulong RekeyBlocks = 1UL << 32;
+    private const ulong DefaultRekeyBlocks = 1UL << 32;
 
     private readonly Aes _aes;
     private readonly byte[] _chunk = new byte[ChunkSize];
     private readonly bool _rekey;
+    private readonly ulong _rekeyBlocks = DefaultRekeyBlocks;
     private int _position = ChunkSize; // unread keystream starts here; ChunkSize means empty
     private UInt128 _counter;
     private ulong _blocksUnderKey;
@@ -44,9 +45,17 @@ public sealed class AesCtrRandom : IRandomSource, IDisposable
 
     /// <summary>Creates a generator keyed from the operating system's CSPRNG.</summary>
     public AesCtrRandom()
+        : this(DefaultRekeyBlocks)
     {
+    }
+
+    /// <summary>A CSPRNG-keyed generator with a shorter re-key interval, so tests can reach re-keying.</summary>
+    internal AesCtrRandom(ulong rekeyBlocks)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(rekeyBlocks);
         _aes = Aes.Create();
         _rekey = true;
+        _rekeyBlocks = rekeyBlocks;
         Rekey();
     }
 
@@ -74,11 +83,14 @@ public sealed class AesCtrRandom : IRandomSource, IDisposable
         _position += buffered;
         destination = destination[buffered..];
 
-        // Whole chunks go straight into the destination: write counters, encrypt in place.
-        while (destination.Length >= ChunkSize)
+        // A large request goes straight into the destination: its whole blocks are encrypted in place in
+        // one AES call (per-call overhead dominates below a few KiB). Smaller requests and the last partial
+        // block are served from the chunk buffer below.
+        if (destination.Length >= ChunkSize)
         {
-            Generate(destination[..ChunkSize]);
-            destination = destination[ChunkSize..];
+            int whole = destination.Length & ~(BlockSize - 1);
+            Generate(destination[..whole]);
+            destination = destination[whole..];
         }
 
         if (!destination.IsEmpty)
@@ -92,17 +104,26 @@ public sealed class AesCtrRandom : IRandomSource, IDisposable
     /// <summary>Overwrites <paramref name="output"/> (a whole number of blocks) with the next keystream blocks.</summary>
     private void Generate(Span<byte> output)
     {
-        int blocks = output.Length / BlockSize;
-        if (_rekey && _blocksUnderKey + (ulong)blocks > RekeyBlocks) Rekey();
-        for (int i = 0; i < blocks; i++)
+        while (!output.IsEmpty)
         {
-            BinaryPrimitives.WriteUInt128BigEndian(output.Slice(i * BlockSize, BlockSize), _counter);
-            _counter++;
+            // Never draw more than the re-key interval under one key; split the request where it falls.
+            if (BlocksLeftUnderKey() == 0) Rekey();
+            int blocks = (int)Math.Min((ulong)(output.Length / BlockSize), BlocksLeftUnderKey());
+            Span<byte> part = output[..(blocks * BlockSize)];
+            for (int i = 0; i < blocks; i++)
+            {
+                BinaryPrimitives.WriteUInt128BigEndian(part.Slice(i * BlockSize, BlockSize), _counter);
+                _counter++;
+            }
+            // ECB over distinct counter blocks is CTR's keystream; in-place encryption is supported.
+            _aes.EncryptEcb(part, part, PaddingMode.None);
+            _blocksUnderKey += (ulong)blocks;
+            output = output[part.Length..];
         }
-        // ECB over distinct counter blocks is CTR's keystream; in-place encryption is supported.
-        _aes.EncryptEcb(output, output, PaddingMode.None);
-        _blocksUnderKey += (ulong)blocks;
     }
+
+    /// <summary>Blocks that may still be drawn under the current key (unbounded for the fixed-key test constructor).</summary>
+    private ulong BlocksLeftUnderKey() => _rekey ? _rekeyBlocks - _blocksUnderKey : ulong.MaxValue;
 
     private void Rekey()
     {

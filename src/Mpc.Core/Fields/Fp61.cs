@@ -8,8 +8,8 @@ namespace Mpc.Core.Fields;
 /// <summary>An element of the Mersenne prime field GF(2^61 − 1), the default for pure field arithmetic.</summary>
 /// <remarks>
 /// Invariant: <see cref="Value"/> &lt; p. Reduction uses 2^61 ≡ 1 (mod p): a 122-bit product
-/// <c>h·2^61 + l</c> folds to <c>h + l</c>, and a final conditional subtraction is the branch-free
-/// <c>min(s, s − p)</c> on unsigned words (when s &lt; p, s − p wraps to a huge value).
+/// <c>h·2^61 + l</c> folds to <c>h + l</c>, and a final conditional subtraction of p is made
+/// branch-free with a sign mask (see <see cref="ReduceOnce"/>): secret values never drive a branch.
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
 [SkipLocalsInit]
@@ -59,12 +59,21 @@ public readonly partial struct Fp61 : IField<Fp61>
     private static ulong Reduce64(ulong x)
     {
         ulong s = (x & P) + (x >> 61); // ≤ p + 7
-        return Math.Min(s, s - P);
+        return ReduceOnce(s);
     }
 
-    /// <summary>Reduces a value below 2p.</summary>
+    /// <summary>Reduces s &lt; 2^63 + p (in practice, below 2p) to [0, p) without a branch.</summary>
+    /// <remarks>
+    /// d = s − p has its top bit set exactly when s &lt; p (it wrapped), so the sign mask adds p back.
+    /// <c>Math.Min(s, s − p)</c> would be shorter but the JIT compiles it to a compare-and-jump: a
+    /// secret-dependent branch that also mispredicts half the time on random data.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong ReduceOnce(ulong s) => Math.Min(s, s - P);
+    internal static ulong ReduceOnce(ulong s)
+    {
+        ulong d = s - P;
+        return d + (P & (ulong)((long)d >> 63));
+    }
 
     /// <summary>Reduces a 128-bit product <c>hi·2^64 + lo</c> of two canonical values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -72,7 +81,7 @@ public readonly partial struct Fp61 : IField<Fp61>
     {
         ulong s = (lo & P) + ((lo >> 61) | (hi << 3)); // < 2^62
         s = (s & P) + (s >> 61);                        // ≤ p + 1
-        return Math.Min(s, s - P);
+        return ReduceOnce(s);
     }
 
     /// <inheritdoc />

@@ -88,4 +88,21 @@ public sealed class AesCtrRandomTests
         Assert.Throws<ArgumentException>(() => new AesCtrRandom(new byte[15], new byte[16]));
         Assert.Throws<ArgumentException>(() => new AesCtrRandom(new byte[16], new byte[8]));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(300)]
+    public void RekeyingContinuesWithFreshBlocks(int rekeyBlocks)
+    {
+        // Both the chunk path (small fills) and the direct path (large fills) cross re-key points. After a
+        // re-key the counter restarts at zero, so a re-key that kept the old key would repeat blocks.
+        using var random = new AesCtrRandom((ulong)rekeyBlocks);
+        var output = new byte[3 * 16 + 5 + 20_000];
+        random.Fill(output.AsSpan(0, 3 * 16 + 5));
+        random.Fill(output.AsSpan(3 * 16 + 5));
+
+        var blocks = Enumerable.Range(0, output.Length / 16).Select(i => Convert.ToHexString(output, i * 16, 16));
+        Assert.Equal(output.Length / 16, blocks.Distinct().Count());
+    }
 }
