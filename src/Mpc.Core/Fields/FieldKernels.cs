@@ -126,4 +126,17 @@ internal static class FieldKernels
         }
         return result;
     }
+
+    /// <summary>A square root in a Mersenne prime field p = 2^n − 1 (n = <c>T.BitLength</c>), if one exists.</summary>
+    /// <remarks>
+    /// p ≡ 3 (mod 4), so for a quadratic residue a the root is a^((p+1)/4) = a^(2^(n−2)): n − 2 squarings,
+    /// the same work for every input. Checking root² = a tells residues from non-residues.
+    /// </remarks>
+    public static bool MersenneSqrt<T>(T a, out T root) where T : struct, IField<T>
+    {
+        T r = a;
+        for (int i = 0; i < T.BitLength - 2; i++) r *= r;
+        root = r;
+        return r * r == a;
+    }
 }

@@ -127,14 +127,7 @@ public readonly partial struct Fp127 : IField<Fp127>
     }
 
     /// <inheritdoc />
-    public bool TrySqrt(out Fp127 root)
-    {
-        // p ≡ 3 (mod 4), so a root of a residue is a^((p+1)/4) = a^(2^125): 125 squarings.
-        Fp127 r = this;
-        for (int i = 0; i < 125; i++) r *= r;
-        root = r;
-        return r * r == this;
-    }
+    public bool TrySqrt(out Fp127 root) => FieldKernels.MersenneSqrt(this, out root); // a^((p+1)/4), p ≡ 3 (mod 4)
 
     /// <inheritdoc />
     public static Fp127 Random(IRandomSource random)

@@ -147,14 +147,7 @@ public readonly partial struct Fp61 : IField<Fp61>
     }
 
     /// <inheritdoc />
-    public bool TrySqrt(out Fp61 root)
-    {
-        // p ≡ 3 (mod 4), so a root of a residue is a^((p+1)/4) = a^(2^59): 59 squarings.
-        Fp61 r = this;
-        for (int i = 0; i < 59; i++) r *= r;
-        root = r;
-        return r * r == this;
-    }
+    public bool TrySqrt(out Fp61 root) => FieldKernels.MersenneSqrt(this, out root); // a^((p+1)/4), p ≡ 3 (mod 4)
 
     /// <inheritdoc />
     public static Fp61 Random(IRandomSource random)
