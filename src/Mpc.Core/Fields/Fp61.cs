@@ -8,10 +8,11 @@ namespace Mpc.Core.Fields;
 /// <summary>An element of the Mersenne prime field GF(2^61 − 1), the default for pure field arithmetic.</summary>
 /// <remarks>
 /// Invariant: <see cref="Value"/> &lt; p. Reduction uses 2^61 ≡ 1 (mod p): a 122-bit product
-/// <c>h·2^61 + l</c> folds to <c>h + l</c>, and a final conditional subtraction is the branch-free
-/// <c>min(s, s − p)</c> on unsigned words (when s &lt; p, s − p wraps to a huge value).
+/// <c>h·2^61 + l</c> folds to <c>h + l</c>, and a final conditional subtraction of p is made
+/// branch-free with a sign mask (see <see cref="ReduceOnce"/>): secret values never drive a branch.
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
+[SkipLocalsInit]
 public readonly partial struct Fp61 : IField<Fp61>
 {
     /// <summary>p = 2^61 − 1.</summary>
@@ -58,12 +59,21 @@ public readonly partial struct Fp61 : IField<Fp61>
     private static ulong Reduce64(ulong x)
     {
         ulong s = (x & P) + (x >> 61); // ≤ p + 7
-        return Math.Min(s, s - P);
+        return ReduceOnce(s);
     }
 
-    /// <summary>Reduces a value below 2p.</summary>
+    /// <summary>Reduces s &lt; 2^63 + p (in practice, below 2p) to [0, p) without a branch.</summary>
+    /// <remarks>
+    /// d = s − p has its top bit set exactly when s &lt; p (it wrapped), so the sign mask adds p back.
+    /// <c>Math.Min(s, s − p)</c> would be shorter but the JIT compiles it to a compare-and-jump: a
+    /// secret-dependent branch that also mispredicts half the time on random data.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong ReduceOnce(ulong s) => Math.Min(s, s - P);
+    internal static ulong ReduceOnce(ulong s)
+    {
+        ulong d = s - P;
+        return d + (P & (ulong)((long)d >> 63));
+    }
 
     /// <summary>Reduces a 128-bit product <c>hi·2^64 + lo</c> of two canonical values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -71,7 +81,7 @@ public readonly partial struct Fp61 : IField<Fp61>
     {
         ulong s = (lo & P) + ((lo >> 61) | (hi << 3)); // < 2^62
         s = (s & P) + (s >> 61);                        // ≤ p + 1
-        return Math.Min(s, s - P);
+        return ReduceOnce(s);
     }
 
     /// <inheritdoc />
@@ -113,18 +123,7 @@ public readonly partial struct Fp61 : IField<Fp61>
     public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
-    public Fp61 Pow(BigInteger exponent)
-    {
-        if (exponent.Sign < 0) throw new ArgumentOutOfRangeException(nameof(exponent), "The exponent must be non-negative.");
-        Fp61 result = One, b = this;
-        long bits = (long)exponent.GetBitLength();
-        for (long i = 0; i < bits; i++)
-        {
-            if (!(exponent >> (int)i).IsEven) result *= b;
-            b *= b;
-        }
-        return result;
-    }
+    public Fp61 Pow(BigInteger exponent) => FieldKernels.Pow(this, exponent);
 
     /// <summary>Raises to a 64-bit power; the loop runs over all 64 bits so time does not depend on the exponent.</summary>
     public Fp61 Pow(ulong exponent)
@@ -148,12 +147,7 @@ public readonly partial struct Fp61 : IField<Fp61>
     }
 
     /// <inheritdoc />
-    public bool TrySqrt(out Fp61 root)
-    {
-        // p ≡ 3 (mod 4), so a square root of a residue is a^((p+1)/4).
-        root = Pow((P + 1) / 4);
-        return root * root == this;
-    }
+    public bool TrySqrt(out Fp61 root) => FieldKernels.MersenneSqrt(this, out root); // a^((p+1)/4), p ≡ 3 (mod 4)
 
     /// <inheritdoc />
     public static Fp61 Random(IRandomSource random)
@@ -182,13 +176,19 @@ public readonly partial struct Fp61 : IField<Fp61>
     }
 
     /// <inheritdoc />
-    public void Write(Span<byte> destination) => BinaryPrimitives.WriteUInt64LittleEndian(destination, Value);
+    public void Write(Span<byte> destination)
+    {
+        if (destination.Length < 8) throw new ArgumentException($"An Fp61 needs 8 bytes; the destination has {destination.Length}.", nameof(destination));
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, Value);
+    }
 
     /// <inheritdoc />
     public static bool TryRead(ReadOnlySpan<byte> source, out Fp61 value)
     {
+        if (source.Length < 8) throw new ArgumentException($"An Fp61 needs 8 bytes; the source has {source.Length}.", nameof(source));
         ulong v = BinaryPrimitives.ReadUInt64LittleEndian(source);
-        value = new(v);
+        // A non-canonical encoding yields zero, so a caller that ignores the result still holds a valid element.
+        value = v < P ? new(v) : default;
         return v < P;
     }
 }
