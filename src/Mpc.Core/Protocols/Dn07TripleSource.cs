@@ -44,7 +44,7 @@ public sealed class Dn07TripleSource<T> where T : struct, IField<T>
         var masked = GC.AllocateUninitializedArray<T>(count);
         T.Multiply(a, b, masked);
         T.Subtract(masked, rHigh, masked);
-        Opener<T>.Opening opening = _king.PrepareOpen(masked, 2 * t);
+        Opener<T>.Opening opening = _king.PrepareOpenConsuming(masked, 2 * t);
         await _king.ExchangeAsync(opening, cancellationToken).ConfigureAwait(false);
         _king.FinalizeOpen(opening, rHigh); // rHigh is free again: reuse it for the public a·b − r
         T.Add(rLow, rHigh, rLow);           // [c]_t = [r]_t + (a·b − r)

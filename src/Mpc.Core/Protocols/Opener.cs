@@ -43,6 +43,9 @@ public sealed class Opener<T> where T : struct, IField<T>
     /// <summary>Whether openings verify that all n shares are consistent.</summary>
     public bool Checked { get; }
 
+    /// <summary>The threshold t of the context (the default degree of opened sharings).</summary>
+    internal int Threshold => _context.Threshold;
+
     /// <summary>Opens degree-t shares: every party gets the same values.</summary>
     /// <param name="shares">This party's shares; the memory must stay unchanged until the call completes.</param>
     /// <param name="cancellationToken">Cancels waiting for peers.</param>
@@ -62,9 +65,17 @@ public sealed class Opener<T> where T : struct, IField<T>
     public Opening PrepareOpen(ReadOnlyMemory<T> shares) => PrepareOpen(shares, _context.Threshold);
 
     /// <summary>Phase 1 for shares of the given degree (t, or 2t for an unreduced product).</summary>
-    /// <param name="shares">This party's shares; handed over to the transport, so keep them unchanged.</param>
+    /// <param name="shares">This party's shares; they may be handed over to the transport, so keep them unchanged.</param>
     /// <param name="degree">Degree of the sharings, d &lt; n.</param>
-    public Opening PrepareOpen(ReadOnlyMemory<T> shares, int degree)
+    public Opening PrepareOpen(ReadOnlyMemory<T> shares, int degree) => Prepare(shares, degree, null);
+
+    /// <summary>
+    /// As <see cref="PrepareOpen(ReadOnlyMemory{T}, int)"/> for a buffer the caller gives up: the opener may
+    /// overwrite it (saving a copy of the whole batch) and hand it to the transport.
+    /// </summary>
+    internal Opening PrepareOpenConsuming(Memory<T> shares, int degree) => Prepare(shares, degree, shares);
+
+    private Opening Prepare(ReadOnlyMemory<T> shares, int degree, Memory<T>? scratch)
     {
         int n = _context.Parties;
         if (degree < 0 || degree >= n)
@@ -79,7 +90,20 @@ public sealed class Opener<T> where T : struct, IField<T>
         // king openings start at the king so that the king's own share is one of the d + 1.
         int first = king < 0 || Checked ? 0 : king;
         for (int k = 0; k < senders; k++) contributors[k] = (first + k) % n;
-        return new Opening(tag, reply, king, degree, shares, contributors);
+
+        ReadOnlyMemory<T> contribution = shares;
+        int position = Array.IndexOf(contributors, _context.Party);
+        if (!Checked && position >= 0)
+        {
+            // Unchecked: contributor k sends λ_k·s_k, so the secret is the plain sum of the contributions
+            // (the t + 1 shares become an additive sharing). λ_k ≠ 0 is public, so λ_k·s_k reveals no more
+            // than s_k; receivers then add instead of multiplying, and the scaling is done once per sender.
+            T lambda = _context.Scheme.LagrangeCoefficients(contributors)[position];
+            Memory<T> scaled = scratch ?? GC.AllocateUninitializedArray<T>(shares.Length);
+            T.Scale(shares.Span, lambda, scaled.Span);
+            contribution = scaled;
+        }
+        return new Opening(tag, reply, king, degree, contribution, contributors);
     }
 
     /// <summary>Phase 2: the exchange round(s).</summary>
@@ -91,7 +115,7 @@ public sealed class Opener<T> where T : struct, IField<T>
         int me = _context.Party;
         int[] contributors = opening.Contributors;
         bool contributing = Array.IndexOf(contributors, me) >= 0;
-        ReadOnlyMemory<byte> payload = contributing ? FieldCodec<T>.Encode(opening.Shares) : default;
+        ReadOnlyMemory<byte> payload = contributing ? FieldCodec<T>.Encode(opening.Contribution) : default;
 
         if (opening.King < 0)
         {
@@ -104,12 +128,12 @@ public sealed class Opener<T> where T : struct, IField<T>
         {
             if (contributing) await transport.SendAsync(opening.King, opening.Tag, payload, cancellationToken).ConfigureAwait(false);
             ReadOnlyMemory<byte> values = await transport.ReceiveAsync(opening.King, opening.Reply, cancellationToken).ConfigureAwait(false);
-            opening.Values = FieldCodec<T>.Decode(values, opening.Shares.Length, opening.King, opening.Reply);
+            opening.Values = FieldCodec<T>.Decode(values, opening.Contribution.Length, opening.King, opening.Reply);
             return;
         }
 
         await ReceiveContributionsAsync(opening, cancellationToken).ConfigureAwait(false);
-        var result = GC.AllocateUninitializedArray<T>(opening.Shares.Length);
+        var result = GC.AllocateUninitializedArray<T>(opening.Contribution.Length);
         Reconstruct(opening, result);
         opening.Values = result;
         await transport.SendToAllAsync(_context.Others, opening.Reply, FieldCodec<T>.Encode(result), cancellationToken).ConfigureAwait(false);
@@ -120,8 +144,8 @@ public sealed class Opener<T> where T : struct, IField<T>
     public void FinalizeOpen(Opening opening, Span<T> values)
     {
         ArgumentNullException.ThrowIfNull(opening);
-        if (values.Length != opening.Shares.Length)
-            throw new ArgumentException($"Destination has {values.Length} elements; {opening.Shares.Length} were opened.", nameof(values));
+        if (values.Length != opening.Contribution.Length)
+            throw new ArgumentException($"Destination has {values.Length} elements; {opening.Contribution.Length} were opened.", nameof(values));
         if (opening.King >= 0) opening.Values.Span.CopyTo(values);
         else Reconstruct(opening, values);
     }
@@ -137,30 +161,36 @@ public sealed class Opener<T> where T : struct, IField<T>
         var vectors = new ReadOnlyMemory<T>[contributors.Length];
         for (int k = 0, r = 0; k < contributors.Length; k++)
             vectors[k] = contributors[k] == me
-                ? opening.Shares
-                : FieldCodec<T>.Decode(payloads[r++], opening.Shares.Length, contributors[k], opening.Tag);
+                ? opening.Contribution
+                : FieldCodec<T>.Decode(payloads[r++], opening.Contribution.Length, contributors[k], opening.Tag);
         opening.Vectors = vectors;
     }
 
     private void Reconstruct(Opening opening, Span<T> values)
     {
         ShamirScheme<T> scheme = _context.Scheme;
+        ReadOnlyMemory<T>[] vectors = opening.Vectors!;
         if (Checked)
-            scheme.ReconstructChecked(opening.Vectors!, opening.Degree, values); // contributors are 0..n−1 in order
-        else
-            scheme.Reconstruct(opening.Contributors, opening.Vectors!, values);
+        {
+            scheme.ReconstructChecked(vectors, opening.Degree, values); // contributors are 0..n−1 in order
+            return;
+        }
+        // Contributions are pre-scaled by their Lagrange coefficients: the secret is their sum.
+        if (vectors.Length == 1) vectors[0].Span.CopyTo(values);
+        else T.Add(vectors[0].Span, vectors[1].Span, values);
+        for (int k = 2; k < vectors.Length; k++) T.Add(values, vectors[k].Span, values);
     }
 
     /// <summary>The state of one opening between its phases.</summary>
     public sealed class Opening
     {
-        internal Opening(MessageTag tag, MessageTag reply, int king, int degree, ReadOnlyMemory<T> shares, int[] contributors)
+        internal Opening(MessageTag tag, MessageTag reply, int king, int degree, ReadOnlyMemory<T> contribution, int[] contributors)
         {
             Tag = tag;
             Reply = reply;
             King = king;
             Degree = degree;
-            Shares = shares;
+            Contribution = contribution;
             Contributors = contributors;
         }
 
@@ -174,7 +204,8 @@ public sealed class Opener<T> where T : struct, IField<T>
 
         internal int Degree { get; }
 
-        internal ReadOnlyMemory<T> Shares { get; }
+        /// <summary>What this party sends: its shares, or λ·shares when unchecked.</summary>
+        internal ReadOnlyMemory<T> Contribution { get; }
 
         internal int[] Contributors { get; }
 

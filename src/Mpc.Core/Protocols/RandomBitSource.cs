@@ -39,7 +39,7 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
 
         var squares = GC.AllocateUninitializedArray<T>(count);
         T.MultiplyAdd(r, r, zero, squares); // [r²]_2t + [0]_2t: a uniformly random degree-2t sharing of r²
-        Opener<T>.Opening opening = _opener.PrepareOpen(squares, 2 * t);
+        Opener<T>.Opening opening = _opener.PrepareOpenConsuming(squares, 2 * t);
         await _opener.ExchangeAsync(opening, cancellationToken).ConfigureAwait(false);
         T[] v = zero; // reuse: the zero sharings are consumed
         _opener.FinalizeOpen(opening, v);
