@@ -86,7 +86,8 @@ public static partial class InMemoryNetwork
                     return ValueTask.FromException<ReadOnlyMemory<byte>>(PeerLeft(to, from, tag, reason));
                 if (Volatile.Read(ref _failed[to]) is { } own)
                     return ValueTask.FromException<ReadOnlyMemory<byte>>(new TransportException(-1, $"Party {to} has left ({own}) and cannot receive {tag}."));
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested)
+                    return ValueTask.FromCanceled<ReadOnlyMemory<byte>>(cancellationToken);
                 waiter = new Waiter(from, tag);
                 box.Entries.Add((from, tag), new Entry(default, waiter));
             }

@@ -52,27 +52,24 @@ public class ProtocolTests
     [MemberData(nameof(PartyCounts))]
     public async Task TriplesSatisfyCEqualsATimesB(int n)
     {
-        int t = T(n);
-        TripleBatch<Fp61>[] triples = await Cluster.RunAsync<Fp61, TripleBatch<Fp61>>(n, t,
-            c => new Dn07TripleSource<Fp61>(c).GenerateAsync(77).AsTask());
-
-        Fp61[] a = Cluster.Open(t, triples.Select(x => x.A.ToArray()).ToArray());
-        Fp61[] b = Cluster.Open(t, triples.Select(x => x.B.ToArray()).ToArray());
-        Fp61[] c = Cluster.Open(t, triples.Select(x => x.C.ToArray()).ToArray());
-        for (int i = 0; i < 77; i++) Assert.Equal(a[i] * b[i], c[i]);
+        Fp61[] a = await AssertTriplesAsync<Fp61>(n, 77);
         Assert.Equal(77, a.Distinct().Count());
     }
 
     [Fact]
-    public async Task TriplesWorkInANonBlittableField()
-    {
-        TripleBatch<Fp31>[] triples = await Cluster.RunAsync<Fp31, TripleBatch<Fp31>>(5, 2,
-            c => new Dn07TripleSource<Fp31>(c).GenerateAsync(40).AsTask());
+    public Task TriplesWorkInANonBlittableField() => AssertTriplesAsync<Fp31>(5, 40);
 
-        Fp31[] a = Cluster.Open(2, triples.Select(x => x.A.ToArray()).ToArray());
-        Fp31[] b = Cluster.Open(2, triples.Select(x => x.B.ToArray()).ToArray());
-        Fp31[] c = Cluster.Open(2, triples.Select(x => x.C.ToArray()).ToArray());
-        for (int i = 0; i < 40; i++) Assert.Equal(a[i] * b[i], c[i]);
+    /// <summary>Generates triples on n parties, opens them checked, asserts c = a·b, returns the a values.</summary>
+    private static async Task<TField[]> AssertTriplesAsync<TField>(int n, int count) where TField : struct, IField<TField>
+    {
+        int t = T(n);
+        TripleBatch<TField>[] triples = await Cluster.RunAsync<TField, TripleBatch<TField>>(n, t,
+            c => new Dn07TripleSource<TField>(c).GenerateAsync(count).AsTask());
+
+        TField[] Open(Func<TripleBatch<TField>, ReadOnlyMemory<TField>> part) => Cluster.Open(t, triples.Select(x => part(x).ToArray()).ToArray());
+        TField[] a = Open(x => x.A), b = Open(x => x.B), c = Open(x => x.C);
+        for (int i = 0; i < count; i++) Assert.Equal(a[i] * b[i], c[i]);
+        return a;
     }
 
     [Theory]
