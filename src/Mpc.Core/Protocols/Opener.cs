@@ -1,0 +1,216 @@
+using Mpc.Core.Fields;
+using Mpc.Core.Network;
+using Mpc.Core.Sharing;
+
+namespace Mpc.Core.Protocols;
+
+/// <summary>
+/// Opens (reveals to every party) a batch of shared values in one exchange: one message per peer,
+/// however many values.
+/// </summary>
+/// <remarks>
+/// <para>Modes (<see cref="OpeningMode"/>):</para>
+/// <list type="bullet">
+/// <item><b>All-to-all</b>, one round. Unchecked: parties 0..d (d = degree, t by default) send their
+/// vector to everyone and each party interpolates from those d + 1 with cached Lagrange
+/// coefficients. Checked: all n send, and each party verifies that the n shares lie on one degree-d
+/// polynomial (<see cref="ShamirScheme{T}.ReconstructChecked(ReadOnlySpan{ReadOnlyMemory{T}}, int, Span{T})"/>),
+/// as malicious security needs (Chida et al. 2018).</item>
+/// <item><b>King</b>, two rounds (Damgård–Nielsen 2007, §4): d + 1 parties (all n when checked) send
+/// their vector to a king, who reconstructs and sends the values to everyone. The king rotates with
+/// the tag sequence so the load spreads over the parties.</item>
+/// </list>
+/// <para>Phases, as in MP-SPDZ: <see cref="PrepareOpen(ReadOnlyMemory{T})"/> (choose the tag, pack the message),
+/// <see cref="ExchangeAsync"/> (the round), <see cref="FinalizeOpen"/> (interpolate, synchronous).</para>
+/// </remarks>
+/// <typeparam name="T">The field.</typeparam>
+public sealed class Opener<T> where T : struct, IField<T>
+{
+    private readonly ProtocolContext<T> _context;
+
+    /// <summary>Creates an opener with the context's mode and check setting, or the given overrides.</summary>
+    public Opener(ProtocolContext<T> context, OpeningMode? mode = null, bool? checkConsistency = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _context = context;
+        Mode = mode is null or OpeningMode.Auto ? context.OpeningMode : mode.Value;
+        Checked = checkConsistency ?? context.CheckOpenings;
+    }
+
+    /// <summary>The mode in use (never <see cref="OpeningMode.Auto"/>).</summary>
+    public OpeningMode Mode { get; }
+
+    /// <summary>Whether openings verify that all n shares are consistent.</summary>
+    public bool Checked { get; }
+
+    /// <summary>The threshold t of the context (the default degree of opened sharings).</summary>
+    internal int Threshold => _context.Threshold;
+
+    /// <summary>Opens degree-t shares: every party gets the same values.</summary>
+    /// <param name="shares">This party's shares; the memory must stay unchanged until the call completes.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    /// <returns>The opened values, in the order of <paramref name="shares"/>.</returns>
+    /// <exception cref="TransportException">A peer failed or sent a malformed message.</exception>
+    /// <exception cref="InconsistentSharesException">Checked mode and the shares are inconsistent.</exception>
+    public async ValueTask<T[]> OpenAsync(ReadOnlyMemory<T> shares, CancellationToken cancellationToken = default)
+    {
+        Opening opening = PrepareOpen(shares);
+        await ExchangeAsync(opening, cancellationToken).ConfigureAwait(false);
+        var values = GC.AllocateUninitializedArray<T>(shares.Length);
+        FinalizeOpen(opening, values);
+        return values;
+    }
+
+    /// <summary>Phase 1: takes the next tag and packs this party's message. Degree t.</summary>
+    public Opening PrepareOpen(ReadOnlyMemory<T> shares) => PrepareOpen(shares, _context.Threshold);
+
+    /// <summary>Phase 1 for shares of the given degree (t, or 2t for an unreduced product).</summary>
+    /// <param name="shares">This party's shares; they may be handed over to the transport, so keep them unchanged.</param>
+    /// <param name="degree">Degree of the sharings, d &lt; n.</param>
+    public Opening PrepareOpen(ReadOnlyMemory<T> shares, int degree) => Prepare(shares, degree, null);
+
+    /// <summary>
+    /// As <see cref="PrepareOpen(ReadOnlyMemory{T}, int)"/> for a buffer the caller gives up: the opener may
+    /// overwrite it (saving a copy of the whole batch) and hand it to the transport.
+    /// </summary>
+    internal Opening PrepareOpenConsuming(Memory<T> shares, int degree) => Prepare(shares, degree, shares);
+
+    private Opening Prepare(ReadOnlyMemory<T> shares, int degree, Memory<T>? scratch)
+    {
+        int n = _context.Parties;
+        if (degree < 0 || degree >= n)
+            throw new ArgumentOutOfRangeException(nameof(degree), degree, $"Sharing degree must be in [0, {n - 1}] to be opened by {n} parties.");
+        MessageTag tag = _context.NextTag();
+        int king = Mode == OpeningMode.King ? (int)(tag.Sequence % (ulong)n) : -1;
+        // The king's reply needs its own tag so the two rounds can never be confused.
+        MessageTag reply = Mode == OpeningMode.King ? _context.NextTag() : default;
+        int senders = Checked ? n : degree + 1;
+        var contributors = new int[senders];
+        // Checked openings list every party in index order (as ReconstructChecked expects); unchecked
+        // king openings start at the king so that the king's own share is one of the d + 1.
+        int first = king < 0 || Checked ? 0 : king;
+        for (int k = 0; k < senders; k++) contributors[k] = (first + k) % n;
+
+        ReadOnlyMemory<T> contribution = shares;
+        int position = Array.IndexOf(contributors, _context.Party);
+        if (!Checked && position >= 0)
+        {
+            // Unchecked: contributor k sends λ_k·s_k, so the secret is the plain sum of the contributions
+            // (the t + 1 shares become an additive sharing). λ_k ≠ 0 is public, so λ_k·s_k reveals no more
+            // than s_k; receivers then add instead of multiplying, and the scaling is done once per sender.
+            T lambda = _context.Scheme.LagrangeCoefficients(contributors)[position];
+            Memory<T> scaled = scratch ?? GC.AllocateUninitializedArray<T>(shares.Length);
+            T.Scale(shares.Span, lambda, scaled.Span);
+            contribution = scaled;
+        }
+        return new Opening(tag, reply, king, degree, contribution, contributors);
+    }
+
+    /// <summary>Phase 2: the exchange round(s).</summary>
+    /// <exception cref="TransportException">A peer failed or sent a malformed message.</exception>
+    public async ValueTask ExchangeAsync(Opening opening, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(opening);
+        ITransport transport = _context.Transport;
+        int me = _context.Party;
+        int[] contributors = opening.Contributors;
+        bool contributing = Array.IndexOf(contributors, me) >= 0;
+        ReadOnlyMemory<byte> payload = contributing ? FieldCodec<T>.Encode(opening.Contribution) : default;
+
+        if (opening.King < 0)
+        {
+            if (contributing) await transport.SendToAllAsync(_context.Others, opening.Tag, payload, cancellationToken).ConfigureAwait(false);
+            await ReceiveContributionsAsync(opening, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (me != opening.King)
+        {
+            if (contributing) await transport.SendAsync(opening.King, opening.Tag, payload, cancellationToken).ConfigureAwait(false);
+            ReadOnlyMemory<byte> values = await transport.ReceiveAsync(opening.King, opening.Reply, cancellationToken).ConfigureAwait(false);
+            opening.Values = FieldCodec<T>.Decode(values, opening.Contribution.Length, opening.King, opening.Reply);
+            return;
+        }
+
+        await ReceiveContributionsAsync(opening, cancellationToken).ConfigureAwait(false);
+        var result = GC.AllocateUninitializedArray<T>(opening.Contribution.Length);
+        Reconstruct(opening, result);
+        opening.Values = result;
+        await transport.SendToAllAsync(_context.Others, opening.Reply, FieldCodec<T>.Encode(result), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Phase 3: writes the opened values. Allocation-free except for first use of a party subset.</summary>
+    /// <exception cref="InconsistentSharesException">Checked mode and the shares are inconsistent.</exception>
+    public void FinalizeOpen(Opening opening, Span<T> values)
+    {
+        ArgumentNullException.ThrowIfNull(opening);
+        if (values.Length != opening.Contribution.Length)
+            throw new ArgumentException($"Destination has {values.Length} elements; {opening.Contribution.Length} were opened.", nameof(values));
+        if (opening.King >= 0) opening.Values.Span.CopyTo(values);
+        else Reconstruct(opening, values);
+    }
+
+    private async ValueTask ReceiveContributionsAsync(Opening opening, CancellationToken cancellationToken)
+    {
+        int me = _context.Party;
+        int[] contributors = opening.Contributors;
+        var peers = new List<int>(contributors.Length);
+        foreach (int p in contributors)
+            if (p != me) peers.Add(p);
+        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(peers, opening.Tag, cancellationToken).ConfigureAwait(false);
+        var vectors = new ReadOnlyMemory<T>[contributors.Length];
+        for (int k = 0, r = 0; k < contributors.Length; k++)
+            vectors[k] = contributors[k] == me
+                ? opening.Contribution
+                : FieldCodec<T>.Decode(payloads[r++], opening.Contribution.Length, contributors[k], opening.Tag);
+        opening.Vectors = vectors;
+    }
+
+    private void Reconstruct(Opening opening, Span<T> values)
+    {
+        ShamirScheme<T> scheme = _context.Scheme;
+        ReadOnlyMemory<T>[] vectors = opening.Vectors!;
+        if (Checked)
+        {
+            scheme.ReconstructChecked(vectors, opening.Degree, values); // contributors are 0..n−1 in order
+            return;
+        }
+        // Contributions are pre-scaled by their Lagrange coefficients: the secret is their sum.
+        if (vectors.Length == 1) vectors[0].Span.CopyTo(values);
+        else T.Add(vectors[0].Span, vectors[1].Span, values);
+        for (int k = 2; k < vectors.Length; k++) T.Add(values, vectors[k].Span, values);
+    }
+
+    /// <summary>The state of one opening between its phases.</summary>
+    public sealed class Opening
+    {
+        internal Opening(MessageTag tag, MessageTag reply, int king, int degree, ReadOnlyMemory<T> contribution, int[] contributors)
+        {
+            Tag = tag;
+            Reply = reply;
+            King = king;
+            Degree = degree;
+            Contribution = contribution;
+            Contributors = contributors;
+        }
+
+        /// <summary>The tag of the shares' round.</summary>
+        public MessageTag Tag { get; }
+
+        internal MessageTag Reply { get; }
+
+        /// <summary>The king of this opening, or −1 for all-to-all.</summary>
+        public int King { get; }
+
+        internal int Degree { get; }
+
+        /// <summary>What this party sends: its shares, or λ·shares when unchecked.</summary>
+        internal ReadOnlyMemory<T> Contribution { get; }
+
+        internal int[] Contributors { get; }
+
+        internal ReadOnlyMemory<T>[]? Vectors { get; set; }
+
+        internal ReadOnlyMemory<T> Values { get; set; }
+    }
+}
