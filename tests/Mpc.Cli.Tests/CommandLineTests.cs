@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Mpc.Core.Circuits;
+
+namespace Mpc.Cli.Tests;
+
+/// <summary>End to end through the real <c>mpc</c> executable.</summary>
+public class CommandLineTests
+{
+    public static TheoryData<string> Examples() =>
+        new(Directory.GetFiles(Path.Combine(MpcProcess.RepoRoot, "circuits"), "*.expect.json").Order());
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Run_prints_the_expected_outputs_of_every_example(string expectationFile)
+    {
+        var expectation = CircuitExpectation.Load(expectationFile);
+
+        var (code, stdout, stderr) = MpcProcess.Run(["run", expectation.CircuitPath, "--parties", "3", "--json", "--input", .. expectation.InputArguments]);
+
+        Assert.True(code == 0, stderr);
+        var outputs = JsonDocument.Parse(stdout).RootElement.GetProperty("outputs");
+        foreach (var (name, value) in expectation.Outputs)
+            Assert.Equal(value.ToString(), outputs.GetProperty(name).GetString());
+    }
+
+    [Fact]
+    public void Compile_prints_stats_and_the_circuit_id()
+    {
+        var file = Path.Combine(MpcProcess.RepoRoot, "circuits", "polynomial.ir");
+        var circuit = CircuitOptimizer.Optimize(CircuitText.Load(file));
+
+        var (code, stdout, stderr) = MpcProcess.Run("compile", file, "--json");
+
+        Assert.True(code == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(circuit.Id.ToString(), json.GetProperty("circuit_id").GetString());
+        Assert.Equal(7, json.GetProperty("multiplications").GetInt32());
+        Assert.Equal(2, json.GetProperty("rounds").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("--parties 4 --threshold 2", "n >= 2t+1")]
+    [InlineData("--parties 2", "at least 3 parties")]
+    [InlineData("--input alice.x0", "expected owner.name=value")]
+    [InlineData("--input alice.q=1", "has no input 'alice.q'")]
+    public void Bad_arguments_exit_2_with_one_clear_line(string arguments, string message)
+    {
+        var file = Path.Combine(MpcProcess.RepoRoot, "circuits", "inner_product.ir");
+
+        var (code, stdout, stderr) = MpcProcess.Run(["run", file, .. arguments.Split(' ')]);
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.StartsWith("error: ", stderr);
+        Assert.Contains(message, stderr);
+        Assert.DoesNotContain("   at ", stderr); // no stack trace for user errors
+    }
+
+    [Fact]
+    public void Malformed_circuits_are_reported_with_file_line_and_column()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.ir");
+        File.WriteAllText(file, "circuit bad\nparty alice\n%0 = input x @alice\n%1 = mul %0 %7\n");
+        try
+        {
+            var (code, _, stderr) = MpcProcess.Run("compile", file);
+
+            Assert.Equal(2, code);
+            Assert.Contains($"{file}:4:", stderr);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Bench_mul_prints_one_json_object_with_the_named_figures()
+    {
+        var (code, stdout, stderr) = MpcProcess.Run("bench", "mul", "--transport", "memory", "--parties", "3", "--n", "1000", "--json");
+
+        Assert.True(code == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        foreach (var figure in new[] { "mults_per_s", "triples_per_s", "online_s", "preprocessing_s", "bytes_sent" })
+            Assert.True(json.GetProperty(figure).GetDouble() > 0, figure);
+        Assert.Equal(1, json.GetProperty("rounds").GetInt32());
+    }
+}
