@@ -86,9 +86,10 @@ public sealed class NodeHost : IAsyncDisposable
         var pins = new CertificatePins(options.Peers.Select(p => KeyValuePair.Create(p.Index, p.Fingerprint)), options.AllowedClients);
         var store = NodeStore.Open(options.DataDirectory);
         var metrics = new NodeMetrics(options.NodeIndex, options.Peers.Count);
+        WebApplication? app = null;
         try
         {
-            var app = Build(options, identity, pins, store, metrics, configureLogging);
+            app = Build(options, identity, pins, store, metrics, configureLogging);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             var urls = addresses.Select(a => new Uri(a)).OrderBy(u => u.Scheme == Uri.UriSchemeHttps ? 0 : 1).ToList();
@@ -100,6 +101,11 @@ public sealed class NodeHost : IAsyncDisposable
         }
         catch
         {
+            if (app is not null)
+            {
+                await app.Services.GetRequiredService<GrpcTransport>().DisposeAsync().ConfigureAwait(false);
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
             store.Dispose();
             metrics.Dispose();
             identity.Dispose();

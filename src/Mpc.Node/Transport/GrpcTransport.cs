@@ -37,8 +37,11 @@ public sealed class GrpcTransport : ITransport
     /// <summary>gRPC message limit for peer frames: one chunk plus the frame header.</summary>
     internal const int MaxFrameBytes = ChunkBytes + 1024;
 
-    /// <summary>HTTP/2 flow-control window per stream; large so a multi-MiB round is not throttled by acknowledgements.</summary>
-    internal const int StreamWindowBytes = 32 << 20;
+    /// <summary>HTTP/2 flow-control window per stream (16 MiB, the SocketsHttpHandler maximum); large so a multi-MiB round is not throttled by acknowledgements.</summary>
+    internal const int StreamWindowBytes = 16 << 20;
+
+    /// <summary>Response header by which the acceptor confirms the stream (value: its index).</summary>
+    private const string AcceptedHeader = "mpc-peer-accepted";
 
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromSeconds(1);
 
@@ -77,13 +80,39 @@ public sealed class GrpcTransport : ITransport
     /// <summary>True when the stream to <paramref name="peer"/> is up (always true for this node itself).</summary>
     public bool IsConnected(int peer) => peer == Party || Peer(peer).Link is not null;
 
-    /// <summary>Waits until every peer is connected.</summary>
-    /// <exception cref="TransportException">A peer did not connect within <see cref="NodeOptions.PeerConnectTimeout"/> or its stream broke.</exception>
+    /// <summary>Waits until every peer is connected, riding out failures and reconnects for up to <see cref="NodeOptions.PeerConnectTimeout"/>.</summary>
+    /// <exception cref="TransportException">A peer was not connected within <see cref="NodeOptions.PeerConnectTimeout"/>.</exception>
     public async Task WaitForPeersAsync(CancellationToken cancellationToken = default)
     {
-        for (int i = 0; i < Parties; i++)
-            if (i != Party)
-                await GetLinkAsync(_peers[i], cancellationToken).ConfigureAwait(false);
+        var deadline = DateTime.UtcNow + _options.PeerConnectTimeout;
+        foreach (var state in _peers)
+        {
+            if (state.Index == Party)
+                continue;
+            while (true)
+            {
+                Task<PeerLink> ready;
+                lock (state.Gate)
+                {
+                    if (state.Link is not null)
+                        break;
+                    ready = state.LinkReady.Task;
+                }
+                var remaining = deadline - DateTime.UtcNow;
+                try
+                {
+                    await ready.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TransportException)
+                {
+                    // The slot faulted with a failure and has been replaced; wait for the next connection.
+                }
+                catch (TimeoutException)
+                {
+                    throw new TransportException(state.Index, $"peer {state.Index} was not connected within {_options.PeerConnectTimeout}");
+                }
+            }
+        }
     }
 
     /// <summary>Drops messages of <paramref name="session"/> that arrived but were never received (e.g. after a failed job).</summary>
@@ -210,8 +239,9 @@ public sealed class GrpcTransport : ITransport
         {
             var peer = _options.Peers.Single(p => p.Index == i);
             var channel = CreateChannel(peer);
+            var state = _peers[i];
             _channels.Add(channel);
-            _background.Add(Task.Run(() => DialLoopAsync(_peers[i], peer.Endpoint, channel)));
+            _background.Add(Task.Run(() => DialLoopAsync(state, peer.Endpoint, channel)));
         }
         _background.Add(WatchConnectDeadlineAsync());
     }
@@ -235,7 +265,8 @@ public sealed class GrpcTransport : ITransport
         if (_lifetime.IsCancellationRequested)
             throw new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down"));
         var state = _peers[peer];
-        await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
+        // An explicit marker: a refusal is a trailers-only response, whose headers the dialler must not mistake for acceptance.
+        await context.WriteResponseHeadersAsync([new Metadata.Entry(AcceptedHeader, Party.ToString(System.Globalization.CultureInfo.InvariantCulture))]).ConfigureAwait(false);
         var cts = new CancellationTokenSource();
         using var callAborted = context.CancellationToken.Register(cts.Cancel);
         var link = InstallLink(state, responses, cts, "accepted");
@@ -249,6 +280,12 @@ public sealed class GrpcTransport : ITransport
             _log.MalformedFrame(peer, e.Message);
             BreakLink(state, link, $"malformed frame: {e.Message}", e);
             throw new RpcException(new Status(e.Code, e.Message));
+        }
+        catch (RpcException e)
+        {
+            // gRPC's own checks (e.g. a frame over the message size limit): keep their status for the peer.
+            BreakLink(state, link, Describe(e), e);
+            throw;
         }
         catch (Exception e)
         {
@@ -271,7 +308,13 @@ public sealed class GrpcTransport : ITransport
             {
                 using var stop = _lifetime.Token.Register(cts.Cancel);
                 using var call = client.Exchange(cancellationToken: cts.Token);
-                await call.ResponseHeadersAsync.ConfigureAwait(false);
+                var headers = await call.ResponseHeadersAsync.ConfigureAwait(false);
+                if (headers.Get(AcceptedHeader) is null)
+                {
+                    // Refused: reading surfaces the status (PermissionDenied, FailedPrecondition …) for the log below.
+                    await call.ResponseStream.MoveNext(cts.Token).ConfigureAwait(false);
+                    throw new RpcException(new Status(StatusCode.Unavailable, "the peer refused the stream"));
+                }
                 link = InstallLink(state, call.RequestStream, cts, "dialled");
                 backoff = MinBackoff;
                 attempt = 0;
