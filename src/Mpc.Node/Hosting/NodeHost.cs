@@ -169,12 +169,21 @@ public sealed class NodeHost : IAsyncDisposable
                 o.MaxReceiveMessageSize = options.MaxMessageBytes + 4096;
                 o.MaxSendMessageSize = options.MaxMessageBytes + 4096;
             });
+        // Degraded (a peer is down) still answers SERVING: clients may submit inputs while the cluster heals.
         builder.Services.AddGrpcHealthChecks()
-            .AddCheck("peers", () =>
+            .AddCheck("store", () =>
             {
-                // Serving as long as the node runs; a missing peer is worth reporting but does not stop clients.
-                return HealthCheckResult.Healthy();
-            });
+                try
+                {
+                    store.Ping();
+                    return HealthCheckResult.Healthy();
+                }
+                catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return HealthCheckResult.Unhealthy($"database unavailable: {e.Message}");
+                }
+            })
+            .AddCheck<PeersHealthCheck>("peers");
 
         var app = builder.Build();
         app.MapGrpcService<PeerService>();
@@ -204,4 +213,16 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    /// <summary>Degraded while any peer stream is down, naming the missing peers.</summary>
+    private sealed class PeersHealthCheck(GrpcTransport transport) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var missing = Enumerable.Range(0, transport.Parties).Where(p => !transport.IsConnected(p)).ToList();
+            return Task.FromResult(missing.Count == 0
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Degraded($"not connected to peer(s) {string.Join(", ", missing)}"));
+        }
+    }
 }

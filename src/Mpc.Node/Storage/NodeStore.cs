@@ -141,6 +141,13 @@ public sealed class NodeStore : IDisposable
         }
     }
 
+    /// <summary>Runs a trivial query; throws when the database is unusable (for the health check).</summary>
+    internal void Ping()
+    {
+        lock (_gate)
+            Scalar(_connection, "SELECT count(*) FROM jobs");
+    }
+
     /// <summary>Registers a job in <see cref="JobStatus.Pending"/>; idempotent when the job exists for the same circuit.</summary>
     /// <exception cref="InvalidOperationException">The job exists for a different circuit.</exception>
     public JobRecord CreateJob(string jobId, string circuitId)
