@@ -375,21 +375,24 @@ public sealed class GrpcTransport : ITransport
         }
         foreach (var state in _peers)
         {
-            if (state.Index == Party)
-                continue;
-            List<TaskCompletionSource<ReadOnlyMemory<byte>>> orphans;
-            TransportException failure;
-            lock (state.Gate)
-            {
-                if (state.Link is not null || state.Failure is not null)
-                    continue;
-                failure = new TransportException(state.Index, $"peer {state.Index} did not connect within {_options.PeerConnectTimeout}");
-                orphans = FailLocked(state, failure);
-            }
-            _log.PeerConnectTimedOut(state.Index, _options.PeerConnectTimeout);
-            foreach (var orphan in orphans)
-                orphan.TrySetException(failure);
+            if (state.Index != Party && FailIdle(state, new TransportException(state.Index, $"peer {state.Index} did not connect within {_options.PeerConnectTimeout}"), overwrite: false))
+                _log.PeerConnectTimedOut(state.Index, _options.PeerConnectTimeout);
         }
+    }
+
+    /// <summary>Marks a peer that has no live stream as failed; false (and no change) if it has one, or already failed and not <paramref name="overwrite"/>.</summary>
+    private static bool FailIdle(PeerState state, TransportException failure, bool overwrite)
+    {
+        List<TaskCompletionSource<ReadOnlyMemory<byte>>> orphans;
+        lock (state.Gate)
+        {
+            if (state.Link is not null || (state.Failure is not null && !overwrite))
+                return false;
+            orphans = FailLocked(state, failure);
+        }
+        foreach (var orphan in orphans)
+            orphan.TrySetException(failure);
+        return true;
     }
 
     private PeerLink InstallLink(PeerState state, IAsyncStreamWriter<PeerFrame> writer, CancellationTokenSource cts, string direction)
@@ -571,14 +574,7 @@ public sealed class GrpcTransport : ITransport
             if (link is not null)
                 BreakLink(state, link, "this node is shutting down", null);
             else
-            {
-                List<TaskCompletionSource<ReadOnlyMemory<byte>>> orphans;
-                var failure = new TransportException(state.Index, $"the transport of node {Party} was disposed");
-                lock (state.Gate)
-                    orphans = FailLocked(state, failure);
-                foreach (var orphan in orphans)
-                    orphan.TrySetException(failure);
-            }
+                FailIdle(state, new TransportException(state.Index, $"the transport of node {Party} was disposed"), overwrite: true);
         }
         try
         {
@@ -588,9 +584,9 @@ public sealed class GrpcTransport : ITransport
         {
             // A dial stuck in the TLS handshake is abandoned; disposing its channel below aborts it.
         }
+        // _lifetime is deliberately not disposed: an abandoned dial may still read its token.
         foreach (var channel in _channels)
             channel.Dispose();
-        _lifetime.Dispose();
     }
 
     private sealed class PeerState(int index)
