@@ -121,6 +121,8 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         configureLogging?.Invoke(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        // Set once the container exists; the TLS callback below only runs after start-up.
+        ILogger? tlsLog = null;
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -142,7 +144,13 @@ public sealed class NodeHost : IAsyncDisposable
                     CheckCertificateRevocation = false,
                     // Pinning replaces chain building: self-signed certificates are expected, so chain errors are ignored
                     // and the fingerprint alone decides.
-                    ClientCertificateValidation = (certificate, _, _) => pins.Match(certificate).Kind != PinKind.Unknown,
+                    ClientCertificateValidation = (certificate, _, _) =>
+                    {
+                        var match = pins.Match(certificate);
+                        if (match.Kind == PinKind.Unknown)
+                            tlsLog?.CertificateRefused(match.Fingerprint);
+                        return match.Kind != PinKind.Unknown;
+                    },
                 });
             });
             if (options.MetricsUrl is not null)
@@ -186,6 +194,7 @@ public sealed class NodeHost : IAsyncDisposable
             .AddCheck<PeersHealthCheck>("peers");
 
         var app = builder.Build();
+        tlsLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mpc.Node.Tls");
         app.MapGrpcService<PeerService>();
         app.MapGrpcService<ClientService>();
         app.MapGrpcHealthChecksService();
