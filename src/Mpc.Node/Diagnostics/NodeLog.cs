@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mpc.Node.Diagnostics;
+
+/// <summary>Every log line the node writes, with stable event ids (1xxx transport, 2xxx host, 3xxx client API).</summary>
+/// <remarks>Never pass a payload, share, salt or key here: only indices, tags, sizes, ids and fingerprints.</remarks>
+internal static partial class NodeLog
+{
+    [LoggerMessage(1001, LogLevel.Information, "Peer {Peer} connected ({Direction})")]
+    public static partial void PeerConnected(this ILogger logger, int peer, string direction);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Peer {Peer} disconnected: {Reason}")]
+    public static partial void PeerDisconnected(this ILogger logger, int peer, string reason);
+
+    [LoggerMessage(1003, LogLevel.Debug, "Dialling peer {Peer} at {Endpoint} failed (attempt {Attempt}): {Reason}")]
+    public static partial void PeerDialFailed(this ILogger logger, int peer, string endpoint, int attempt, string reason);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Peer {Peer} did not connect within {Timeout}")]
+    public static partial void PeerConnectTimedOut(this ILogger logger, int peer, TimeSpan timeout);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Refused a peer stream from certificate {Fingerprint}: {Reason}")]
+    public static partial void PeerRefused(this ILogger logger, string fingerprint, string reason);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Peer {Peer} sent a malformed frame: {Reason}")]
+    public static partial void MalformedFrame(this ILogger logger, int peer, string reason);
+
+    [LoggerMessage(1007, LogLevel.Warning, "TLS connection refused: certificate {Fingerprint} is not pinned")]
+    public static partial void CertificateRefused(this ILogger logger, string fingerprint);
+
+    [LoggerMessage(2001, LogLevel.Information, "Node {Node} of {Parties} (t = {Threshold}, {Field}) listening on {Urls}, certificate {Fingerprint}")]
+    public static partial void NodeStarted(this ILogger logger, int node, int parties, int threshold, string field, string urls, string fingerprint);
+
+    [LoggerMessage(2002, LogLevel.Information, "Node {Node} stopping")]
+    public static partial void NodeStopping(this ILogger logger, int node);
+
+    [LoggerMessage(3001, LogLevel.Information, "Stored input share {Input} of job {Job} from client {Client} ({Bytes} bytes)")]
+    public static partial void InputShareStored(this ILogger logger, string job, string input, string client, int bytes);
+
+    [LoggerMessage(3002, LogLevel.Information, "Job {Job} registered for circuit {Circuit}")]
+    public static partial void JobRegistered(this ILogger logger, string job, string circuit);
+
+    [LoggerMessage(3003, LogLevel.Warning, "Refused a client call from certificate {Fingerprint}: not an allowed client")]
+    public static partial void ClientRefused(this ILogger logger, string fingerprint);
+}

@@ -1,0 +1,126 @@
+using Grpc.Core;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Mpc.Node.Diagnostics;
+using Mpc.Node.Protos;
+using Mpc.Node.Security;
+using Mpc.Node.Storage;
+
+namespace Mpc.Node.Services;
+
+/// <summary>The client-facing gRPC service: authenticates the caller and translates calls to <see cref="NodeStore"/>.</summary>
+internal sealed class ClientService(NodeStore store, CertificatePins pins, NodeOptions options, ILogger<ClientService> log) : Protos.Client.ClientBase
+{
+    public override Task<SubmitInputShareReply> SubmitInputShare(SubmitInputShareRequest request, ServerCallContext context)
+    {
+        string client = Authenticate(context);
+        if (request.Share.Length > options.MaxMessageBytes)
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"share of {request.Share.Length} bytes exceeds MaxMessageBytes = {options.MaxMessageBytes}"));
+        if (request.Share.IsEmpty)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "share is empty"));
+        var result = Translate(() => store.PutInputShare(new InputShareRecord(request.JobId, request.InputName, client, request.Share.ToByteArray(), request.Salt.ToByteArray())));
+        if (result == StoreResult.Conflict)
+            throw new RpcException(new Status(StatusCode.AlreadyExists, $"input '{request.InputName}' of job '{request.JobId}' was already submitted by this client with different bytes"));
+        if (result == StoreResult.Stored)
+            log.InputShareStored(request.JobId, request.InputName, client, request.Share.Length);
+        return Task.FromResult(new SubmitInputShareReply());
+    }
+
+    public override Task<JobStatusReply> StartJob(StartJobRequest request, ServerCallContext context)
+    {
+        Authenticate(context);
+        var job = Translate(() => store.CreateJob(request.JobId, request.CircuitId));
+        log.JobRegistered(job.Id, job.CircuitId);
+        return Task.FromResult(Reply(job));
+    }
+
+    public override Task<JobStatusReply> GetJobStatus(JobStatusRequest request, ServerCallContext context)
+    {
+        Authenticate(context);
+        return Task.FromResult(Reply(FindJob(request.JobId)));
+    }
+
+    public override async Task<JobStatusReply> AwaitJob(JobStatusRequest request, ServerCallContext context)
+    {
+        Authenticate(context);
+        var finished = new TaskCompletionSource<JobRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(JobRecord job)
+        {
+            if (job.Id == request.JobId && job.Status is JobStatus.Succeeded or JobStatus.Failed)
+                finished.TrySetResult(job);
+        }
+        store.JobChanged += OnChanged;
+        try
+        {
+            // Subscribe first, then look: a change between the two cannot be missed.
+            var current = FindJob(request.JobId);
+            if (current.Status is JobStatus.Succeeded or JobStatus.Failed)
+                return Reply(current);
+            return Reply(await finished.Task.WaitAsync(context.CancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"job '{request.JobId}' did not finish before the call ended"));
+        }
+        finally
+        {
+            store.JobChanged -= OnChanged;
+        }
+    }
+
+    public override Task<FetchOutputShareReply> FetchOutputShare(FetchOutputShareRequest request, ServerCallContext context)
+    {
+        string client = Authenticate(context);
+        var output = Translate(() => store.GetOutput(request.JobId, request.OutputName))
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"job '{request.JobId}' has no output '{request.OutputName}' (yet)"));
+        if (!output.IsPublic && output.Owner != client)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"output '{request.OutputName}' of job '{request.JobId}' belongs to another client"));
+        return Task.FromResult(new FetchOutputShareReply { Public = output.IsPublic, Value = UnsafeByteOperations.UnsafeWrap(output.Value) });
+    }
+
+    private string Authenticate(ServerCallContext context)
+    {
+        var match = pins.Match(context.GetHttpContext().Connection.ClientCertificate);
+        if (match.Kind != PinKind.Client)
+        {
+            log.ClientRefused(match.Fingerprint);
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "the certificate is not an allowed client of this node"));
+        }
+        return match.Fingerprint;
+    }
+
+    private JobRecord FindJob(string jobId) =>
+        Translate(() => store.GetJob(jobId)) ?? throw new RpcException(new Status(StatusCode.NotFound, $"no job '{jobId}'"));
+
+    private static T Translate<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (ArgumentException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+        }
+    }
+
+    private static JobStatusReply Reply(JobRecord job) => new()
+    {
+        JobId = job.Id,
+        CircuitId = job.CircuitId,
+        State = job.Status switch
+        {
+            JobStatus.Pending => JobState.Pending,
+            JobStatus.Running => JobState.Running,
+            JobStatus.Succeeded => JobState.Succeeded,
+            JobStatus.Failed => JobState.Failed,
+            _ => JobState.Unspecified,
+        },
+        Reason = job.Reason ?? "",
+        CreatedUnixMs = job.Created.ToUnixTimeMilliseconds(),
+    };
+}

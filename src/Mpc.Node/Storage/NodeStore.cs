@@ -1,0 +1,339 @@
+using Microsoft.Data.Sqlite;
+
+namespace Mpc.Node.Storage;
+
+/// <summary>The lifecycle state of a job.</summary>
+public enum JobStatus
+{
+    /// <summary>Registered, waiting for inputs or a slot.</summary>
+    Pending = 1,
+    /// <summary>Being evaluated.</summary>
+    Running = 2,
+    /// <summary>Finished; outputs are stored.</summary>
+    Succeeded = 3,
+    /// <summary>Aborted; <see cref="JobRecord.Reason"/> says why.</summary>
+    Failed = 4,
+}
+
+/// <summary>A job as stored by this node.</summary>
+public sealed record JobRecord(string Id, string CircuitId, JobStatus Status, string? Reason, DateTimeOffset Created);
+
+/// <summary>One client's share of one input of a job, with the salt of its on-chain commitment.</summary>
+public sealed record InputShareRecord(string JobId, string InputName, string Client, byte[] Share, byte[] Salt);
+
+/// <summary>An output of a job: the public value, or this node's share of a private output owned by <see cref="Owner"/>.</summary>
+public sealed record OutputRecord(string JobId, string Name, bool IsPublic, byte[] Value, string? Owner);
+
+/// <summary>Outcome of storing an input share.</summary>
+public enum StoreResult
+{
+    /// <summary>Newly stored and committed.</summary>
+    Stored,
+    /// <summary>The identical record was already stored (an idempotent retry).</summary>
+    AlreadyStored,
+    /// <summary>A different record is stored under the same key; nothing was changed.</summary>
+    Conflict,
+}
+
+/// <summary>The node's durable state: jobs, received input shares and outputs, in one SQLite file.</summary>
+/// <remarks>
+/// One file <c>node.db</c> in the data directory, write-ahead logging with <c>synchronous=FULL</c>, so a
+/// method that returned has committed durably and a crash or restart loses nothing acknowledged.
+/// The schema version is kept in <c>PRAGMA user_version</c> and upgraded step by step on open; a
+/// database from a newer version is refused. One connection, serialised by a lock: the node's write
+/// rate is a handful per job, far below what that can sustain. Thread-safe.
+/// </remarks>
+public sealed class NodeStore : IDisposable
+{
+    /// <summary>The schema version this code writes.</summary>
+    public const int SchemaVersion = 1;
+
+    // Migration k upgrades version k to k + 1.
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            circuit_id TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            reason TEXT,
+            created_unix_ms INTEGER NOT NULL
+        );
+        CREATE TABLE input_shares (
+            job_id TEXT NOT NULL,
+            input_name TEXT NOT NULL,
+            client TEXT NOT NULL,
+            share BLOB NOT NULL,
+            salt BLOB NOT NULL,
+            received_unix_ms INTEGER NOT NULL,
+            PRIMARY KEY (job_id, input_name, client)
+        );
+        CREATE TABLE outputs (
+            job_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            is_public INTEGER NOT NULL,
+            value BLOB NOT NULL,
+            owner TEXT,
+            PRIMARY KEY (job_id, name)
+        );
+        """,
+    ];
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
+
+    private NodeStore(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        Path = path;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Raised after a job's row was committed (created or status changed); handlers must not block.</summary>
+    public event Action<JobRecord>? JobChanged;
+
+    /// <summary>Opens (creating if needed) <c>node.db</c> in <paramref name="dataDirectory"/> and upgrades its schema.</summary>
+    /// <exception cref="InvalidDataException">The file belongs to a newer schema version or is not a database.</exception>
+    public static NodeStore Open(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        string path = System.IO.Path.Combine(dataDirectory, "node.db");
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
+            Migrate(connection, path);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new InvalidDataException($"'{path}' cannot be opened as the node database: {e.Message}", e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+        return new NodeStore(connection, path);
+    }
+
+    private static void Migrate(SqliteConnection connection, string path)
+    {
+        int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
+        if (version > SchemaVersion)
+            throw new InvalidDataException($"'{path}' has schema version {version}; this node understands up to {SchemaVersion}");
+        for (; version < SchemaVersion; version++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Migrations[version] + $"\nPRAGMA user_version = {version + 1};";
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Runs a trivial query; throws when the database is unusable (for the health check).</summary>
+    internal void Ping()
+    {
+        lock (_gate)
+            Scalar(_connection, "SELECT count(*) FROM jobs");
+    }
+
+    /// <summary>Registers a job in <see cref="JobStatus.Pending"/>; idempotent when the job exists for the same circuit.</summary>
+    /// <exception cref="InvalidOperationException">The job exists for a different circuit.</exception>
+    public JobRecord CreateJob(string jobId, string circuitId)
+    {
+        ValidateId(jobId, nameof(jobId));
+        ValidateId(circuitId, nameof(circuitId));
+        JobRecord job;
+        bool created;
+        lock (_gate)
+        {
+            using var command = Command("INSERT INTO jobs (id, circuit_id, status, reason, created_unix_ms) VALUES ($id, $circuit, $status, NULL, $created) ON CONFLICT (id) DO NOTHING",
+                ("$id", jobId), ("$circuit", circuitId), ("$status", (int)JobStatus.Pending), ("$created", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            created = command.ExecuteNonQuery() == 1;
+            job = GetJobLocked(jobId)!;
+        }
+        if (job.CircuitId != circuitId)
+            throw new InvalidOperationException($"job '{jobId}' already exists for circuit {job.CircuitId}, not {circuitId}");
+        if (created)
+            JobChanged?.Invoke(job);
+        return job;
+    }
+
+    /// <summary>Sets a job's status (and the failure reason, if any).</summary>
+    /// <exception cref="KeyNotFoundException">No such job.</exception>
+    public JobRecord SetJobStatus(string jobId, JobStatus status, string? reason = null)
+    {
+        if (!Enum.IsDefined(status))
+            throw new ArgumentOutOfRangeException(nameof(status), status, "not a job status");
+        JobRecord job;
+        lock (_gate)
+        {
+            using var command = Command("UPDATE jobs SET status = $status, reason = $reason WHERE id = $id",
+                ("$id", jobId), ("$status", (int)status), ("$reason", reason));
+            if (command.ExecuteNonQuery() == 0)
+                throw new KeyNotFoundException($"no job '{jobId}'");
+            job = GetJobLocked(jobId)!;
+        }
+        JobChanged?.Invoke(job);
+        return job;
+    }
+
+    /// <summary>The job, or null when unknown.</summary>
+    public JobRecord? GetJob(string jobId)
+    {
+        lock (_gate)
+            return GetJobLocked(jobId);
+    }
+
+    /// <summary>All jobs, oldest first.</summary>
+    public IReadOnlyList<JobRecord> ListJobs()
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms FROM jobs ORDER BY created_unix_ms, id");
+            using var reader = command.ExecuteReader();
+            var jobs = new List<JobRecord>();
+            while (reader.Read())
+                jobs.Add(ReadJob(reader));
+            return jobs;
+        }
+    }
+
+    /// <summary>Stores an input share; returns only after the commit. Idempotent for identical bytes.</summary>
+    public StoreResult PutInputShare(InputShareRecord share)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        ValidateId(share.JobId, nameof(share.JobId));
+        ValidateId(share.InputName, nameof(share.InputName));
+        ValidateId(share.Client, nameof(share.Client));
+        lock (_gate)
+        {
+            using var insert = Command("INSERT INTO input_shares (job_id, input_name, client, share, salt, received_unix_ms) VALUES ($job, $input, $client, $share, $salt, $at) ON CONFLICT DO NOTHING",
+                ("$job", share.JobId), ("$input", share.InputName), ("$client", share.Client), ("$share", share.Share), ("$salt", share.Salt),
+                ("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            if (insert.ExecuteNonQuery() == 1)
+                return StoreResult.Stored;
+            using var existing = Command("SELECT share, salt FROM input_shares WHERE job_id = $job AND input_name = $input AND client = $client",
+                ("$job", share.JobId), ("$input", share.InputName), ("$client", share.Client));
+            using var reader = existing.ExecuteReader();
+            reader.Read();
+            bool same = ((byte[])reader[0]).AsSpan().SequenceEqual(share.Share) && ((byte[])reader[1]).AsSpan().SequenceEqual(share.Salt);
+            return same ? StoreResult.AlreadyStored : StoreResult.Conflict;
+        }
+    }
+
+    /// <summary>All input shares received for a job, ordered by input name then client.</summary>
+    public IReadOnlyList<InputShareRecord> GetInputShares(string jobId)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT job_id, input_name, client, share, salt FROM input_shares WHERE job_id = $job ORDER BY input_name, client", ("$job", jobId));
+            using var reader = command.ExecuteReader();
+            var shares = new List<InputShareRecord>();
+            while (reader.Read())
+                shares.Add(new InputShareRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), (byte[])reader[3], (byte[])reader[4]));
+            return shares;
+        }
+    }
+
+    /// <summary>Stores a job's outputs atomically (all or none); re-storing identical outputs is a no-op.</summary>
+    /// <exception cref="InvalidOperationException">A different value is already stored under one of the names.</exception>
+    public void PutOutputs(IReadOnlyList<OutputRecord> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            foreach (var output in outputs)
+            {
+                ValidateId(output.JobId, nameof(output.JobId));
+                ValidateId(output.Name, nameof(output.Name));
+                using var insert = Command("INSERT INTO outputs (job_id, name, is_public, value, owner) VALUES ($job, $name, $public, $value, $owner) ON CONFLICT DO NOTHING",
+                    ("$job", output.JobId), ("$name", output.Name), ("$public", output.IsPublic ? 1 : 0), ("$value", output.Value), ("$owner", output.Owner));
+                insert.Transaction = transaction;
+                if (insert.ExecuteNonQuery() == 1)
+                    continue;
+                var stored = GetOutputLocked(output.JobId, output.Name, transaction)!;
+                if (stored.IsPublic != output.IsPublic || stored.Owner != output.Owner || !stored.Value.AsSpan().SequenceEqual(output.Value))
+                    throw new InvalidOperationException($"output '{output.Name}' of job '{output.JobId}' is already stored with a different value");
+            }
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>One output, or null when not (yet) stored.</summary>
+    public OutputRecord? GetOutput(string jobId, string name)
+    {
+        lock (_gate)
+            return GetOutputLocked(jobId, name, null);
+    }
+
+    private OutputRecord? GetOutputLocked(string jobId, string name, SqliteTransaction? transaction)
+    {
+        using var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job AND name = $name", ("$job", jobId), ("$name", name));
+        command.Transaction = transaction;
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new OutputRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2) != 0, (byte[])reader[3], reader.IsDBNull(4) ? null : reader.GetString(4))
+            : null;
+    }
+
+    private JobRecord? GetJobLocked(string jobId)
+    {
+        using var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms FROM jobs WHERE id = $id", ("$id", jobId));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadJob(reader) : null;
+    }
+
+    private static JobRecord ReadJob(SqliteDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), (JobStatus)reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
+
+    /// <summary>Job ids, input/output names and client fingerprints: 1–128 printable ASCII characters.</summary>
+    internal static void ValidateId(string? value, string what)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > 128 || !value.All(c => c is > ' ' and < '\x7f'))
+            throw new ArgumentException($"{what} '{value}' must be 1–128 printable ASCII characters without spaces", what);
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+            _connection.Dispose();
+    }
+}

@@ -1,0 +1,609 @@
+using System.Net.Http;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Mpc.Core.Network;
+using Mpc.Node.Diagnostics;
+using Mpc.Node.Protos;
+using Mpc.Node.Security;
+
+namespace Mpc.Node.Transport;
+
+/// <summary>The cluster transport: authenticated gRPC streams over mutual TLS, one per pair of nodes.</summary>
+/// <remarks>
+/// <para>Topology: for each pair i &lt; j, node i dials node j (<c>Peer.Exchange</c>) and both directions
+/// of that one bidirectional stream carry messages. The dialler pins the server certificate of the
+/// endpoint it dials; the acceptor maps the client certificate to a member index through
+/// <see cref="CertificatePins"/>. The dialler retries with exponential backoff (20 ms … 1 s) for as long
+/// as the transport lives, so a restarted node rejoins.</para>
+/// <para>Messages are split into chunks of at most <see cref="ChunkBytes"/> and reassembled by
+/// <see cref="MessageAssembler"/>; received messages are demultiplexed by (peer, tag) into a slot table
+/// where either the message or its receiver arrives first.</para>
+/// <para>Failure: when a peer's stream breaks (or it has not connected within
+/// <see cref="NodeOptions.PeerConnectTimeout"/>), every pending receive from it fails with a
+/// <see cref="TransportException"/> naming the peer, and so do later receives and sends until it
+/// reconnects. Messages that arrived completely before the break can still be received. A receive from
+/// a live peer fails after <see cref="NodeOptions.RoundTimeout"/>; keep-alive pings every
+/// <see cref="NodeOptions.KeepAliveInterval"/> detect a silent peer. Payloads are never logged.</para>
+/// </remarks>
+public sealed class GrpcTransport : ITransport
+{
+    /// <summary>The largest payload slice carried by one frame (1 MiB), well under gRPC message limits.</summary>
+    public const int ChunkBytes = 1 << 20;
+
+    /// <summary>gRPC message limit for peer frames: one chunk plus the frame header.</summary>
+    internal const int MaxFrameBytes = ChunkBytes + 1024;
+
+    /// <summary>HTTP/2 flow-control window per stream (16 MiB, the SocketsHttpHandler maximum); large so a multi-MiB round is not throttled by acknowledgements.</summary>
+    internal const int StreamWindowBytes = 16 << 20;
+
+    /// <summary>Response header by which the acceptor confirms the stream (value: its index).</summary>
+    private const string AcceptedHeader = "mpc-peer-accepted";
+
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly NodeOptions _options;
+    private readonly NodeIdentity _identity;
+    private readonly CertificatePins _pins;
+    private readonly NodeMetrics _metrics;
+    private readonly ILogger _log;
+    private readonly PeerState[] _peers;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly List<Task> _background = [];
+    private readonly List<GrpcChannel> _channels = [];
+    private int _started, _disposed;
+
+    internal GrpcTransport(NodeOptions options, NodeIdentity identity, CertificatePins pins, NodeMetrics metrics, ILogger<GrpcTransport> log)
+    {
+        _options = options;
+        _identity = identity;
+        _pins = pins;
+        _metrics = metrics;
+        _log = log;
+        Party = options.NodeIndex;
+        Parties = options.Peers.Count;
+        _peers = new PeerState[Parties];
+        for (int i = 0; i < Parties; i++)
+            _peers[i] = new PeerState(i);
+        metrics.ObservePeersConnected(() => _peers.Count(p => p.Link is not null));
+    }
+
+    /// <inheritdoc />
+    public int Party { get; }
+
+    /// <inheritdoc />
+    public int Parties { get; }
+
+    /// <summary>True when the stream to <paramref name="peer"/> is up (always true for this node itself).</summary>
+    public bool IsConnected(int peer) => peer == Party || Peer(peer).Link is not null;
+
+    /// <summary>Waits until every peer is connected, riding out failures and reconnects for up to <see cref="NodeOptions.PeerConnectTimeout"/>.</summary>
+    /// <exception cref="TransportException">A peer was not connected within <see cref="NodeOptions.PeerConnectTimeout"/>.</exception>
+    public async Task WaitForPeersAsync(CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + _options.PeerConnectTimeout;
+        foreach (var state in _peers)
+        {
+            if (state.Index == Party)
+                continue;
+            while (true)
+            {
+                Task<PeerLink> ready;
+                lock (state.Gate)
+                {
+                    if (state.Link is not null)
+                        break;
+                    ready = state.LinkReady.Task;
+                }
+                var remaining = deadline - DateTime.UtcNow;
+                try
+                {
+                    await ready.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TransportException)
+                {
+                    // The slot faulted with a failure and has been replaced; wait for the next connection.
+                }
+                catch (TimeoutException)
+                {
+                    throw new TransportException(state.Index, $"peer {state.Index} was not connected within {_options.PeerConnectTimeout}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Drops messages of <paramref name="session"/> that arrived but were never received (e.g. after a failed job).</summary>
+    public void DiscardSession(ulong session)
+    {
+        foreach (var peer in _peers)
+        {
+            lock (peer.Gate)
+            {
+                foreach (var tag in peer.Slots.Keys.Where(t => t.Session == session).ToList())
+                    if (peer.Slots[tag].Task.IsCompleted)
+                        peer.Slots.Remove(tag);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SendAsync(int peer, MessageTag tag, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        var state = Peer(peer);
+        if (payload.Length > _options.MaxMessageBytes)
+            throw new ArgumentException($"message {tag} to peer {peer} has {payload.Length} bytes, over MaxMessageBytes = {_options.MaxMessageBytes}", nameof(payload));
+        if (peer == Party)
+        {
+            // Loopback: the ITransport contract hands the buffer over, so no copy is needed.
+            try
+            {
+                Deliver(state, tag, payload);
+            }
+            catch (FrameException e)
+            {
+                throw new InvalidOperationException(e.Message, e);
+            }
+            return;
+        }
+        var link = await GetLinkAsync(state, cancellationToken).ConfigureAwait(false);
+        await link.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            int offset = 0;
+            uint chunk = 0;
+            do
+            {
+                int length = Math.Min(ChunkBytes, payload.Length - offset);
+                var frame = new PeerFrame
+                {
+                    Session = tag.Session,
+                    Sequence = tag.Sequence,
+                    Chunk = chunk,
+                    Last = offset + length == payload.Length,
+                    MessageLength = chunk == 0 ? (ulong)payload.Length : 0,
+                    // No copy here: the payload is serialised straight into the HTTP/2 output buffer.
+                    Payload = UnsafeByteOperations.UnsafeWrap(payload.Slice(offset, length)),
+                };
+                // The link's token, not the caller's: abandoning a message half-written would corrupt the stream.
+                await link.Writer.WriteAsync(frame, link.Token).ConfigureAwait(false);
+                offset += length;
+                chunk++;
+            }
+            while (offset < payload.Length);
+        }
+        catch (Exception e)
+        {
+            BreakLink(state, link, $"sending failed: {e.Message}", e);
+            throw new TransportException(peer, $"sending message {tag} to peer {peer} failed: {e.Message}", e);
+        }
+        finally
+        {
+            link.WriteLock.Release();
+        }
+        _metrics.MessageSent(peer, payload.Length);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ReadOnlyMemory<byte>> ReceiveAsync(int peer, MessageTag tag, CancellationToken cancellationToken = default)
+    {
+        var state = Peer(peer);
+        TaskCompletionSource<ReadOnlyMemory<byte>> slot;
+        lock (state.Gate)
+        {
+            if (state.Slots.TryGetValue(tag, out var existing))
+            {
+                if (!existing.Task.IsCompletedSuccessfully)
+                    throw new InvalidOperationException($"a receive of message {tag} from peer {peer} is already waiting");
+                state.Slots.Remove(tag);
+                return new ValueTask<ReadOnlyMemory<byte>>(existing.Task.Result);
+            }
+            if (state.Failure is { } failure)
+                throw Copy(failure);
+            slot = NewSlot();
+            state.Slots.Add(tag, slot);
+        }
+        return new ValueTask<ReadOnlyMemory<byte>>(WaitAsync(state, tag, slot, cancellationToken));
+    }
+
+    private async Task<ReadOnlyMemory<byte>> WaitAsync(PeerState state, MessageTag tag, TaskCompletionSource<ReadOnlyMemory<byte>> slot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await slot.Task.WaitAsync(_options.RoundTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            RemoveSlot(state, tag, slot);
+            throw new TransportException(state.Index, $"no message {tag} from peer {state.Index} within {_options.RoundTimeout}");
+        }
+        catch (OperationCanceledException)
+        {
+            RemoveSlot(state, tag, slot);
+            throw;
+        }
+        catch (TransportException e)
+        {
+            throw Copy(e);
+        }
+    }
+
+    /// <summary>Starts dialling the higher-indexed peers and the connect-deadline watch. Called once Kestrel listens.</summary>
+    internal void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+            return;
+        for (int i = Party + 1; i < Parties; i++)
+        {
+            var peer = _options.Peers.Single(p => p.Index == i);
+            var channel = CreateChannel(peer);
+            var state = _peers[i];
+            _channels.Add(channel);
+            _background.Add(Task.Run(() => DialLoopAsync(state, peer.Endpoint, channel)));
+        }
+        _background.Add(WatchConnectDeadlineAsync());
+    }
+
+    /// <summary>Serves one incoming <c>Peer.Exchange</c> stream; called by the Peer service.</summary>
+    internal async Task AcceptAsync(IAsyncStreamReader<PeerFrame> requests, IServerStreamWriter<PeerFrame> responses, ServerCallContext context)
+    {
+        var certificate = context.GetHttpContext().Connection.ClientCertificate;
+        var match = _pins.Match(certificate);
+        if (match.Kind != PinKind.Peer)
+        {
+            _log.PeerRefused(match.Fingerprint, "not a member of this cluster");
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "the client certificate is not a member of this cluster"));
+        }
+        int peer = match.PeerIndex;
+        if (peer >= Party)
+        {
+            _log.PeerRefused(match.Fingerprint, $"node {peer} dialled node {Party}, but the lower index dials");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"node {peer} must accept the stream from node {Party}, not dial it"));
+        }
+        if (_lifetime.IsCancellationRequested)
+            throw new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down"));
+        var state = _peers[peer];
+        // An explicit marker: a refusal is a trailers-only response, whose headers the dialler must not mistake for acceptance.
+        await context.WriteResponseHeadersAsync([new Metadata.Entry(AcceptedHeader, Party.ToString(System.Globalization.CultureInfo.InvariantCulture))]).ConfigureAwait(false);
+        var cts = new CancellationTokenSource();
+        using var callAborted = context.CancellationToken.Register(cts.Cancel);
+        var link = InstallLink(state, responses, cts, "accepted");
+        try
+        {
+            await ReadLoopAsync(state, link, requests).ConfigureAwait(false);
+            BreakLink(state, link, "the peer closed the stream", null);
+        }
+        catch (FrameException e)
+        {
+            _log.MalformedFrame(peer, e.Message);
+            BreakLink(state, link, $"malformed frame: {e.Message}", e);
+            throw new RpcException(new Status(e.Code, e.Message));
+        }
+        catch (RpcException e)
+        {
+            // gRPC's own checks (e.g. a frame over the message size limit): keep their status for the peer.
+            BreakLink(state, link, Describe(e), e);
+            throw;
+        }
+        catch (Exception e)
+        {
+            // Whatever ended the stream, the peer is gone until it dials again; the call's status no longer matters.
+            BreakLink(state, link, Describe(e), e);
+        }
+    }
+
+    private async Task DialLoopAsync(PeerState state, string endpoint, GrpcChannel channel)
+    {
+        var client = new Protos.Peer.PeerClient(channel);
+        var backoff = MinBackoff;
+        int attempt = 0;
+        while (!_lifetime.IsCancellationRequested)
+        {
+            attempt++;
+            var cts = new CancellationTokenSource();
+            PeerLink? link = null;
+            try
+            {
+                using var stop = _lifetime.Token.Register(cts.Cancel);
+                using var call = client.Exchange(cancellationToken: cts.Token);
+                var headers = await call.ResponseHeadersAsync.ConfigureAwait(false);
+                if (headers.Get(AcceptedHeader) is null)
+                {
+                    // Refused: reading surfaces the status (PermissionDenied, FailedPrecondition …) for the log below.
+                    await call.ResponseStream.MoveNext(cts.Token).ConfigureAwait(false);
+                    throw new RpcException(new Status(StatusCode.Unavailable, "the peer refused the stream"));
+                }
+                link = InstallLink(state, call.RequestStream, cts, "dialled");
+                backoff = MinBackoff;
+                attempt = 0;
+                await ReadLoopAsync(state, link, call.ResponseStream).ConfigureAwait(false);
+                BreakLink(state, link, "the peer closed the stream", null);
+            }
+            catch (FrameException e)
+            {
+                _log.MalformedFrame(state.Index, e.Message);
+                BreakLink(state, link!, $"malformed frame: {e.Message}", e);
+            }
+            catch (Exception e)
+            {
+                // The dial loop must outlive any failure: record it and try again after the backoff.
+                if (link is not null)
+                    BreakLink(state, link, Describe(e), e);
+                else if (!_lifetime.IsCancellationRequested)
+                    _log.PeerDialFailed(state.Index, endpoint, attempt, Describe(e));
+            }
+            finally
+            {
+                cts.Cancel();
+            }
+            try
+            {
+                await Task.Delay(backoff, _lifetime.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    private async Task ReadLoopAsync(PeerState state, PeerLink link, IAsyncStreamReader<PeerFrame> reader)
+    {
+        var assembler = new MessageAssembler(_options.MaxMessageBytes);
+        while (await reader.MoveNext(link.Token).ConfigureAwait(false))
+        {
+            if (assembler.Add(reader.Current, out var tag, out var message))
+            {
+                Deliver(state, tag, message);
+                _metrics.MessageReceived(state.Index, message.Length);
+            }
+        }
+    }
+
+    private async Task WatchConnectDeadlineAsync()
+    {
+        try
+        {
+            await Task.Delay(_options.PeerConnectTimeout, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        foreach (var state in _peers)
+        {
+            if (state.Index != Party && FailIdle(state, new TransportException(state.Index, $"peer {state.Index} did not connect within {_options.PeerConnectTimeout}"), overwrite: false))
+                _log.PeerConnectTimedOut(state.Index, _options.PeerConnectTimeout);
+        }
+    }
+
+    /// <summary>Marks a peer that has no live stream as failed; false (and no change) if it has one, or already failed and not <paramref name="overwrite"/>.</summary>
+    private static bool FailIdle(PeerState state, TransportException failure, bool overwrite)
+    {
+        List<TaskCompletionSource<ReadOnlyMemory<byte>>> orphans;
+        lock (state.Gate)
+        {
+            if (state.Link is not null || (state.Failure is not null && !overwrite))
+                return false;
+            orphans = FailLocked(state, failure);
+        }
+        foreach (var orphan in orphans)
+            orphan.TrySetException(failure);
+        return true;
+    }
+
+    private PeerLink InstallLink(PeerState state, IAsyncStreamWriter<PeerFrame> writer, CancellationTokenSource cts, string direction)
+    {
+        var link = new PeerLink(writer, cts);
+        PeerLink? superseded;
+        lock (state.Gate)
+        {
+            superseded = state.Link;
+            state.Link = link;
+            state.Failure = null;
+            state.LinkReady.TrySetResult(link);
+        }
+        // A peer that reconnects (after a restart or a half-open connection) replaces its old stream.
+        superseded?.Cancellation.Cancel();
+        _log.PeerConnected(state.Index, direction);
+        return link;
+    }
+
+    private void BreakLink(PeerState state, PeerLink link, string reason, Exception? inner)
+    {
+        List<TaskCompletionSource<ReadOnlyMemory<byte>>> orphans;
+        TransportException failure;
+        lock (state.Gate)
+        {
+            if (state.Link != link)
+            {
+                link.Cancellation.Cancel();
+                return;
+            }
+            state.Link = null;
+            string why = _lifetime.IsCancellationRequested ? "this node is shutting down" : reason;
+            failure = new TransportException(state.Index, $"connection to peer {state.Index} lost: {why}", inner);
+            orphans = FailLocked(state, failure);
+        }
+        link.Cancellation.Cancel();
+        _log.PeerDisconnected(state.Index, failure.Message);
+        foreach (var orphan in orphans)
+            orphan.TrySetException(failure);
+    }
+
+    /// <summary>Records the failure and detaches every waiting receiver; the caller faults them outside the lock.</summary>
+    private static List<TaskCompletionSource<ReadOnlyMemory<byte>>> FailLocked(PeerState state, TransportException failure)
+    {
+        state.Failure = failure;
+        // Senders waiting for a first connection fail too; the next connection completes a fresh slot.
+        var waiting = state.LinkReady;
+        state.LinkReady = NewLinkSlot();
+        waiting.TrySetException(failure);
+        var orphans = new List<TaskCompletionSource<ReadOnlyMemory<byte>>>();
+        foreach (var (tag, slot) in state.Slots)
+        {
+            // Completely received messages stay receivable; only waiting receivers are detached.
+            if (!slot.Task.IsCompleted)
+            {
+                orphans.Add(slot);
+                state.Slots.Remove(tag);
+            }
+        }
+        return orphans;
+    }
+
+    private void Deliver(PeerState state, MessageTag tag, ReadOnlyMemory<byte> message)
+    {
+        TaskCompletionSource<ReadOnlyMemory<byte>>? waiter;
+        lock (state.Gate)
+        {
+            if (state.Slots.TryGetValue(tag, out waiter))
+            {
+                if (waiter.Task.IsCompleted)
+                    throw new FrameException(StatusCode.InvalidArgument, $"message {tag} arrived twice");
+                state.Slots.Remove(tag);
+            }
+            else
+            {
+                var buffered = NewSlot();
+                buffered.SetResult(message);
+                state.Slots.Add(tag, buffered);
+            }
+        }
+        waiter?.TrySetResult(message);
+    }
+
+    private ValueTask<PeerLink> GetLinkAsync(PeerState state, CancellationToken cancellationToken)
+    {
+        Task<PeerLink> ready;
+        lock (state.Gate)
+        {
+            if (state.Link is { } link)
+                return new ValueTask<PeerLink>(link);
+            if (state.Failure is { } failure)
+                throw Copy(failure);
+            ready = state.LinkReady.Task;
+        }
+        return new ValueTask<PeerLink>(WaitForLinkAsync(ready, cancellationToken));
+
+        static async Task<PeerLink> WaitForLinkAsync(Task<PeerLink> ready, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (TransportException e)
+            {
+                throw Copy(e);
+            }
+        }
+    }
+
+    private static void RemoveSlot(PeerState state, MessageTag tag, TaskCompletionSource<ReadOnlyMemory<byte>> slot)
+    {
+        lock (state.Gate)
+        {
+            if (state.Slots.TryGetValue(tag, out var current) && current == slot)
+                state.Slots.Remove(tag);
+        }
+    }
+
+    private PeerState Peer(int peer)
+    {
+        if ((uint)peer >= (uint)Parties)
+            throw new ArgumentOutOfRangeException(nameof(peer), peer, $"peer must be in 0..{Parties - 1}");
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _peers[peer];
+    }
+
+    private GrpcChannel CreateChannel(PeerOptions peer)
+    {
+        byte[] pin = CertificatePins.ParseFingerprint(peer.Fingerprint);
+        var certificate = _identity.Certificate;
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                // Pinning replaces the CA: only the certificate configured for this member is accepted.
+                RemoteCertificateValidationCallback = (_, serverCertificate, _, _) => CertificatePins.Matches(serverCertificate, pin),
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
+                ClientCertificates = [certificate],
+            },
+            ConnectTimeout = _options.PeerConnectTimeout < TimeSpan.FromSeconds(10) ? _options.PeerConnectTimeout : TimeSpan.FromSeconds(10),
+            KeepAlivePingDelay = _options.KeepAliveInterval,
+            KeepAlivePingTimeout = _options.KeepAliveInterval,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            InitialHttp2StreamWindowSize = StreamWindowBytes,
+        };
+        return GrpcChannel.ForAddress(peer.Endpoint, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = MaxFrameBytes,
+            MaxSendMessageSize = MaxFrameBytes,
+        });
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
+        _ => e.Message,
+    };
+
+    private static TransportException Copy(TransportException e) => new(e.Peer, e.Message, e.InnerException);
+
+    private static TaskCompletionSource<ReadOnlyMemory<byte>> NewSlot() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static TaskCompletionSource<PeerLink> NewLinkSlot() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Closes every stream; pending receives fail with <see cref="TransportException"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _lifetime.Cancel();
+        foreach (var state in _peers)
+        {
+            PeerLink? link;
+            lock (state.Gate)
+                link = state.Link;
+            if (link is not null)
+                BreakLink(state, link, "this node is shutting down", null);
+            else
+                FailIdle(state, new TransportException(state.Index, $"the transport of node {Party} was disposed"), overwrite: true);
+        }
+        try
+        {
+            await Task.WhenAll(_background).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A dial stuck in the TLS handshake is abandoned; disposing its channel below aborts it.
+        }
+        // _lifetime is deliberately not disposed: an abandoned dial may still read its token.
+        foreach (var channel in _channels)
+            channel.Dispose();
+    }
+
+    private sealed class PeerState(int index)
+    {
+        public readonly int Index = index;
+        public readonly Lock Gate = new();
+        public readonly Dictionary<MessageTag, TaskCompletionSource<ReadOnlyMemory<byte>>> Slots = [];
+        public PeerLink? Link;
+        public TaskCompletionSource<PeerLink> LinkReady = NewLinkSlot();
+        public TransportException? Failure;
+    }
+
+    private sealed class PeerLink(IAsyncStreamWriter<PeerFrame> writer, CancellationTokenSource cancellation)
+    {
+        public readonly IAsyncStreamWriter<PeerFrame> Writer = writer;
+        public readonly CancellationTokenSource Cancellation = cancellation;
+        public readonly CancellationToken Token = cancellation.Token;
+        public readonly SemaphoreSlim WriteLock = new(1, 1);
+    }
+}

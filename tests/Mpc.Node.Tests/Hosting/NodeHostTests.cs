@@ -1,0 +1,112 @@
+using System.Net.Http;
+using Google.Protobuf;
+using Grpc.Core;
+using Mpc.Core.Network;
+using Mpc.Node.Hosting;
+using Mpc.Node.Protos;
+using Mpc.Node.Security;
+using Mpc.Node.Storage;
+
+namespace Mpc.Node.Tests.Hosting;
+
+public sealed class NodeHostTests
+{
+    [Fact]
+    public async Task ClientService_StoresShares_DurablyAcrossARestart()
+    {
+        await using var cluster = new TestCluster(3);
+        await cluster.StartAsync(0);
+        using (var channel = cluster.Channel(0, cluster.Client))
+        {
+            var client = new Protos.Client.ClientClient(channel);
+            await client.StartJobAsync(new StartJobRequest { JobId = "job-1", CircuitId = "ab12" });
+            await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "job-1", InputName = "x", Share = ByteString.CopyFrom(1, 2, 3), Salt = ByteString.CopyFrom(4, 5) });
+            // A retry with the same bytes is fine; different bytes are refused.
+            await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "job-1", InputName = "x", Share = ByteString.CopyFrom(1, 2, 3), Salt = ByteString.CopyFrom(4, 5) });
+            var conflict = await Assert.ThrowsAsync<RpcException>(async () =>
+                await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "job-1", InputName = "x", Share = ByteString.CopyFrom(9), Salt = ByteString.CopyFrom(4, 5) }));
+            Assert.Equal(StatusCode.AlreadyExists, conflict.StatusCode);
+            var bad = await Assert.ThrowsAsync<RpcException>(async () =>
+                await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "bad id", InputName = "x", Share = ByteString.CopyFrom(9) }));
+            Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        }
+
+        await cluster.StopAsync(0);
+        await cluster.StartAsync(0);
+
+        var share = cluster[0].Store.GetInputShares("job-1").Single();
+        Assert.Equal([1, 2, 3], share.Share);
+        Assert.Equal([4, 5], share.Salt);
+        Assert.Equal(cluster.Client.Fingerprint, share.Client);
+        Assert.Equal(JobStatus.Pending, cluster[0].Store.GetJob("job-1")!.Status);
+    }
+
+    [Fact]
+    public async Task ClientService_AwaitJobAndOutputsRespectOwnership()
+    {
+        await using var cluster = new TestCluster(3);
+        await cluster.StartAsync(1);
+        var store = cluster[1].Store;
+        using var channel = cluster.Channel(1, cluster.Client);
+        var client = new Protos.Client.ClientClient(channel);
+        await client.StartJobAsync(new StartJobRequest { JobId = "j", CircuitId = "cc" });
+
+        var awaiting = client.AwaitJobAsync(new JobStatusRequest { JobId = "j" }, deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync;
+        store.PutOutputs([new OutputRecord("j", "mine", false, [5, 6], cluster.Client.Fingerprint), new OutputRecord("j", "theirs", false, [7], "someone-else"), new OutputRecord("j", "sum", true, [8], null)]);
+        store.SetJobStatus("j", JobStatus.Running);
+        Assert.False(awaiting.IsCompleted);
+        store.SetJobStatus("j", JobStatus.Succeeded);
+
+        Assert.Equal(JobState.Succeeded, (await awaiting).State);
+        var mine = await client.FetchOutputShareAsync(new FetchOutputShareRequest { JobId = "j", OutputName = "mine" });
+        Assert.False(mine.Public);
+        Assert.Equal([5, 6], mine.Value.ToByteArray());
+        Assert.True((await client.FetchOutputShareAsync(new FetchOutputShareRequest { JobId = "j", OutputName = "sum" })).Public);
+        var theirs = await Assert.ThrowsAsync<RpcException>(async () => await client.FetchOutputShareAsync(new FetchOutputShareRequest { JobId = "j", OutputName = "theirs" }));
+        Assert.Equal(StatusCode.PermissionDenied, theirs.StatusCode);
+        var missing = await Assert.ThrowsAsync<RpcException>(async () => await client.GetJobStatusAsync(new JobStatusRequest { JobId = "nope" }));
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task ClientService_RefusesAPeerCertificate()
+    {
+        await using var cluster = new TestCluster(3);
+        await cluster.StartAsync(0);
+        using var channel = cluster.Channel(0, cluster.Identities[1]);
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await new Protos.Client.ClientClient(channel).GetJobStatusAsync(new JobStatusRequest { JobId = "j" }));
+        Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_WithACertificateThatIsNotThePinnedOne_NamesTheSetting()
+    {
+        await using var cluster = new TestCluster(3);
+        using var other = NodeIdentity.Create();
+        other.Save(cluster.Options[1].ResolvedCertificatePath, cluster.Options[1].ResolvedKeyPath);
+        var e = await Assert.ThrowsAsync<NodeOptionsException>(() => NodeHost.StartAsync(cluster.Options[1]));
+        Assert.Contains("Peers[1].Fingerprint", e.Message);
+    }
+
+    [Fact]
+    public async Task MetricsEndpoint_ReportsBytesAndPeers()
+    {
+        int metricsPort = TestCluster.FreePorts(1)[0];
+        await using var cluster = new TestCluster(3, o => o.MetricsUrl = o.NodeIndex == 0 ? $"http://127.0.0.1:{metricsPort}" : null);
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        await cluster[0].Transport.SendAsync(1, new MessageTag(1, 0), new byte[1000]);
+        await cluster[1].Transport.ReceiveAsync(0, new MessageTag(1, 0));
+        cluster[0].Metrics.ObservePoolLevel(() => 12345);
+
+        using var http = new HttpClient();
+        string text = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+
+        Assert.Contains("mpc_node_bytes_sent_total{peer=\"1\"} 1000", text);
+        Assert.Contains("mpc_node_messages_sent_total{peer=\"1\"} 1", text);
+        Assert.Contains("mpc_node_peers_connected 2", text);
+        Assert.Contains("mpc_node_pool_level 12345", text);
+        // The gRPC port does not serve metrics over plain HTTP.
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetStringAsync($"http://127.0.0.1:{cluster.Options[0].ListenPort}/metrics"));
+    }
+}

@@ -1,0 +1,116 @@
+using Microsoft.Data.Sqlite;
+using Mpc.Node.Storage;
+
+namespace Mpc.Node.Tests.Storage;
+
+public sealed class NodeStoreTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("mpc-store-test-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public void Reopen_KeepsJobsSharesAndOutputs()
+    {
+        byte[] share = [1, 2, 3, 4, 5, 6, 7, 8], salt = [9, 9, 9];
+        using (var store = NodeStore.Open(_directory))
+        {
+            store.CreateJob("job-1", "c0ffee");
+            store.SetJobStatus("job-1", JobStatus.Failed, "peer 2 disconnected");
+            store.CreateJob("job-2", "beef");
+            Assert.Equal(StoreResult.Stored, store.PutInputShare(new InputShareRecord("job-1", "x", "client-a", share, salt)));
+            store.PutOutputs([new OutputRecord("job-2", "sum", true, [42], null), new OutputRecord("job-2", "secret", false, [7, 7], "client-a")]);
+        }
+
+        using var reopened = NodeStore.Open(_directory);
+
+        var jobs = reopened.ListJobs();
+        Assert.Equal(["job-1", "job-2"], jobs.Select(j => j.Id));
+        Assert.Equal(JobStatus.Failed, jobs[0].Status);
+        Assert.Equal("peer 2 disconnected", jobs[0].Reason);
+        Assert.Equal(JobStatus.Pending, jobs[1].Status);
+        var shares = reopened.GetInputShares("job-1");
+        Assert.Single(shares);
+        Assert.Equal(share, shares[0].Share);
+        Assert.Equal(salt, shares[0].Salt);
+        Assert.Equal("client-a", shares[0].Client);
+        Assert.Equal([42], reopened.GetOutput("job-2", "sum")!.Value);
+        Assert.True(reopened.GetOutput("job-2", "sum")!.IsPublic);
+        Assert.Equal("client-a", reopened.GetOutput("job-2", "secret")!.Owner);
+        Assert.Null(reopened.GetOutput("job-2", "missing"));
+    }
+
+    [Fact]
+    public void InputShare_IsIdempotentForIdenticalBytes_AndRefusesDifferentOnes()
+    {
+        using var store = NodeStore.Open(_directory);
+        var record = new InputShareRecord("j", "x", "c", [1, 2], [3]);
+        Assert.Equal(StoreResult.Stored, store.PutInputShare(record));
+        Assert.Equal(StoreResult.AlreadyStored, store.PutInputShare(record with { Share = [1, 2] }));
+        Assert.Equal(StoreResult.Conflict, store.PutInputShare(record with { Share = [1, 3] }));
+        Assert.Equal([1, 2], store.GetInputShares("j").Single().Share);
+    }
+
+    [Fact]
+    public void Outputs_AreAllOrNothing()
+    {
+        using var store = NodeStore.Open(_directory);
+        store.PutOutputs([new OutputRecord("j", "a", true, [1], null)]);
+        Assert.Throws<InvalidOperationException>(() =>
+            store.PutOutputs([new OutputRecord("j", "b", true, [2], null), new OutputRecord("j", "a", true, [9], null)]));
+        Assert.Null(store.GetOutput("j", "b"));
+        Assert.Equal([1], store.GetOutput("j", "a")!.Value);
+    }
+
+    [Fact]
+    public void CreateJob_ForAnotherCircuit_Fails()
+    {
+        using var store = NodeStore.Open(_directory);
+        store.CreateJob("j", "aa");
+        Assert.Equal("aa", store.CreateJob("j", "aa").CircuitId);
+        var e = Assert.Throws<InvalidOperationException>(() => store.CreateJob("j", "bb"));
+        Assert.Contains("'j'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("ü")]
+    public void BadIds_AreRejectedWithTheirName(string id)
+    {
+        using var store = NodeStore.Open(_directory);
+        var e = Assert.Throws<ArgumentException>(() => store.CreateJob(id, "aa"));
+        Assert.Equal("jobId", e.ParamName);
+    }
+
+    [Fact]
+    public void DatabaseFromANewerVersion_IsRefused()
+    {
+        NodeStore.Open(_directory).Dispose();
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "node.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA user_version = {NodeStore.SchemaVersion + 1}";
+            command.ExecuteNonQuery();
+        }
+        var e = Assert.Throws<InvalidDataException>(() => NodeStore.Open(_directory));
+        Assert.Contains("schema version", e.Message);
+    }
+
+    [Fact]
+    public void JobChanged_FiresAfterCommit()
+    {
+        using var store = NodeStore.Open(_directory);
+        var seen = new List<JobStatus>();
+        store.JobChanged += job => seen.Add(store.GetJob(job.Id)!.Status);
+        store.CreateJob("j", "aa");
+        store.SetJobStatus("j", JobStatus.Running);
+        store.SetJobStatus("j", JobStatus.Succeeded);
+        Assert.Equal([JobStatus.Pending, JobStatus.Running, JobStatus.Succeeded], seen);
+    }
+}
