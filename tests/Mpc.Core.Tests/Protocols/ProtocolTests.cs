@@ -113,6 +113,20 @@ public class ProtocolTests
         for (int i = 0; i < count; i++) Assert.Equal(x[i] * y[i], products[i]);
     }
 
+    [Fact]
+    public async Task MultiplyIntoADestinationThatAliasesAFactor()
+    {
+        Fp61[][] opened = await Cluster.RunAsync<Fp61, Fp61[]>(3, 1, async c =>
+        {
+            TripleBatch<Fp61> triples = await new Dn07TripleSource<Fp61>(c).GenerateAsync(20);
+            Fp61[] x = await new ShamirInput<Fp61>(c).InputAsync(0, 20, c.Party == 0 ? Enumerable.Range(0, 20).Select(i => Fp61.FromUInt64((ulong)i)).ToArray() : default);
+            await new BeaverMultiplier<Fp61>(c).MultiplyAsync(x, x, triples, x); // x ← x·x in place
+            return await new Opener<Fp61>(c).OpenAsync(x);
+        });
+
+        Assert.All(opened, squares => Assert.Equal(Enumerable.Range(0, 20).Select(i => Fp61.FromUInt64((ulong)(i * i))), squares));
+    }
+
     [Theory]
     [MemberData(nameof(PartyCountsAndModes))]
     public async Task OpeningModesAgree(int n, OpeningMode mode, bool check)
