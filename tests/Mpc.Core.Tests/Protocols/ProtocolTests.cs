@@ -128,6 +128,22 @@ public class ProtocolTests
     }
 
     [Theory]
+    [InlineData(OpeningMode.AllToAll)]
+    [InlineData(OpeningMode.King)]
+    public async Task CallersMayReuseTheirShareBufferOnceAnOpeningReturns(OpeningMode mode)
+    {
+        var secrets = Enumerable.Range(1, 500).Select(i => Fp61.FromUInt64((ulong)i)).ToArray();
+        Fp61[][] opened = await Cluster.RunAsync<Fp61, Fp61[]>(5, 2, async c =>
+        {
+            Fp61[] shares = await new ShamirInput<Fp61>(c).InputAsync(0, secrets.Length, c.Party == 0 ? secrets : default);
+            Fp61[] values = await new Opener<Fp61>(c, mode, checkConsistency: true).OpenAsync(shares);
+            Array.Fill(shares, -Fp61.One); // peers may still be reading what we sent
+            return values;
+        });
+        Assert.All(opened, values => Assert.Equal(secrets, values));
+    }
+
+    [Theory]
     [MemberData(nameof(PartyCountsAndModes))]
     public async Task OpeningModesAgree(int n, OpeningMode mode, bool check)
     {
