@@ -13,9 +13,9 @@ namespace Mpc.Core.Network;
 /// <remarks>
 /// The direct (zero-copy) path is taken when <c>sizeof(T) == ByteLength</c>, the machine is
 /// little-endian and a probe element's memory equals its <see cref="IField{T}.Write"/> encoding
-/// (true for <c>Fp61</c>, a blittable 8-byte struct). Decoding always checks the length and that
-/// every element is canonical (<see cref="IField{T}.TryRead"/>), so a tampered frame cannot
-/// smuggle a non-reduced value into the arithmetic.
+/// (true for <c>Fp61</c>, a blittable 8-byte struct). Decoding always checks the length, and that
+/// every element of bytes from outside the process is canonical (<see cref="IField{T}.TryRead"/>),
+/// so a tampered frame cannot smuggle a non-reduced value into the arithmetic.
 /// </remarks>
 public static class FieldCodec<T> where T : struct, IField<T>
 {
@@ -55,13 +55,14 @@ public static class FieldCodec<T> where T : struct, IField<T>
         ReadOnlySpan<byte> bytes = payload.Span;
         if (IsDirect)
         {
-            int bad = FirstNonCanonical(bytes, width);
-            if (bad >= 0)
-                throw new TransportException(peer, $"Message {tag} from party {peer} holds a non-canonical {T.Name} element at index {bad}.");
-            // Our own direct Encode wrapped an element array: hand the original memory back.
+            // An in-process sender's Encode wrapped an element array: those values were produced by the
+            // field's own arithmetic, so they are canonical by the type's invariant. Hand the memory back.
             if (MemoryMarshal.TryGetMemoryManager(payload, out CastMemoryManager<T, byte>? manager, out int start, out int length)
                 && start == 0 && length == payload.Length)
                 return manager.Source;
+            int bad = FirstNonCanonical(bytes, width);
+            if (bad >= 0)
+                throw new TransportException(peer, $"Message {tag} from party {peer} holds a non-canonical {T.Name} element at index {bad}.");
             return new CastMemoryManager<byte, T>(MemoryMarshal.AsMemory(payload)).Memory;
         }
         var values = new T[count];

@@ -114,12 +114,12 @@ public static partial class InMemoryNetwork
                 Mailbox box = _mailboxes[to];
                 lock (box)
                 {
+                    int first = orphans.Count;
                     foreach (var (key, entry) in box.Entries)
                         if (entry.Waiter is not null && (key.From == party || to == party))
                             orphans.Add((entry.Waiter, to));
-                    foreach (var (waiter, _) in orphans)
-                        if (box.Entries.TryGetValue((waiter.From, waiter.Tag), out Entry e) && e.Waiter == waiter)
-                            box.Entries.Remove((waiter.From, waiter.Tag));
+                    for (int k = first; k < orphans.Count; k++)
+                        box.Entries.Remove((orphans[k].Waiter.From, orphans[k].Waiter.Tag));
                 }
             }
             foreach (var (waiter, to) in orphans)

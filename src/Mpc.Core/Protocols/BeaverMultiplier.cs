@@ -42,12 +42,28 @@ public sealed class BeaverMultiplier<T> where T : struct, IField<T>
     public async ValueTask<T[]> MultiplyAsync(ReadOnlyMemory<T> x, ReadOnlyMemory<T> y, TripleBatch<T> triples,
         CancellationToken cancellationToken = default)
     {
+        var z = GC.AllocateUninitializedArray<T>(x.Length);
+        await MultiplyAsync(x, y, triples, z, cancellationToken).ConfigureAwait(false);
+        return z;
+    }
+
+    /// <summary>As <see cref="MultiplyAsync(ReadOnlyMemory{T}, ReadOnlyMemory{T}, TripleBatch{T}, CancellationToken)"/>, writing the products into <paramref name="destination"/>.</summary>
+    /// <param name="x">Shares of the left factors.</param>
+    /// <param name="y">Shares of the right factors.</param>
+    /// <param name="triples">One unused triple per product (at least x.Length; the first x.Length are used).</param>
+    /// <param name="destination">Receives this party's shares of the products; length x.Length. May alias x or y.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    public async ValueTask MultiplyAsync(ReadOnlyMemory<T> x, ReadOnlyMemory<T> y, TripleBatch<T> triples, Memory<T> destination,
+        CancellationToken cancellationToken = default)
+    {
         int count = x.Length;
         if (triples.Count < count)
             throw new ArgumentException($"{count} multiplications need {count} triples; {triples.Count} given.", nameof(triples));
+        if (destination.Length != count)
+            throw new ArgumentException($"Destination has {destination.Length} elements; {count} products expected.", nameof(destination));
         triples = triples.Slice(0, count);
 
-        // The masked vector is handed to the transport, so it gets a fresh array each layer.
+        // The masked vector is handed to the transport (peers read it in place), so it is a fresh array each layer.
         var masked = GC.AllocateUninitializedArray<T>(2 * count);
         PrepareMultiply(x.Span, y.Span, triples, masked);
         Opener<T>.Opening opening = _opener.PrepareOpenConsuming(masked, _opener.Threshold);
@@ -56,9 +72,7 @@ public sealed class BeaverMultiplier<T> where T : struct, IField<T>
         if (_opened.Length < 2 * count) _opened = GC.AllocateUninitializedArray<T>(2 * count);
         Span<T> opened = _opened.AsSpan(0, 2 * count);
         _opener.FinalizeOpen(opening, opened);
-        var z = GC.AllocateUninitializedArray<T>(count);
-        FinalizeMultiply(opened, triples, z);
-        return z;
+        FinalizeMultiply(opened, triples, destination.Span);
     }
 
     /// <summary>Phase 1: <c>masked = (x − a) ‖ (y − b)</c>, the values to open.</summary>

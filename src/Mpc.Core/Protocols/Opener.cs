@@ -12,12 +12,12 @@ namespace Mpc.Core.Protocols;
 /// <para>Modes (<see cref="OpeningMode"/>):</para>
 /// <list type="bullet">
 /// <item><b>All-to-all</b>, one round. Unchecked: parties 0..d (d = degree, t by default) send their
-/// vector to everyone and each party interpolates from those d + 1 with cached Lagrange
-/// coefficients. Checked: all n send, and each party verifies that the n shares lie on one degree-d
+/// vector, pre-multiplied by their Lagrange coefficient λ_k (cached per subset), to everyone, and each
+/// party sums the d + 1 contributions: Σ λ_k·s_k is the interpolated secret. Checked: all n send, and each party verifies that the n shares lie on one degree-d
 /// polynomial (<see cref="ShamirScheme{T}.ReconstructChecked(ReadOnlySpan{ReadOnlyMemory{T}}, int, Span{T})"/>),
 /// as malicious security needs (Chida et al. 2018).</item>
 /// <item><b>King</b>, two rounds (Damgård–Nielsen 2007, §4): d + 1 parties (all n when checked) send
-/// their vector to a king, who reconstructs and sends the values to everyone. The king rotates with
+/// their (λ-scaled when unchecked) vector to a king, who reconstructs and sends the values to everyone. The king rotates with
 /// the tag sequence so the load spreads over the parties.</item>
 /// </list>
 /// <para>Phases, as in MP-SPDZ: <see cref="PrepareOpen(ReadOnlyMemory{T})"/> (choose the tag, pack the message),
@@ -47,7 +47,7 @@ public sealed class Opener<T> where T : struct, IField<T>
     internal int Threshold => _context.Threshold;
 
     /// <summary>Opens degree-t shares: every party gets the same values.</summary>
-    /// <param name="shares">This party's shares; the memory must stay unchanged until the call completes.</param>
+    /// <param name="shares">This party's shares; only read during the call (peers get a copy).</param>
     /// <param name="cancellationToken">Cancels waiting for peers.</param>
     /// <returns>The opened values, in the order of <paramref name="shares"/>.</returns>
     /// <exception cref="TransportException">A peer failed or sent a malformed message.</exception>
@@ -65,7 +65,7 @@ public sealed class Opener<T> where T : struct, IField<T>
     public Opening PrepareOpen(ReadOnlyMemory<T> shares) => PrepareOpen(shares, _context.Threshold);
 
     /// <summary>Phase 1 for shares of the given degree (t, or 2t for an unreduced product).</summary>
-    /// <param name="shares">This party's shares; they may be handed over to the transport, so keep them unchanged.</param>
+    /// <param name="shares">This party's shares; only read by this call (peers get a copy).</param>
     /// <param name="degree">Degree of the sharings, d &lt; n.</param>
     public Opening PrepareOpen(ReadOnlyMemory<T> shares, int degree) => Prepare(shares, degree, null);
 
@@ -102,6 +102,12 @@ public sealed class Opener<T> where T : struct, IField<T>
             Memory<T> scaled = scratch ?? GC.AllocateUninitializedArray<T>(shares.Length);
             T.Scale(shares.Span, lambda, scaled.Span);
             contribution = scaled;
+        }
+        else if (position >= 0 && scratch is null)
+        {
+            // Payloads are handed over without copying and peers read them after we return: send a
+            // copy, so that the caller stays free to reuse its buffer.
+            contribution = shares.ToArray();
         }
         return new Opening(tag, reply, king, degree, contribution, contributors);
     }

@@ -113,6 +113,36 @@ public class ProtocolTests
         for (int i = 0; i < count; i++) Assert.Equal(x[i] * y[i], products[i]);
     }
 
+    [Fact]
+    public async Task MultiplyIntoADestinationThatAliasesAFactor()
+    {
+        Fp61[][] opened = await Cluster.RunAsync<Fp61, Fp61[]>(3, 1, async c =>
+        {
+            TripleBatch<Fp61> triples = await new Dn07TripleSource<Fp61>(c).GenerateAsync(20);
+            Fp61[] x = await new ShamirInput<Fp61>(c).InputAsync(0, 20, c.Party == 0 ? Enumerable.Range(0, 20).Select(i => Fp61.FromUInt64((ulong)i)).ToArray() : default);
+            await new BeaverMultiplier<Fp61>(c).MultiplyAsync(x, x, triples, x); // x ← x·x in place
+            return await new Opener<Fp61>(c).OpenAsync(x);
+        });
+
+        Assert.All(opened, squares => Assert.Equal(Enumerable.Range(0, 20).Select(i => Fp61.FromUInt64((ulong)(i * i))), squares));
+    }
+
+    [Theory]
+    [InlineData(OpeningMode.AllToAll)]
+    [InlineData(OpeningMode.King)]
+    public async Task CallersMayReuseTheirShareBufferOnceAnOpeningReturns(OpeningMode mode)
+    {
+        var secrets = Enumerable.Range(1, 500).Select(i => Fp61.FromUInt64((ulong)i)).ToArray();
+        Fp61[][] opened = await Cluster.RunAsync<Fp61, Fp61[]>(5, 2, async c =>
+        {
+            Fp61[] shares = await new ShamirInput<Fp61>(c).InputAsync(0, secrets.Length, c.Party == 0 ? secrets : default);
+            Fp61[] values = await new Opener<Fp61>(c, mode, checkConsistency: true).OpenAsync(shares);
+            Array.Fill(shares, -Fp61.One); // peers may still be reading what we sent
+            return values;
+        });
+        Assert.All(opened, values => Assert.Equal(secrets, values));
+    }
+
     [Theory]
     [MemberData(nameof(PartyCountsAndModes))]
     public async Task OpeningModesAgree(int n, OpeningMode mode, bool check)
