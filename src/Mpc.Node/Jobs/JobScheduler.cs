@@ -50,6 +50,7 @@ public sealed class JobScheduler : IDisposable
     private readonly SemaphoreSlim _benchmark = new(1, 1);
     // Serialises "is this input already taken / are all inputs in / start" decisions.
     private readonly Lock _gate = new();
+    private int _disposed;
 
     /// <summary>Creates the scheduler of one node.</summary>
     public JobScheduler(NodeOptions options, NodeStore store, GrpcTransport transport, NodeMetrics metrics, ILogger<JobScheduler> log)
@@ -283,6 +284,9 @@ public sealed class JobScheduler : IDisposable
     /// <summary>Stops scheduling and cancels running jobs, waiting briefly for them to record their failure.</summary>
     public void Dispose()
     {
+        // Called by NodeHost.StopAsync and again by the service container.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         _stopping.Cancel();
         Task.WhenAll(_running.Values).Wait(TimeSpan.FromSeconds(5));
         _stopping.Dispose();

@@ -21,6 +21,9 @@ public sealed class NodeIdentity : IDisposable
     /// <summary>SHA-256 of the DER certificate, lowercase hex (64 characters).</summary>
     public string Fingerprint => _identity.Fingerprint;
 
+    /// <summary>The same identity as the client SDK's type (a client identity created with this class can drive an <see cref="MpcClient"/>).</summary>
+    public TlsIdentity AsTlsIdentity() => _identity;
+
     /// <summary>Generates a fresh key and a self-signed certificate valid for <paramref name="validity"/> (default 10 years).</summary>
     /// <param name="commonName">The subject CN; informational only, since peers pin fingerprints, not names.</param>
     /// <param name="validity">How long the certificate is valid from now.</param>
