@@ -207,6 +207,35 @@ public sealed class MpcClient : IDisposable
             TimeSpan.FromMicroseconds(replies.Max(r => r.RoundTripUs)));
     }
 
+    /// <summary>Polls every node until each answers an authenticated call (a status query for a reserved, never-registered job id).</summary>
+    /// <exception cref="MpcClientException">Some node did not answer within <paramref name="timeout"/>; the last error is included.</exception>
+    public async Task WaitUntilReachableAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var probe = new JobStatusRequest { JobId = "reachability-probe" };
+        for (int i = 0; i < _nodes.Length; i++)
+        {
+            while (true)
+            {
+                try
+                {
+                    await _nodes[i].GetJobStatusAsync(probe, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken).ResponseAsync.ConfigureAwait(false);
+                    break;
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+                {
+                    break;
+                }
+                catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal)
+                {
+                    if (DateTime.UtcNow > deadline)
+                        throw new MpcClientException($"node {i} did not answer within {timeout}: {e.Status.Detail}", e.StatusCode, e);
+                    await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
     private static T Decode<T>(ByteString? bytes, string output, int node) where T : struct, IField<T>
     {
         if (bytes is null || !T.TryRead(bytes.Span, out var value) || bytes.Length != T.ByteLength)
