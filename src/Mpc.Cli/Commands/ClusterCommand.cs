@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Mpc.Client;
 using Mpc.Node;
+using Mpc.Node.Hosting;
 
 namespace Mpc.Cli.Commands;
 
@@ -57,7 +56,7 @@ internal static class ClusterCommand
                 string nodeDir = Path.Combine(directory, $"node{i}");
                 identities[i] = TlsIdentity.LoadOrCreate(Path.Combine(nodeDir, "node.crt"), Path.Combine(nodeDir, "node.key"), $"node{i}");
             }
-            int[] ports = FreePorts(n);
+            int[] ports = LoopbackPorts.Reserve(n);
             var peers = Enumerable.Range(0, n).Select(i => new PeerOptions { Index = i, Endpoint = $"https://127.0.0.1:{ports[i]}", Fingerprint = identities[i].Fingerprint }).ToList();
             var cluster = new ClusterDescription { Threshold = t, Field = fieldName, ClientCertificate = Path.Combine("client", "client.crt"), ClientKey = Path.Combine("client", "client.key") };
             for (int i = 0; i < n; i++)
@@ -162,16 +161,5 @@ internal static class ClusterCommand
         process.StandardOutput.Close();
         process.StandardError.Close();
         return process.Id;
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        foreach (var listener in listeners)
-            listener.Start();
-        int[] ports = [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        foreach (var listener in listeners)
-            listener.Stop();
-        return ports;
     }
 }
