@@ -15,5 +15,9 @@ public static class Program
         RunCommand.Create(),
         CompileCommand.Create(),
         BenchCommand.Create(),
+        KeysCommand.Create(),
+        NodeCommand.Create(),
+        ClusterCommand.Create(),
+        JobCommand.Create(),
     };
 }

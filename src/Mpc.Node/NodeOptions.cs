@@ -53,6 +53,15 @@ public sealed class NodeOptions
     /// <summary>Fingerprints of client certificates allowed to use the Client service. Default none.</summary>
     public List<string> AllowedClients { get; set; } = [];
 
+    /// <summary>Which client acts for which circuit party: party name (as in <c>input alice.x</c>) → client fingerprint.</summary>
+    /// <remarks>
+    /// Only the mapped client may submit inputs owned by that party or fetch that party's private output
+    /// shares. A party name that is not mapped may be acted for by any allowed client (convenient for a
+    /// single-client development cluster; map every party in production). Every fingerprint here must also
+    /// be in <see cref="AllowedClients"/>.
+    /// </remarks>
+    public Dictionary<string, string> ClientParties { get; set; } = [];
+
     /// <summary>Shamir threshold t: any t nodes learn nothing. Must satisfy 1 ≤ t and n ≥ 2t + 1. Required.</summary>
     public int Threshold { get; set; }
 
@@ -184,9 +193,22 @@ public sealed class NodeOptions
             else if (seenFingerprint.Contains(Normalize(AllowedClients[i])))
                 Error(at, "is also a member's certificate; clients need their own");
         }
+        var allowed = new HashSet<string>(AllowedClients.Where(c => c is not null).Select(Normalize), StringComparer.OrdinalIgnoreCase);
+        foreach (var (party, fingerprint) in ClientParties)
+        {
+            string at = $"{nameof(ClientParties)}[{party}]";
+            if (!Mpc.Core.Circuits.Circuit.IsIdentifier(party))
+                Error(at, $"'{party}' is not a party name (an identifier)");
+            if (fingerprint is null || !allowed.Contains(Normalize(fingerprint)))
+                Error(at, $"'{fingerprint}' is not one of {nameof(AllowedClients)}");
+        }
         if (errors.Count > 0)
             throw new NodeOptionsException(errors);
     }
+
+    /// <summary>True when the client with <paramref name="clientFingerprint"/> may act for circuit party <paramref name="party"/> (see <see cref="ClientParties"/>).</summary>
+    public bool MayActFor(string clientFingerprint, string party) =>
+        !ClientParties.TryGetValue(party, out string? owner) || string.Equals(Normalize(owner), Normalize(clientFingerprint), StringComparison.OrdinalIgnoreCase);
 
     private static string Normalize(string fingerprint) => fingerprint.Replace(":", "", StringComparison.Ordinal).Trim();
 

@@ -89,16 +89,7 @@ internal sealed class TestCluster : IAsyncDisposable
         return GrpcChannel.ForAddress(Options[node].Peers[node].Endpoint, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true, MaxSendMessageSize = null });
     }
 
-    public static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        foreach (var listener in listeners)
-            listener.Start();
-        int[] ports = [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        foreach (var listener in listeners)
-            listener.Stop();
-        return ports;
-    }
+    public static int[] FreePorts(int count) => LoopbackPorts.Reserve(count);
 
     public async ValueTask DisposeAsync()
     {

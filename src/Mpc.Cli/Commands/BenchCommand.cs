@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Mpc.Client;
 using Mpc.Core.Engine;
 using Mpc.Core.Fields;
 using Mpc.Core.Network;
@@ -19,8 +20,12 @@ internal static class BenchCommand
     private static Command CreateMul()
     {
         var count = new Option<int>("--n") { Description = "Number of multiplications (and triples).", DefaultValueFactory = _ => 1_000_000 };
-        var transport = new Option<string>("--transport") { Description = "memory: parties as tasks in this process.", DefaultValueFactory = _ => "memory" };
-        transport.AcceptOnlyFromAmong("memory");
+        var transport = new Option<string>("--transport")
+        {
+            Description = "memory: parties as tasks in this process; grpc: a local cluster of node processes (mutual TLS on loopback).",
+            DefaultValueFactory = _ => "memory",
+        };
+        transport.AcceptOnlyFromAmong("memory", "grpc");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var field = FieldOption.Create();
         var party = new PartyOptions();
@@ -35,7 +40,9 @@ internal static class BenchCommand
             int m = parse.GetValue(count);
             if (m < MultiplicationBenchmark.CheckedProducts)
                 throw new CliException($"--n {m}: measure at least {MultiplicationBenchmark.CheckedProducts} multiplications.");
-            var result = await FieldOption.Dispatch(parse.GetValue(field)!, new MulTask(n, t, m, ct));
+            var result = parse.GetValue(transport) == "grpc"
+                ? await GrpcBenchAsync(n, t, m, parse.GetValue(field)!, ct)
+                : await FieldOption.Dispatch(parse.GetValue(field)!, new MulTask(n, t, m, ct));
             var report = new
             {
                 benchmark = "mul",
@@ -52,21 +59,53 @@ internal static class BenchCommand
                 bytes_sent = result.Bytes,
                 bytes_per_mult = (double)result.Bytes / m,
                 messages = result.Messages,
+                round_trip_us = result.RoundTrip?.TotalMicroseconds,
             };
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report));
             else
             {
-                Console.WriteLine($"{m:N0} multiplications, {n} parties (t = {t}), {report.field}, in-memory transport");
+                Console.WriteLine($"{m:N0} multiplications, {n} parties (t = {t}), {report.field}, {(report.transport == "grpc" ? "gRPC node processes" : "in-memory transport")}");
                 Console.WriteLine($"  preprocessing  {report.preprocessing_s:F3} s   {report.triples_per_s / 1e6:F2} M triples/s");
                 Console.WriteLine($"  online         {report.online_s:F3} s   {report.mults_per_s / 1e6:F2} M mults/s, 1 round");
-                Console.WriteLine($"  sent           {report.bytes_sent:N0} bytes ({report.bytes_per_mult:F1} bytes/mult) in {report.messages} messages");
+                Console.WriteLine($"  sent           {report.bytes_sent:N0} bytes ({report.bytes_per_mult:F1} bytes/mult){(report.messages is long k ? $" in {k} messages" : "")}");
+                if (report.round_trip_us is double rt) Console.WriteLine($"  round trip     {rt:F0} µs (one opening)");
             }
             return 0;
         }));
         return command;
     }
 
-    private sealed record MulResult(TimeSpan Preprocessing, TimeSpan Online, long Bytes, long Messages);
+    private sealed record MulResult(TimeSpan Preprocessing, TimeSpan Online, long Bytes, long? Messages, TimeSpan? RoundTrip = null);
+
+    // A throw-away cluster of real node processes; the nodes run the benchmark job type over the Client service.
+    private static async Task<MulResult> GrpcBenchAsync(int n, int t, int m, string field, CancellationToken ct)
+    {
+        string directory = Directory.CreateTempSubdirectory("mpc-bench-").FullName;
+        try
+        {
+            var cluster = await ClusterCommand.UpAsync(directory, n, t, field, ct);
+            try
+            {
+                using var client = MpcClient.Open(cluster, out var identity);
+                using var _ = identity;
+                var result = await client.BenchmarkAsync(m, roundTrips: 200, ct);
+                return new MulResult(result.Preprocessing, result.Online, result.OnlineBytesSent, null, result.RoundTrip);
+            }
+            catch (MpcClientException e)
+            {
+                throw new CliException(e.Message);
+            }
+            finally
+            {
+                ClusterCommand.Down(directory);
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(directory, recursive: true); }
+            catch (IOException) { /* best effort: a node may still hold its database open */ }
+        }
+    }
 
     private sealed class MulTask(int n, int t, int count, CancellationToken ct) : IFieldTask<Task<MulResult>>
     {

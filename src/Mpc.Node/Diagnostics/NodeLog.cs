@@ -41,4 +41,16 @@ internal static partial class NodeLog
 
     [LoggerMessage(3003, LogLevel.Warning, "Refused a client call from certificate {Fingerprint}: not an allowed client")]
     public static partial void ClientRefused(this ILogger logger, string fingerprint);
+
+    [LoggerMessage(4001, LogLevel.Information, "Job {Job} started: {Multiplications} multiplication(s), {Rounds} round(s), session {Session}")]
+    public static partial void JobStarted(this ILogger logger, string job, int multiplications, int rounds, ulong session);
+
+    [LoggerMessage(4002, LogLevel.Information, "Job {Job} succeeded in {Milliseconds:F1} ms")]
+    public static partial void JobSucceeded(this ILogger logger, string job, double milliseconds);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Job {Job} failed: {Reason}")]
+    public static partial void JobFailed(this ILogger logger, string job, string reason);
+
+    [LoggerMessage(4004, LogLevel.Information, "Benchmark: {Multiplications} multiplications")]
+    public static partial void BenchmarkStarted(this ILogger logger, int multiplications);
 }

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mpc.Node.Diagnostics;
+using Mpc.Node.Jobs;
 using Mpc.Node.Security;
 using Mpc.Node.Services;
 using Mpc.Node.Storage;
@@ -37,6 +38,7 @@ public sealed class NodeHost : IAsyncDisposable
 
     private NodeHost(WebApplication app, NodeOptions options, NodeIdentity identity, GrpcTransport transport, NodeStore store, NodeMetrics metrics, IReadOnlyList<Uri> urls)
     {
+        Jobs = app.Services.GetRequiredService<JobScheduler>();
         _app = app;
         Options = options;
         Identity = identity;
@@ -58,6 +60,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>The node's database.</summary>
     public NodeStore Store { get; }
+
+    /// <summary>The job scheduler (registration, input shares, evaluation).</summary>
+    public JobScheduler Jobs { get; }
 
     /// <summary>The node's metrics.</summary>
     public NodeMetrics Metrics { get; }
@@ -96,6 +101,7 @@ public sealed class NodeHost : IAsyncDisposable
             var transport = app.Services.GetRequiredService<GrpcTransport>();
             var host = new NodeHost(app, options, identity, transport, store, metrics, urls);
             transport.Start();
+            host.Jobs.Recover();
             host._log.NodeStarted(options.NodeIndex, options.Peers.Count, options.Threshold, options.Field, string.Join(", ", urls), identity.Fingerprint);
             return host;
         }
@@ -166,6 +172,7 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<GrpcTransport>(sp => new GrpcTransport(options, identity, pins, metrics, sp.GetRequiredService<ILogger<GrpcTransport>>()));
+        builder.Services.AddSingleton<JobScheduler>();
         builder.Services.AddGrpc(grpc => grpc.EnableDetailedErrors = false)
             .AddServiceOptions<PeerService>(o =>
             {
@@ -212,7 +219,9 @@ public sealed class NodeHost : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
             return;
         _log.NodeStopping(Options.NodeIndex);
+        // Transport first: running jobs fail fast on their pending receives, then the scheduler waits for them.
         await Transport.DisposeAsync().ConfigureAwait(false);
+        Jobs.Dispose();
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Store.Dispose();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Mpc.Client;
 
 namespace Mpc.Node.Security;
 
@@ -75,23 +76,9 @@ public sealed class CertificatePins
     }
 
     /// <summary>True when <paramref name="certificate"/> is exactly the one pinned by <paramref name="fingerprint"/>.</summary>
-    public static bool Matches(X509Certificate? certificate, ReadOnlySpan<byte> fingerprint)
-    {
-        if (certificate is null)
-            return false;
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(certificate.GetRawCertData(), hash);
-        return CryptographicOperations.FixedTimeEquals(hash, fingerprint);
-    }
+    public static bool Matches(X509Certificate? certificate, ReadOnlySpan<byte> fingerprint) => Fingerprints.Matches(certificate, fingerprint);
 
     /// <summary>Parses a fingerprint written as 64 hex digits, optionally with ':' separators.</summary>
     /// <exception cref="FormatException">It is not 32 bytes of hex.</exception>
-    public static byte[] ParseFingerprint(string fingerprint)
-    {
-        ArgumentNullException.ThrowIfNull(fingerprint);
-        string hex = fingerprint.Replace(":", "", StringComparison.Ordinal).Trim();
-        if (hex.Length != 2 * SHA256.HashSizeInBytes || !hex.All(char.IsAsciiHexDigit))
-            throw new FormatException($"fingerprint '{fingerprint}' is not a SHA-256 hex string (64 hex digits)");
-        return Convert.FromHexString(hex);
-    }
+    public static byte[] ParseFingerprint(string fingerprint) => Fingerprints.Parse(fingerprint);
 }

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Mpc.Node.Diagnostics;
+using Mpc.Node.Jobs;
 using Mpc.Node.Protos;
 using Mpc.Node.Security;
 using Mpc.Node.Storage;
@@ -9,7 +10,7 @@ using Mpc.Node.Storage;
 namespace Mpc.Node.Services;
 
 /// <summary>The client-facing gRPC service: authenticates the caller and translates calls to <see cref="NodeStore"/>.</summary>
-internal sealed class ClientService(NodeStore store, CertificatePins pins, NodeOptions options, ILogger<ClientService> log) : Protos.Client.ClientBase
+internal sealed class ClientService(NodeStore store, JobScheduler jobs, CertificatePins pins, NodeOptions options, ILogger<ClientService> log) : Protos.Client.ClientBase
 {
     public override Task<SubmitInputShareReply> SubmitInputShare(SubmitInputShareRequest request, ServerCallContext context)
     {
@@ -18,9 +19,7 @@ internal sealed class ClientService(NodeStore store, CertificatePins pins, NodeO
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"share of {request.Share.Length} bytes exceeds MaxMessageBytes = {options.MaxMessageBytes}"));
         if (request.Share.IsEmpty)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "share is empty"));
-        var result = Translate(() => store.PutInputShare(new InputShareRecord(request.JobId, request.InputName, client, request.Share.ToByteArray(), request.Salt.ToByteArray())));
-        if (result == StoreResult.Conflict)
-            throw new RpcException(new Status(StatusCode.AlreadyExists, $"input '{request.InputName}' of job '{request.JobId}' was already submitted by this client with different bytes"));
+        var result = jobs.SubmitInputShare(request.JobId, request.InputName, client, request.Share.ToByteArray(), request.Salt.ToByteArray());
         if (result == StoreResult.Stored)
             log.InputShareStored(request.JobId, request.InputName, client, request.Share.Length);
         return Task.FromResult(new SubmitInputShareReply());
@@ -29,7 +28,7 @@ internal sealed class ClientService(NodeStore store, CertificatePins pins, NodeO
     public override Task<JobStatusReply> StartJob(StartJobRequest request, ServerCallContext context)
     {
         Authenticate(context);
-        var job = Translate(() => store.CreateJob(request.JobId, request.CircuitId));
+        var job = jobs.Register(request.JobId, request.CircuitId, request.Circuit.Span, request.Field);
         log.JobRegistered(job.Id, job.CircuitId);
         return Task.FromResult(Reply(job));
     }
@@ -73,9 +72,22 @@ internal sealed class ClientService(NodeStore store, CertificatePins pins, NodeO
         string client = Authenticate(context);
         var output = Translate(() => store.GetOutput(request.JobId, request.OutputName))
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"job '{request.JobId}' has no output '{request.OutputName}' (yet)"));
-        if (!output.IsPublic && output.Owner != client)
+        if (!jobs.MayFetch(output, client))
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"output '{request.OutputName}' of job '{request.JobId}' belongs to another client"));
         return Task.FromResult(new FetchOutputShareReply { Public = output.IsPublic, Value = UnsafeByteOperations.UnsafeWrap(output.Value) });
+    }
+
+    public override async Task<BenchmarkReply> RunBenchmark(BenchmarkRequest request, ServerCallContext context)
+    {
+        Authenticate(context);
+        var result = await jobs.BenchmarkAsync(request.Multiplications, request.RoundTrips, context.CancellationToken).ConfigureAwait(false);
+        return new BenchmarkReply
+        {
+            PreprocessingS = result.Preprocessing.TotalSeconds,
+            OnlineS = result.Online.TotalSeconds,
+            OnlineBytesSent = result.OnlineBytesSent,
+            RoundTripUs = result.RoundTrip.TotalMicroseconds,
+        };
     }
 
     private string Authenticate(ServerCallContext context)
@@ -108,7 +120,17 @@ internal sealed class ClientService(NodeStore store, CertificatePins pins, NodeO
         }
     }
 
-    private static JobStatusReply Reply(JobRecord job) => new()
+    private JobStatusReply Reply(JobRecord job)
+    {
+        var reply = StatusOf(job);
+        if (job.Status == JobStatus.Succeeded)
+            foreach (var output in store.GetOutputs(job.Id))
+                if (output.IsPublic)
+                    reply.PublicOutputs[output.Name] = ByteString.CopyFrom(output.Value);
+        return reply;
+    }
+
+    private static JobStatusReply StatusOf(JobRecord job) => new()
     {
         JobId = job.Id,
         CircuitId = job.CircuitId,

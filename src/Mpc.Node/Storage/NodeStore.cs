@@ -46,7 +46,7 @@ public enum StoreResult
 public sealed class NodeStore : IDisposable
 {
     /// <summary>The schema version this code writes.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     // Migration k upgrades version k to k + 1.
     private static readonly string[] Migrations =
@@ -75,6 +75,13 @@ public sealed class NodeStore : IDisposable
             value BLOB NOT NULL,
             owner TEXT,
             PRIMARY KEY (job_id, name)
+        );
+        """,
+        // Version 2: circuits by id, so a job (and a restarted node) can find what it evaluates.
+        """
+        CREATE TABLE circuits (
+            id TEXT PRIMARY KEY,
+            encoding BLOB NOT NULL
         );
         """,
     ];
@@ -272,6 +279,42 @@ public sealed class NodeStore : IDisposable
         }
     }
 
+    /// <summary>All outputs of a job, ordered by name.</summary>
+    public IReadOnlyList<OutputRecord> GetOutputs(string jobId)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job ORDER BY name", ("$job", jobId));
+            using var reader = command.ExecuteReader();
+            var outputs = new List<OutputRecord>();
+            while (reader.Read())
+                outputs.Add(ReadOutput(reader));
+            return outputs;
+        }
+    }
+
+    /// <summary>Stores a circuit's canonical encoding under its id; idempotent (the id is a hash of the bytes).</summary>
+    public void PutCircuit(string circuitId, byte[] encoding)
+    {
+        ValidateId(circuitId, nameof(circuitId));
+        ArgumentNullException.ThrowIfNull(encoding);
+        lock (_gate)
+        {
+            using var command = Command("INSERT INTO circuits (id, encoding) VALUES ($id, $encoding) ON CONFLICT DO NOTHING", ("$id", circuitId), ("$encoding", encoding));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>A stored circuit's canonical encoding, or null when unknown.</summary>
+    public byte[]? GetCircuit(string circuitId)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT encoding FROM circuits WHERE id = $id", ("$id", circuitId));
+            return command.ExecuteScalar() as byte[];
+        }
+    }
+
     /// <summary>One output, or null when not (yet) stored.</summary>
     public OutputRecord? GetOutput(string jobId, string name)
     {
@@ -284,10 +327,11 @@ public sealed class NodeStore : IDisposable
         using var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job AND name = $name", ("$job", jobId), ("$name", name));
         command.Transaction = transaction;
         using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? new OutputRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2) != 0, (byte[])reader[3], reader.IsDBNull(4) ? null : reader.GetString(4))
-            : null;
+        return reader.Read() ? ReadOutput(reader) : null;
     }
+
+    private static OutputRecord ReadOutput(SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetInt32(2) != 0, (byte[])reader[3], reader.IsDBNull(4) ? null : reader.GetString(4));
 
     private JobRecord? GetJobLocked(string jobId)
     {

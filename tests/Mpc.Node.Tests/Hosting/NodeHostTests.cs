@@ -11,6 +11,12 @@ namespace Mpc.Node.Tests.Hosting;
 
 public sealed class NodeHostTests
 {
+    private static StartJobRequest InnerProduct(string jobId)
+    {
+        var circuit = Mpc.Core.Circuits.CircuitText.Load(Path.Combine(JobTests.RepositoryRoot(), "circuits", "inner_product.ir"));
+        return new StartJobRequest { JobId = jobId, CircuitId = circuit.Id.ToString(), Circuit = ByteString.CopyFrom(Mpc.Core.Circuits.CircuitEncoding.Encode(circuit)) };
+    }
+
     [Fact]
     public async Task ClientService_StoresShares_DurablyAcrossARestart()
     {
@@ -19,15 +25,15 @@ public sealed class NodeHostTests
         using (var channel = cluster.Channel(0, cluster.Client))
         {
             var client = new Protos.Client.ClientClient(channel);
-            await client.StartJobAsync(new StartJobRequest { JobId = "job-1", CircuitId = "ab12" });
-            await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "job-1", InputName = "x", Share = ByteString.CopyFrom(1, 2, 3), Salt = ByteString.CopyFrom(4, 5) });
+            await client.StartJobAsync(InnerProduct("job-1"));
+            await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "job-1", InputName = "alice.x0", Share = ByteString.CopyFrom(1, 2, 3, 0, 0, 0, 0, 0), Salt = ByteString.CopyFrom(4, 5) });
             // A retry with the same bytes is fine; different bytes are refused.
-            await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "job-1", InputName = "x", Share = ByteString.CopyFrom(1, 2, 3), Salt = ByteString.CopyFrom(4, 5) });
+            await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "job-1", InputName = "alice.x0", Share = ByteString.CopyFrom(1, 2, 3, 0, 0, 0, 0, 0), Salt = ByteString.CopyFrom(4, 5) });
             var conflict = await Assert.ThrowsAsync<RpcException>(async () =>
-                await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "job-1", InputName = "x", Share = ByteString.CopyFrom(9), Salt = ByteString.CopyFrom(4, 5) }));
+                await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "job-1", InputName = "alice.x0", Share = ByteString.CopyFrom(9, 0, 0, 0, 0, 0, 0, 0), Salt = ByteString.CopyFrom(4, 5) }));
             Assert.Equal(StatusCode.AlreadyExists, conflict.StatusCode);
             var bad = await Assert.ThrowsAsync<RpcException>(async () =>
-                await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "bad id", InputName = "x", Share = ByteString.CopyFrom(9) }));
+                await client.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "job-1", InputName = "bad name", Share = ByteString.CopyFrom(9, 0, 0, 0, 0, 0, 0, 0) }));
             Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
         }
 
@@ -35,7 +41,7 @@ public sealed class NodeHostTests
         await cluster.StartAsync(0);
 
         var share = cluster[0].Store.GetInputShares("job-1").Single();
-        Assert.Equal([1, 2, 3], share.Share);
+        Assert.Equal([1, 2, 3, 0, 0, 0, 0, 0], share.Share);
         Assert.Equal([4, 5], share.Salt);
         Assert.Equal(cluster.Client.Fingerprint, share.Client);
         Assert.Equal(JobStatus.Pending, cluster[0].Store.GetJob("job-1")!.Status);
@@ -44,15 +50,21 @@ public sealed class NodeHostTests
     [Fact]
     public async Task ClientService_AwaitJobAndOutputsRespectOwnership()
     {
-        await using var cluster = new TestCluster(3);
+        // Party "bob" is mapped to another client: only that client may read bob's private outputs.
+        using var bob = NodeIdentity.Create("bob");
+        await using var cluster = new TestCluster(3, o =>
+        {
+            o.AllowedClients.Add(bob.Fingerprint);
+            o.ClientParties["bob"] = bob.Fingerprint;
+        });
         await cluster.StartAsync(1);
         var store = cluster[1].Store;
         using var channel = cluster.Channel(1, cluster.Client);
         var client = new Protos.Client.ClientClient(channel);
-        await client.StartJobAsync(new StartJobRequest { JobId = "j", CircuitId = "cc" });
+        await client.StartJobAsync(InnerProduct("j"));
 
         var awaiting = client.AwaitJobAsync(new JobStatusRequest { JobId = "j" }, deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync;
-        store.PutOutputs([new OutputRecord("j", "mine", false, [5, 6], cluster.Client.Fingerprint), new OutputRecord("j", "theirs", false, [7], "someone-else"), new OutputRecord("j", "sum", true, [8], null)]);
+        store.PutOutputs([new OutputRecord("j", "mine", false, [5, 6], "alice"), new OutputRecord("j", "theirs", false, [7], "bob"), new OutputRecord("j", "sum", true, [8], null)]);
         store.SetJobStatus("j", JobStatus.Running);
         Assert.False(awaiting.IsCompleted);
         store.SetJobStatus("j", JobStatus.Succeeded);

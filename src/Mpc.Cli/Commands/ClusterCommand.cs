@@ -1,0 +1,165 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Mpc.Client;
+using Mpc.Node;
+using Mpc.Node.Hosting;
+
+namespace Mpc.Cli.Commands;
+
+/// <summary><c>mpc cluster up|down</c>: a local development cluster of node processes on loopback.</summary>
+internal static class ClusterCommand
+{
+    public const string DefaultDirectory = ".mpc/cluster";
+    public const string FileName = "cluster.json";
+
+    public static Command Create()
+    {
+        var dir = new Option<DirectoryInfo>("--dir") { Description = "Cluster directory (keys, configs, databases, logs, cluster.json).", DefaultValueFactory = _ => new DirectoryInfo(DefaultDirectory) };
+        var field = FieldOption.Create();
+        var party = new PartyOptions();
+        var up = new Command("up", "Generate keys and node configs (plus a client identity), start N node processes on free loopback ports and wait until all answer.") { dir, field };
+        party.AddTo(up);
+        up.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            var (n, t) = party.Read(parse);
+            var cluster = await UpAsync(parse.GetValue(dir)!.FullName, n, t, parse.GetValue(field)!, ct);
+            foreach (var node in cluster.Nodes)
+                Console.WriteLine($"node {node.Index}  {node.Endpoint}  pid {node.Pid}  {node.Fingerprint}");
+            Console.WriteLine($"cluster of {n} nodes (t = {t}, {cluster.Field}) is up; {Path.Combine(parse.GetValue(dir)!.FullName, FileName)}");
+            return 0;
+        }));
+        var down = new Command("down", "Stop the node processes `mpc cluster up` started (their data stays in the directory).") { dir };
+        down.SetAction(parse => CliErrors.Run(() =>
+        {
+            int stopped = Down(parse.GetValue(dir)!.FullName);
+            Console.WriteLine($"stopped {stopped} node process(es)");
+            return 0;
+        }));
+        return new Command("cluster", "Run a local development cluster.") { up, down };
+    }
+
+    /// <summary>Creates (or reuses) the directory's identities and configs, starts one process per node and waits until every node answers a client call.</summary>
+    public static async Task<ClusterDescription> UpAsync(string directory, int n, int t, string field, CancellationToken ct)
+    {
+        string file = Path.Combine(directory, FileName);
+        if (File.Exists(file) && ClusterDescription.Load(file).Nodes.Any(node => Alive(node.Pid)))
+            throw new CliException($"a cluster is already running from {directory}; run `mpc cluster down --dir {directory}` first.");
+        Directory.CreateDirectory(directory);
+        string fieldName = field == "fp127" ? "Fp127" : "Fp61";
+        string clientCert = Path.Combine(directory, "client", "client.crt"), clientKey = Path.Combine(directory, "client", "client.key");
+        using var client = TlsIdentity.LoadOrCreate(clientCert, clientKey, "client");
+        var identities = new TlsIdentity[n];
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                string nodeDir = Path.Combine(directory, $"node{i}");
+                identities[i] = TlsIdentity.LoadOrCreate(Path.Combine(nodeDir, "node.crt"), Path.Combine(nodeDir, "node.key"), $"node{i}");
+            }
+            int[] ports = LoopbackPorts.Reserve(n);
+            var peers = Enumerable.Range(0, n).Select(i => new PeerOptions { Index = i, Endpoint = $"https://127.0.0.1:{ports[i]}", Fingerprint = identities[i].Fingerprint }).ToList();
+            var cluster = new ClusterDescription { Threshold = t, Field = fieldName, ClientCertificate = Path.Combine("client", "client.crt"), ClientKey = Path.Combine("client", "client.key") };
+            for (int i = 0; i < n; i++)
+            {
+                string nodeDir = Path.Combine(directory, $"node{i}");
+                string config = Path.Combine(nodeDir, "node.json");
+                var options = new NodeOptions
+                {
+                    NodeIndex = i,
+                    ListenPort = ports[i],
+                    DataDirectory = nodeDir,
+                    Threshold = t,
+                    Field = fieldName,
+                    Peers = peers,
+                    AllowedClients = [client.Fingerprint],
+                    PeerConnectTimeout = TimeSpan.FromSeconds(20),
+                    RoundTimeout = TimeSpan.FromSeconds(60),
+                    KeepAliveInterval = TimeSpan.FromSeconds(2),
+                };
+                options.Validate();
+                options.Save(config);
+                int pid = Launch(config, Path.Combine(nodeDir, "node.log"));
+                cluster.Nodes.Add(new NodeEndpoint { Index = i, Endpoint = peers[i].Endpoint, Fingerprint = peers[i].Fingerprint, Pid = pid, Config = config });
+            }
+            cluster.Save(file);
+            using var mpc = new MpcClient(cluster.Nodes, t, client);
+            try
+            {
+                await mpc.WaitUntilReachableAsync(TimeSpan.FromSeconds(30), ct);
+            }
+            catch (MpcClientException e)
+            {
+                Down(directory);
+                throw new CliException($"the cluster did not come up: {e.Message} (see {directory}/node*/node.log)");
+            }
+            return ClusterDescription.Load(file);
+        }
+        finally
+        {
+            foreach (var identity in identities)
+                identity?.Dispose();
+        }
+    }
+
+    /// <summary>Kills the node processes listed in the directory's cluster.json (SQLite's WAL keeps committed data) and clears their pids.</summary>
+    public static int Down(string directory)
+    {
+        string file = Path.Combine(directory, FileName);
+        var cluster = ClusterDescription.Load(file);
+        int stopped = 0;
+        foreach (var node in cluster.Nodes)
+        {
+            if (node.Pid is int pid && Alive(pid))
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+                stopped++;
+            }
+            node.Pid = null;
+        }
+        cluster.ClientCertificate = Path.GetRelativePath(directory, cluster.ClientCertificate);
+        cluster.ClientKey = Path.GetRelativePath(directory, cluster.ClientKey);
+        cluster.Save(file);
+        return stopped;
+    }
+
+    // A pid is ours only while it is still a process started from this executable (pids are recycled).
+    private static bool Alive(int? pid)
+    {
+        if (pid is not int id)
+            return false;
+        try
+        {
+            using var process = Process.GetProcessById(id);
+            return !process.HasExited && (process.ProcessName.Contains("mpc", StringComparison.OrdinalIgnoreCase) || process.ProcessName.Contains("dotnet", StringComparison.OrdinalIgnoreCase));
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static int Launch(string config, string log)
+    {
+        var start = new ProcessStartInfo
+        {
+            FileName = Environment.ProcessPath ?? throw new CliException("cannot determine the path of this executable"),
+            UseShellExecute = false,
+            // Redirected (and closed below) so the daemons do not hold this process's stdout open; they log to the file.
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // Under `dotnet mpc.dll` the process is the dotnet host: pass the entry assembly first.
+        if (Path.GetFileNameWithoutExtension(start.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            start.ArgumentList.Add(typeof(ClusterCommand).Assembly.Location);
+        foreach (string argument in new[] { "node", "start", "--config", config, "--log-file", log })
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new CliException($"could not start a node process for {config}");
+        process.StandardInput.Close();
+        process.StandardOutput.Close();
+        process.StandardError.Close();
+        return process.Id;
+    }
+}

@@ -1,0 +1,356 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Mpc.Core.Circuits;
+using Mpc.Core.Engine;
+using Mpc.Core.Fields;
+using Mpc.Core.Network;
+using Mpc.Core.Protocols;
+using Mpc.Core.Sharing;
+using Mpc.Node.Diagnostics;
+using Mpc.Node.Storage;
+using Mpc.Node.Transport;
+
+namespace Mpc.Node.Jobs;
+
+/// <summary>The outcome of this node's side of the multiplication benchmark.</summary>
+/// <param name="Preprocessing">Wall time of the dealer-free triple generation.</param>
+/// <param name="Online">Wall time of the one Beaver batch.</param>
+/// <param name="OnlineBytesSent">Payload bytes this node sent in the online batch.</param>
+/// <param name="RoundTrip">Mean wall time of a one-element opening (one communication round).</param>
+public readonly record struct NodeBenchmark(TimeSpan Preprocessing, TimeSpan Online, long OnlineBytesSent, TimeSpan RoundTrip);
+
+/// <summary>Registers jobs, validates and stores input shares, and runs a job once all its inputs are in.</summary>
+/// <remarks>
+/// <para>Agreement without a coordinator: the job id determines the protocol session
+/// (<see cref="SessionOf"/>), every node runs the same deterministic schedule in it, and a node starts as
+/// soon as it durably holds a share of every circuit input. A node that starts early simply waits in its
+/// first exchange (buffered by the transport) for the others, for up to <see cref="NodeOptions.RoundTimeout"/>.</para>
+/// <para>Triples are generated on demand in the job's own session before evaluation (DN07, no dealer), so
+/// concurrent jobs never compete for preprocessed material and every node consumes identical batches.</para>
+/// <para>Failure: a transport failure (peer disconnected, keep-alive lost, round timeout) aborts the job on
+/// every surviving node with status <see cref="JobStatus.Failed"/> and the transport's reason, which names
+/// the peer and never contains share data. A node that restarts marks its interrupted jobs failed.</para>
+/// </remarks>
+public sealed class JobScheduler : IDisposable
+{
+    private readonly NodeOptions _options;
+    private readonly NodeStore _store;
+    private readonly GrpcTransport _transport;
+    private readonly NodeMetrics _metrics;
+    private readonly ILogger _log;
+    private readonly IFieldRuntime _runtime;
+    private readonly ConcurrentDictionary<string, Circuit> _circuits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _benchmark = new(1, 1);
+    // Serialises "is this input already taken / are all inputs in / start" decisions.
+    private readonly Lock _gate = new();
+    private int _disposed;
+
+    /// <summary>Creates the scheduler of one node.</summary>
+    public JobScheduler(NodeOptions options, NodeStore store, GrpcTransport transport, NodeMetrics metrics, ILogger<JobScheduler> log)
+    {
+        _options = options;
+        _store = store;
+        _transport = transport;
+        _metrics = metrics;
+        _log = log;
+        _runtime = string.Equals(options.Field, Fp127.Name, StringComparison.OrdinalIgnoreCase) ? new FieldRuntime<Fp127>(this) : new FieldRuntime<Fp61>(this);
+    }
+
+    /// <summary>Bytes of one input share or output value in the node's field.</summary>
+    public int ElementBytes => _runtime.ElementBytes;
+
+    /// <summary>The protocol session of a job: SHA-256 of its id, top bit set (sessions below 2^63 are the benchmark's).</summary>
+    public static ulong SessionOf(string jobId) =>
+        BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(jobId))) | (1UL << 63);
+
+    /// <summary>After a restart: fails jobs that were running when the node stopped and schedules complete pending ones.</summary>
+    public void Recover()
+    {
+        foreach (var job in _store.ListJobs())
+        {
+            if (job.Status == JobStatus.Running)
+            {
+                string reason = $"node {_options.NodeIndex} restarted while the job was running";
+                _store.SetJobStatus(job.Id, JobStatus.Failed, reason);
+                _metrics.JobFinished("failed");
+                _log.JobFailed(job.Id, reason);
+            }
+            else if (job.Status == JobStatus.Pending)
+            {
+                TrySchedule(job.Id);
+            }
+        }
+    }
+
+    /// <summary>Registers a job for a circuit given by its canonical encoding (or already stored under <paramref name="circuitId"/>).</summary>
+    /// <exception cref="RpcException">InvalidArgument for a wrong field, an undecodable circuit or an id mismatch; FailedPrecondition if the job exists for another circuit.</exception>
+    public JobRecord Register(string jobId, string circuitId, ReadOnlySpan<byte> encoding, string field)
+    {
+        if (field.Length > 0 && !string.Equals(field, _options.Field, StringComparison.OrdinalIgnoreCase))
+            throw Fail(StatusCode.InvalidArgument, $"this cluster computes in {_options.Field}, not '{field}'");
+        string id = NormalizeCircuitId(circuitId);
+        if (!encoding.IsEmpty)
+        {
+            Circuit circuit;
+            try
+            {
+                circuit = CircuitEncoding.Decode(encoding);
+            }
+            catch (CircuitEncodingException e)
+            {
+                throw Fail(StatusCode.InvalidArgument, $"circuit: {e.Message}");
+            }
+            if (NormalizeCircuitId(circuit.Id.ToString()) != id)
+                throw Fail(StatusCode.InvalidArgument, $"the circuit's encoding hashes to {circuit.Id}, not to circuit_id {circuitId}");
+            _store.PutCircuit(id, encoding.ToArray());
+            _circuits.TryAdd(id, circuit);
+        }
+        else if (FindCircuit(id) is null)
+        {
+            throw Fail(StatusCode.NotFound, $"circuit {circuitId} is not known to this node; send its encoding");
+        }
+        JobRecord job;
+        try
+        {
+            job = _store.CreateJob(jobId, id);
+        }
+        catch (ArgumentException e)
+        {
+            throw Fail(StatusCode.InvalidArgument, e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Fail(StatusCode.FailedPrecondition, e.Message);
+        }
+        TrySchedule(jobId);
+        return job;
+    }
+
+    /// <summary>Validates and durably stores one input share, then starts the job if it was the last one missing.</summary>
+    /// <param name="jobId">A registered job.</param>
+    /// <param name="inputName">The input's qualified name <c>owner.name</c> (or an unambiguous bare name).</param>
+    /// <param name="client">The authenticated client's fingerprint.</param>
+    /// <param name="share">One field element, <see cref="ElementBytes"/> bytes.</param>
+    /// <param name="salt">The commitment salt.</param>
+    /// <exception cref="RpcException">NotFound (job), InvalidArgument (input, share), PermissionDenied (owner), AlreadyExists (another client's or different bytes), FailedPrecondition (job no longer pending).</exception>
+    public StoreResult SubmitInputShare(string jobId, string inputName, string client, byte[] share, byte[] salt)
+    {
+        var job = _store.GetJob(jobId) ?? throw Fail(StatusCode.NotFound, $"no job '{jobId}'");
+        var circuit = FindCircuit(job.CircuitId) ?? throw Fail(StatusCode.Internal, $"circuit {job.CircuitId} of job '{jobId}' is missing from the store");
+        if (!circuit.TryGetInput(inputName, out var input))
+            throw Fail(StatusCode.InvalidArgument, $"circuit '{circuit.Name}' of job '{jobId}' has no input '{inputName}'; its inputs are {string.Join(", ", circuit.Inputs.Select(i => i.QualifiedName))}");
+        if (!_options.MayActFor(client, input.Owner))
+            throw Fail(StatusCode.PermissionDenied, $"this client may not submit inputs of party '{input.Owner}'");
+        if (share.Length != ElementBytes)
+            throw Fail(StatusCode.InvalidArgument, $"a share of input '{input.QualifiedName}' is one {_options.Field} element ({ElementBytes} bytes), got {share.Length} bytes");
+        if (!_runtime.IsCanonical(share))
+            throw Fail(StatusCode.InvalidArgument, $"the share of input '{input.QualifiedName}' is not a canonical {_options.Field} element");
+        StoreResult result;
+        lock (_gate)
+        {
+            var existing = _store.GetInputShares(jobId).Where(s => s.InputName == input.QualifiedName).ToList();
+            if (existing.Any(s => s.Client != client))
+                throw Fail(StatusCode.AlreadyExists, $"input '{input.QualifiedName}' of job '{jobId}' was already submitted by another client");
+            if (existing.Count == 0 && job.Status != JobStatus.Pending)
+                throw Fail(StatusCode.FailedPrecondition, $"job '{jobId}' is {job.Status.ToString().ToLowerInvariant()} and takes no more inputs");
+            result = _store.PutInputShare(new InputShareRecord(jobId, input.QualifiedName, client, share, salt));
+        }
+        if (result == StoreResult.Conflict)
+            throw Fail(StatusCode.AlreadyExists, $"input '{input.QualifiedName}' of job '{jobId}' was already submitted by this client with different bytes");
+        TrySchedule(jobId);
+        return result;
+    }
+
+    /// <summary>Whether <paramref name="client"/> may read <paramref name="output"/> (public, or private to a party it acts for).</summary>
+    public bool MayFetch(OutputRecord output, string client) => output.IsPublic || (output.Owner is { } owner && _options.MayActFor(client, owner));
+
+    /// <summary>Runs this node's side of the multiplication benchmark (sessions 1–3; one benchmark at a time).</summary>
+    public async Task<NodeBenchmark> BenchmarkAsync(int multiplications, int roundTrips, CancellationToken cancellationToken)
+    {
+        if (multiplications < MultiplicationBenchmark.CheckedProducts)
+            throw Fail(StatusCode.InvalidArgument, $"multiplications = {multiplications}: at least {MultiplicationBenchmark.CheckedProducts} are needed");
+        if (roundTrips is < 1 or > 100_000)
+            throw Fail(StatusCode.InvalidArgument, $"round_trips = {roundTrips}: must be 1..100000");
+        await _benchmark.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _log.BenchmarkStarted(multiplications);
+            return await _runtime.BenchmarkAsync(multiplications, roundTrips, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportException e)
+        {
+            throw Fail(StatusCode.Aborted, $"benchmark aborted: {e.Message}");
+        }
+        finally
+        {
+            for (ulong session = 1; session <= 3; session++)
+                _transport.DiscardSession(session);
+            _benchmark.Release();
+        }
+    }
+
+    private Circuit? FindCircuit(string circuitId)
+    {
+        if (_circuits.TryGetValue(circuitId, out var circuit))
+            return circuit;
+        byte[]? encoding = _store.GetCircuit(circuitId);
+        return encoding is null ? null : _circuits.GetOrAdd(circuitId, _ => CircuitEncoding.Decode(encoding));
+    }
+
+    private void TrySchedule(string jobId)
+    {
+        lock (_gate)
+        {
+            var job = _store.GetJob(jobId);
+            if (job is null || job.Status != JobStatus.Pending || _running.ContainsKey(jobId) || _stopping.IsCancellationRequested)
+                return;
+            var circuit = FindCircuit(job.CircuitId);
+            if (circuit is null)
+                return;
+            var shares = _store.GetInputShares(jobId);
+            var present = shares.Select(s => s.InputName).ToHashSet(StringComparer.Ordinal);
+            if (!circuit.Inputs.All(i => present.Contains(i.QualifiedName)))
+                return;
+            _store.SetJobStatus(jobId, JobStatus.Running);
+            _running[jobId] = Task.Run(() => ExecuteAsync(job, circuit, shares));
+        }
+    }
+
+    private async Task ExecuteAsync(JobRecord job, Circuit circuit, IReadOnlyList<InputShareRecord> shares)
+    {
+        ulong session = SessionOf(job.Id);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            _log.JobStarted(job.Id, circuit.Stats.Multiplications, circuit.Stats.Rounds, session);
+            var outputs = await _runtime.RunAsync(job.Id, circuit, shares, session, _stopping.Token).ConfigureAwait(false);
+            _store.PutOutputs(outputs);
+            _store.SetJobStatus(job.Id, JobStatus.Succeeded);
+            _metrics.JobFinished("succeeded");
+            // Preprocessing rounds are not counted: the figure is the circuit's online rounds plus the output opening.
+            _metrics.RoundsCompleted(circuit.Stats.Rounds + (circuit.Outputs.Any(o => o.Visibility == OutputVisibility.Public) ? 1 : 0));
+            _log.JobSucceeded(job.Id, clock.Elapsed.TotalMilliseconds);
+        }
+        catch (Exception e)
+        {
+            // The reason is shown to clients: transport and validation messages name peers, tags and sizes,
+            // never values; anything else is reported by type only.
+            string reason = e switch
+            {
+                TransportException t => $"lost peer {t.Peer}: {t.Message}",
+                OperationCanceledException when _stopping.IsCancellationRequested => $"node {_options.NodeIndex} is shutting down",
+                InconsistentSharesException => "the parties' shares were inconsistent (a peer misbehaved or data was corrupted)",
+                _ => $"internal error ({e.GetType().Name})",
+            };
+            try
+            {
+                _store.SetJobStatus(job.Id, JobStatus.Failed, reason);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The node is stopping; on restart Recover() marks the job failed.
+            }
+            _metrics.JobFinished("failed");
+            _log.JobFailed(job.Id, reason);
+        }
+        finally
+        {
+            _transport.DiscardSession(session);
+            _running.TryRemove(job.Id, out _);
+        }
+    }
+
+    private static string NormalizeCircuitId(string circuitId)
+    {
+        try
+        {
+            return CircuitId.Parse(circuitId).ToString();
+        }
+        catch (FormatException e)
+        {
+            throw Fail(StatusCode.InvalidArgument, $"circuit_id: {e.Message}");
+        }
+    }
+
+    private static RpcException Fail(StatusCode code, string message) => new(new Status(code, message));
+
+    /// <summary>Stops scheduling and cancels running jobs, waiting briefly for them to record their failure.</summary>
+    public void Dispose()
+    {
+        // Called by NodeHost.StopAsync and again by the service container.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _stopping.Cancel();
+        Task.WhenAll(_running.Values).Wait(TimeSpan.FromSeconds(5));
+        _stopping.Dispose();
+        _benchmark.Dispose();
+    }
+
+    private interface IFieldRuntime
+    {
+        int ElementBytes { get; }
+        bool IsCanonical(ReadOnlySpan<byte> element);
+        Task<IReadOnlyList<OutputRecord>> RunAsync(string jobId, Circuit circuit, IReadOnlyList<InputShareRecord> shares, ulong session, CancellationToken cancellationToken);
+        Task<NodeBenchmark> BenchmarkAsync(int multiplications, int roundTrips, CancellationToken cancellationToken);
+    }
+
+    /// <summary>The field-specific half: decoding shares, running the engine, encoding outputs.</summary>
+    private sealed class FieldRuntime<T>(JobScheduler owner) : IFieldRuntime where T : struct, IField<T>
+    {
+        public int ElementBytes => T.ByteLength;
+
+        public bool IsCanonical(ReadOnlySpan<byte> element) => T.TryRead(element, out _);
+
+        public async Task<IReadOnlyList<OutputRecord>> RunAsync(string jobId, Circuit circuit, IReadOnlyList<InputShareRecord> shares, ulong session, CancellationToken cancellationToken)
+        {
+            var inputs = new Dictionary<string, T>(shares.Count, StringComparer.Ordinal);
+            foreach (var share in shares)
+            {
+                if (!T.TryRead(share.Share, out var value))
+                    throw new InvalidDataException($"stored share of input '{share.InputName}' is not a canonical {T.Name} element");
+                inputs[share.InputName] = value;
+            }
+            var context = new ProtocolContext<T>(owner._transport, owner._options.Threshold, session);
+            int multiplications = circuit.Stats.Multiplications;
+            var triples = multiplications > 0
+                ? await new Dn07TripleSource<T>(context).GenerateAsync(multiplications, cancellationToken).ConfigureAwait(false)
+                : new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty);
+            var result = await new PartyEngine<T>(context).RunAsync(circuit, inputs, triples, cancellationToken).ConfigureAwait(false);
+            var outputs = new List<OutputRecord>(circuit.Outputs.Length);
+            foreach (var output in circuit.Outputs)
+            {
+                bool isPublic = output.Visibility == OutputVisibility.Public;
+                T value = isPublic ? result.Public[output.Name] : result.PrivateShares[output.Name];
+                outputs.Add(new OutputRecord(jobId, output.Name, isPublic, Encode(value), isPublic ? null : output.Owner));
+            }
+            return outputs;
+        }
+
+        public async Task<NodeBenchmark> BenchmarkAsync(int multiplications, int roundTrips, CancellationToken cancellationToken)
+        {
+            var transport = owner._transport;
+            var party = await MultiplicationBenchmark.RunPartyAsync<T>(transport, owner._options.Threshold, multiplications, cancellationToken).ConfigureAwait(false);
+            var opener = new Opener<T>(new ProtocolContext<T>(transport, owner._options.Threshold, session: 3));
+            var one = new T[1];
+            await opener.OpenAsync(one, cancellationToken).ConfigureAwait(false); // warm-up
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < roundTrips; i++)
+                await opener.OpenAsync(one, cancellationToken).ConfigureAwait(false);
+            return new NodeBenchmark(party.Preprocessing, party.Online, party.OnlineBytesSent, clock.Elapsed / roundTrips);
+        }
+
+        private static byte[] Encode(T value)
+        {
+            var bytes = new byte[T.ByteLength];
+            value.Write(bytes);
+            return bytes;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace Mpc.Node.Tests;
+
+/// <summary>The newcomer's path through the real executable: cluster up, job run, cluster down.</summary>
+public sealed class CliClusterTests
+{
+    [Fact]
+    public async Task ClusterUpJobRunClusterDown()
+    {
+        string directory = Directory.CreateTempSubdirectory("mpc-cli-cluster-").FullName;
+        string circuit = Path.Combine(JobTests.RepositoryRoot(), "circuits", "inner_product.ir");
+        try
+        {
+            var up = await MpcAsync("cluster", "up", "--parties", "3", "--dir", directory);
+            Assert.True(up.Code == 0, up.Output);
+            Assert.Equal(3, up.Output.Split('\n').Count(l => l.StartsWith("node ", StringComparison.Ordinal)));
+            Assert.True(File.Exists(Path.Combine(directory, "cluster.json")));
+
+            string[] inputs = ["alice.x0=3", "alice.x1=1", "alice.x2=4", "alice.x3=1", "bob.y0=5", "bob.y1=9", "bob.y2=2", "bob.y3=6"];
+            var run = await MpcAsync(["job", "run", circuit, "--cluster", directory, .. inputs.SelectMany(i => new[] { "--input", i })]);
+            Assert.True(run.Code == 0, run.Output);
+            Assert.Contains("result = 38", run.Output, StringComparison.Ordinal);
+
+            var missing = await MpcAsync("job", "run", circuit, "--cluster", directory, "--input", "alice.x0=1");
+            Assert.Equal(2, missing.Code);
+            Assert.Contains("missing input", missing.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            var down = await MpcAsync("cluster", "down", "--dir", directory);
+            Assert.True(down.Code == 0, down.Output);
+            Assert.Contains("stopped 3", down.Output, StringComparison.Ordinal);
+            try { Directory.Delete(directory, recursive: true); }
+            catch (IOException) { /* best effort */ }
+        }
+    }
+
+    private static async Task<(int Code, string Output)> MpcAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpc.dll"));
+        foreach (string argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
