@@ -8,6 +8,6 @@ internal static class CircuitLoader
     public static Circuit Load(FileInfo file)
     {
         if (!file.Exists) throw new CliException($"{file.FullName}: no such circuit file.");
-        return CircuitOptimizer.Optimize(CircuitText.Load(file.FullName));
+        return CircuitOptimizer.Optimize(CircuitText.Parse(File.ReadAllText(file.FullName), file.FullName));
     }
 }

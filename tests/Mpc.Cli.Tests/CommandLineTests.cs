@@ -27,7 +27,7 @@ public class CommandLineTests
     public void Compile_prints_stats_and_the_circuit_id()
     {
         var file = Path.Combine(MpcProcess.RepoRoot, "circuits", "polynomial.ir");
-        var circuit = CircuitOptimizer.Optimize(CircuitText.Load(file));
+        var circuit = CircuitOptimizer.Optimize(CircuitFiles.Load(file));
 
         var (code, stdout, stderr) = MpcProcess.Run("compile", file, "--json");
 

@@ -65,7 +65,7 @@ public sealed class JobTests
         await cluster.StartAsync();
         using var stranger = TlsIdentity.Create("stranger");
         using var client = Client(cluster, stranger);
-        var circuit = CircuitOptimizer.Optimize(CircuitText.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
+        var circuit = CircuitOptimizer.Optimize(CircuitFiles.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
         var error = await Assert.ThrowsAsync<MpcClientException>(() => client.StartJobAsync<Fp61>("job-stranger", circuit));
         Assert.True(error.Status is StatusCode.PermissionDenied or StatusCode.Unavailable or StatusCode.Internal, error.Message);
         Assert.Null(cluster[0].Store.GetJob("job-stranger"));
@@ -78,7 +78,7 @@ public sealed class JobTests
         await cluster.StartAsync();
         using var channel = cluster.Channel(0, cluster.Client);
         var node = new Protos.Client.ClientClient(channel);
-        var circuit = CircuitOptimizer.Optimize(CircuitText.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
+        var circuit = CircuitOptimizer.Optimize(CircuitFiles.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
         var encoding = Google.Protobuf.ByteString.CopyFrom(CircuitEncoding.Encode(circuit));
         var share = Google.Protobuf.ByteString.CopyFrom(new byte[Fp61.ByteLength]);
 
@@ -109,7 +109,7 @@ public sealed class JobTests
         await cluster.StartAsync();
         await cluster.ConnectedAsync();
         using var client = Client(cluster);
-        var circuit = CircuitOptimizer.Optimize(CircuitText.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
+        var circuit = CircuitOptimizer.Optimize(CircuitFiles.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
         var inputs = CircuitExpectation.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.expect.json")).Inputs;
         var first = await client.RunJobAsync<Fp61>(circuit, inputs, "before-crash");
 

@@ -84,10 +84,6 @@ public static class CircuitText
         return sb.ToString();
     }
 
-    /// <summary>Reads and parses a <c>.ir</c> file; errors name <paramref name="path"/>.</summary>
-    /// <exception cref="CircuitParseException">Syntax or IR error.</exception>
-    public static Circuit Load(string path) => Parse(File.ReadAllText(path), path);
-
     /// <summary>Parses the text form.</summary>
     /// <param name="text">The source.</param>
     /// <param name="file">Name used in error messages.</param>

@@ -16,7 +16,7 @@ public class CircuitBuilderTests
         b.Output("result", (products[0] + products[1]) + (products[2] + products[3]));
 
         var built = b.Build();
-        var parsed = CircuitText.Load(Path.Combine(ExampleCircuits.Directory, "inner_product.ir"));
+        var parsed = CircuitFiles.Load(Path.Combine(ExampleCircuits.Directory, "inner_product.ir"));
 
         Assert.Equal(parsed, built);
         Assert.Equal(parsed.Id, built.Id);

@@ -11,7 +11,7 @@ public class CircuitScheduleTests
     [InlineData("polynomial.ir", 5, 2, 7, 2, 21)]
     public void ExampleStats(string file, int inputs, int outputs, int muls, int rounds, int gates)
     {
-        var c = CircuitText.Load(Path.Combine(ExampleCircuits.Directory, file));
+        var c = CircuitFiles.Load(Path.Combine(ExampleCircuits.Directory, file));
 
         Assert.Equal(new CircuitStats(inputs, outputs, muls, rounds, gates), c.Stats);
     }
@@ -19,7 +19,7 @@ public class CircuitScheduleTests
     [Fact]
     public void PolynomialBatchesEveryIndependentMultiplicationOfALayer()
     {
-        var s = CircuitText.Load(Path.Combine(ExampleCircuits.Directory, "polynomial.ir")).Schedule;
+        var s = CircuitFiles.Load(Path.Combine(ExampleCircuits.Directory, "polynomial.ir")).Schedule;
 
         Assert.Equal(3, s.Steps.Length);
         Assert.Equal<int>([5, 6, 7, 14], s.Steps[0].Multiplications);

@@ -9,7 +9,7 @@ public class CircuitTextTests
     [MemberData(nameof(ExampleCircuits.Files), MemberType = typeof(ExampleCircuits))]
     public void ExamplesRoundTripThroughCanonicalText(string file)
     {
-        var parsed = CircuitText.Load(Path.Combine(ExampleCircuits.Directory, file));
+        var parsed = CircuitFiles.Load(Path.Combine(ExampleCircuits.Directory, file));
 
         var printed = CircuitText.Print(parsed);
         var reparsed = CircuitText.Parse(printed);

@@ -80,7 +80,7 @@ public class LocalRunnerTests
     [InlineData("alice.x0,x0", "'alice.x0' is given more than once")]
     public async Task Bad_inputs_are_refused_with_the_input_named(string keys, string message)
     {
-        var circuit = CircuitText.Load(Path.Combine(ExampleCircuits.Directory, "inner_product.ir"));
+        var circuit = CircuitFiles.Load(Path.Combine(ExampleCircuits.Directory, "inner_product.ir"));
         var inputs = keys.Split(',').ToDictionary(k => k, _ => BigInteger.One);
         var error = await Assert.ThrowsAsync<ArgumentException>(() => LocalRunner.RunAsync<Fp61>(circuit, inputs, 3, 1));
         Assert.Contains(message, error.Message);
@@ -105,7 +105,7 @@ public class LocalRunnerTests
     [InlineData(5, 3)]
     public async Task A_threshold_without_honest_majority_is_refused(int parties, int threshold)
     {
-        var circuit = CircuitText.Load(Path.Combine(ExampleCircuits.Directory, "inner_product.ir"));
+        var circuit = CircuitFiles.Load(Path.Combine(ExampleCircuits.Directory, "inner_product.ir"));
         await Assert.ThrowsAsync<ArgumentException>(() => LocalRunner.RunAsync<Fp61>(circuit, new Dictionary<string, BigInteger>(), parties, threshold));
     }
 

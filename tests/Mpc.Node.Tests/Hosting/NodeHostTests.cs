@@ -13,7 +13,7 @@ public sealed class NodeHostTests
 {
     private static StartJobRequest InnerProduct(string jobId)
     {
-        var circuit = Mpc.Core.Circuits.CircuitText.Load(Path.Combine(JobTests.RepositoryRoot(), "circuits", "inner_product.ir"));
+        var circuit = CircuitFiles.Load(Path.Combine(JobTests.RepositoryRoot(), "circuits", "inner_product.ir"));
         return new StartJobRequest { JobId = jobId, CircuitId = circuit.Id.ToString(), Circuit = ByteString.CopyFrom(Mpc.Core.Circuits.CircuitEncoding.Encode(circuit)) };
     }
 

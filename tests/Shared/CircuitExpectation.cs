@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using Mpc.Core.Circuits;
 using Mpc.Core.Fields;
 
-namespace Mpc.Core.Circuits;
+namespace Mpc.Testing;
 
 /// <summary>
 /// A plaintext expectation for a circuit file (<c>circuits/NAME.expect.json</c>): clear inputs and the
@@ -75,7 +76,7 @@ public sealed class CircuitExpectation
     }
 
     /// <summary>Parses the circuit file named by <see cref="CircuitPath"/>.</summary>
-    public Circuit LoadCircuit() => CircuitText.Load(CircuitPath);
+    public Circuit LoadCircuit() => CircuitFiles.Load(CircuitPath);
 
     /// <summary>The inputs reduced into field <typeparamref name="T"/>, keyed <c>owner.name</c>.</summary>
     public IReadOnlyDictionary<string, T> InputValues<T>() where T : struct, IField<T> =>
