@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text.Json.Nodes;
 using Mpc.Contracts.Chain;
 using Mpc.Contracts.Ethereum;
 using Xunit.Abstractions;
@@ -219,6 +220,42 @@ public sealed class ResultTests(SecretContractsFixture fixture, ITestOutputHelpe
 
         Assert.Equal([honest.Address, cluster.Members[1].Address], e.ErrorArguments);
         Assert.Equal(NodeStatus.Active, (await Deployment.GetNodeAsync(honest.Address)).Status);
+    }
+
+    [Fact]
+    public async Task PostResult_MinedAfterTheResultWindowClosed_RevertsOnChain_AndStillNamesTheError()
+    {
+        TestCluster cluster = await fixture.NewClusterAsync(3, 1);
+        ulong jobId = await fixture.JobInResultPhaseAsync(cluster, 1000);
+        ResultSigning signing = await Deployment.CreateResultSigningAsync();
+        (EthKey relayerKey, SecretContractsClient relayer) = await fixture.NewAccountAsync();
+
+        // The estimate passes inside the window; the block that includes the transaction is past it, so the
+        // transaction is mined with status 0 and the client must replay it to name the error.
+        await fixture.Node.Rpc.SendAsync("evm_setAutomine", new JsonArray { false });
+        Task<TransactionReceipt> post;
+        try
+        {
+            post = relayer.PostResultAsync(jobId, Outputs, Commitment, Sign(signing, jobId, cluster.Members));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (await fixture.Node.Rpc.GetTransactionCountAsync(relayerKey.Address, BlockParameter.Pending) == 0)
+            {
+                Assert.False(post.IsCompleted, $"postResult finished before it was mined: {post.Exception}");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the postResult transaction never reached the pool");
+                await Task.Delay(10);
+            }
+
+            await fixture.AdvanceAsync(TimeSpan.FromHours(2));
+        }
+        finally
+        {
+            await fixture.Node.Rpc.SendAsync("evm_setAutomine", new JsonArray { true });
+        }
+
+        SecretContractsRevertException e = await Reverts.AssertAsync("ResultWindowClosed", () => post);
+        TransactionFailedException mined = Assert.IsType<TransactionFailedException>(e.InnerException);
+        Assert.False(mined.Receipt.Succeeded);
+        Assert.Equal(JobStatus.Open, (await Deployment.GetJobAsync(jobId)).Status);
     }
 
     private static EthSignature[] Sign(ResultSigning signing, ulong jobId, IEnumerable<Member> members)
