@@ -308,7 +308,7 @@ public sealed class SecretContractsClient
     public async Task<IReadOnlyList<byte[]>> GetCommitmentsAsync(ulong jobId, EthAddress client, CancellationToken cancellationToken = default)
     {
         object?[] v = await CallAsync("getCommitments", [jobId, client], cancellationToken).ConfigureAwait(false);
-        return ((object?[])v[0]!).Select(static c => (byte[])c!).ToArray();
+        return WordList(v[0]);
     }
 
     /// <summary>A job's stored result hashes (the outputs are in <see cref="FindResultPostedAsync"/>).</summary>
@@ -362,58 +362,37 @@ public sealed class SecretContractsClient
     // ---------------------------------------------------------------------------------------------
 
     /// <summary><c>JobCreated</c> logs in [<paramref name="fromBlock"/>, <paramref name="toBlock"/>], optionally of one contract.</summary>
-    public async Task<IReadOnlyList<JobCreatedEvent>> GetJobCreatedEventsAsync(
+    public Task<IReadOnlyList<JobCreatedEvent>> GetJobCreatedEventsAsync(
         BlockParameter fromBlock,
         BlockParameter toBlock,
         ulong? contractId = null,
-        CancellationToken cancellationToken = default)
-    {
-        IReadOnlyList<(object?[] Values, LogEntry Log)> logs = await GetLogsAsync(
-            "JobCreated", fromBlock, toBlock, [null, contractId is { } c ? Topic(c) : null], cancellationToken).ConfigureAwait(false);
-        return logs.Select(static l => new JobCreatedEvent(
-            Id(l.Values[0], "JobCreated.jobId"),
-            Id(l.Values[1], "JobCreated.contractId"),
-            (EthAddress)l.Values[2]!,
-            (BigInteger)l.Values[3]!,
-            UnixTime(l.Values[4], "JobCreated.inputDeadline"),
-            UnixTime(l.Values[5], "JobCreated.resultDeadline"),
-            l.Log)).ToArray();
-    }
+        CancellationToken cancellationToken = default) =>
+        QueryAsync("JobCreated", fromBlock, toBlock, [null, IdTopic(contractId)], static (v, log) => new JobCreatedEvent(
+            Id(v[0], "JobCreated.jobId"),
+            Id(v[1], "JobCreated.contractId"),
+            (EthAddress)v[2]!,
+            (BigInteger)v[3]!,
+            UnixTime(v[4], "JobCreated.inputDeadline"),
+            UnixTime(v[5], "JobCreated.resultDeadline"),
+            log), cancellationToken);
 
     /// <summary><c>InputsCommitted</c> logs in the block range, optionally of one job.</summary>
-    public async Task<IReadOnlyList<InputsCommittedEvent>> GetInputsCommittedEventsAsync(
+    public Task<IReadOnlyList<InputsCommittedEvent>> GetInputsCommittedEventsAsync(
         BlockParameter fromBlock,
         BlockParameter toBlock,
         ulong? jobId = null,
-        CancellationToken cancellationToken = default)
-    {
-        IReadOnlyList<(object?[] Values, LogEntry Log)> logs = await GetLogsAsync(
-            "InputsCommitted", fromBlock, toBlock, [jobId is { } j ? Topic(j) : null], cancellationToken).ConfigureAwait(false);
-        return logs.Select(static l => new InputsCommittedEvent(
-            Id(l.Values[0], "InputsCommitted.jobId"),
-            (EthAddress)l.Values[1]!,
-            ((object?[])l.Values[2]!).Select(static c => (byte[])c!).ToArray(),
-            l.Log)).ToArray();
-    }
+        CancellationToken cancellationToken = default) =>
+        QueryAsync("InputsCommitted", fromBlock, toBlock, [IdTopic(jobId)], static (v, log) => new InputsCommittedEvent(
+            Id(v[0], "InputsCommitted.jobId"), (EthAddress)v[1]!, WordList(v[2]), log), cancellationToken);
 
     /// <summary><c>ResultPosted</c> logs (with the outputs) in the block range, optionally of one job.</summary>
-    public async Task<IReadOnlyList<ResultPostedEvent>> GetResultPostedEventsAsync(
+    public Task<IReadOnlyList<ResultPostedEvent>> GetResultPostedEventsAsync(
         BlockParameter fromBlock,
         BlockParameter toBlock,
         ulong? jobId = null,
-        CancellationToken cancellationToken = default)
-    {
-        IReadOnlyList<(object?[] Values, LogEntry Log)> logs = await GetLogsAsync(
-            "ResultPosted", fromBlock, toBlock, [jobId is { } j ? Topic(j) : null], cancellationToken).ConfigureAwait(false);
-        return logs.Select(static l => new ResultPostedEvent(
-            Id(l.Values[0], "ResultPosted.jobId"),
-            (byte[])l.Values[1]!,
-            (byte[])l.Values[2]!,
-            (BigInteger)l.Values[3]!,
-            (BigInteger)l.Values[4]!,
-            ((object?[])l.Values[5]!).Select(static o => (byte[])o!).ToArray(),
-            l.Log)).ToArray();
-    }
+        CancellationToken cancellationToken = default) =>
+        QueryAsync("ResultPosted", fromBlock, toBlock, [IdTopic(jobId)], static (v, log) => new ResultPostedEvent(
+            Id(v[0], "ResultPosted.jobId"), (byte[])v[1]!, (byte[])v[2]!, (BigInteger)v[3]!, (BigInteger)v[4]!, WordList(v[5]), log), cancellationToken);
 
     /// <summary>
     /// The outputs of <paramref name="jobId"/>: its <c>ResultPosted</c> event searched from <paramref name="fromBlock"/>
@@ -511,11 +490,12 @@ public sealed class SecretContractsClient
     private async Task<BigInteger> UIntViewAsync(string function, CancellationToken cancellationToken) =>
         (BigInteger)(await CallAsync(function, [], cancellationToken).ConfigureAwait(false))[0]!;
 
-    private async Task<IReadOnlyList<(object?[] Values, LogEntry Log)>> GetLogsAsync(
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(
         string eventName,
         BlockParameter fromBlock,
         BlockParameter toBlock,
         IReadOnlyList<byte[]?> indexedFilters,
+        Func<object?[], LogEntry, T> map,
         CancellationToken cancellationToken)
     {
         AbiEvent abiEvent = SecretContractsAbi.Event(eventName);
@@ -528,12 +508,12 @@ public sealed class SecretContractsClient
         IReadOnlyList<LogEntry> logs = await Rpc.GetLogsAsync(
             new LogFilter { Addresses = [Address], Topics = topics, FromBlock = fromBlock, ToBlock = toBlock },
             cancellationToken).ConfigureAwait(false);
-        var decoded = new List<(object?[], LogEntry)>(logs.Count);
+        var decoded = new List<T>(logs.Count);
         foreach (LogEntry log in logs)
         {
             if (!log.Removed && abiEvent.Matches(log))
             {
-                decoded.Add((abiEvent.Decode(log), log));
+                decoded.Add(map(abiEvent.Decode(log), log));
             }
         }
 
@@ -555,7 +535,9 @@ public sealed class SecretContractsClient
             $"Transaction {Hex.Encode(receipt.TransactionHash)} to SecretContracts at {Address} succeeded but emitted no {eventName} event.");
     }
 
-    private static byte[] Topic(ulong id) => Abi.Encode([AbiType.UInt256], [id]);
+    private static byte[]? IdTopic(ulong? id) => id is { } value ? Abi.Encode([AbiType.UInt256], [value]) : null;
+
+    private static byte[][] WordList(object? value) => ((object?[])value!).Select(static w => (byte[])w!).ToArray();
 
     private static object?[] Words(IReadOnlyList<byte[]> words, string name)
     {

@@ -78,9 +78,7 @@ public sealed class ResultTests(SecretContractsFixture fixture, ITestOutputHelpe
     [Fact]
     public async Task PostResult_BeforeTheInputDeadline_RevertsWithInputPhaseNotOver()
     {
-        TestCluster cluster = await fixture.NewClusterAsync(3, 1);
-        ulong jobId = await fixture.NewJobAsync(cluster, 1000, TimeSpan.FromMinutes(5), TimeSpan.FromHours(1));
-        ResultSigning signing = await Deployment.CreateResultSigningAsync();
+        (TestCluster cluster, ulong jobId, ResultSigning signing) = await JobInInputPhaseAsync();
 
         await Reverts.AssertAsync("InputPhaseNotOver", () => Deployment.PostResultAsync(jobId, Outputs, Commitment, Sign(signing, jobId, cluster.Members)));
     }
@@ -182,9 +180,7 @@ public sealed class ResultTests(SecretContractsFixture fixture, ITestOutputHelpe
     [Fact]
     public async Task Slash_TwoConflictingSignedResults_PaysTheReporterAndMarksTheNodeSlashed()
     {
-        TestCluster cluster = await fixture.NewClusterAsync(3, 1);
-        ulong jobId = await fixture.NewJobAsync(cluster, 1000, TimeSpan.FromMinutes(5), TimeSpan.FromHours(1));
-        ResultSigning signing = await Deployment.CreateResultSigningAsync();
+        (TestCluster cluster, ulong jobId, ResultSigning signing) = await JobInInputPhaseAsync();
         Member cheater = cluster.Members[2];
         SignedResult first = SignResult(signing, cheater.Key, jobId, ResultSigning.OutputsHash(Outputs), Commitment);
         SignedResult second = SignResult(signing, cheater.Key, jobId, ResultSigning.OutputsHash([Word("forged")]), Commitment);
@@ -206,9 +202,7 @@ public sealed class ResultTests(SecretContractsFixture fixture, ITestOutputHelpe
     [Fact]
     public async Task Slash_NonConflictingOrForeignEvidence_Reverts()
     {
-        TestCluster cluster = await fixture.NewClusterAsync(3, 1);
-        ulong jobId = await fixture.NewJobAsync(cluster, 1000, TimeSpan.FromMinutes(5), TimeSpan.FromHours(1));
-        ResultSigning signing = await Deployment.CreateResultSigningAsync();
+        (TestCluster cluster, ulong jobId, ResultSigning signing) = await JobInInputPhaseAsync();
         Member honest = cluster.Members[0];
         byte[] outputsHash = ResultSigning.OutputsHash(Outputs);
         SignedResult once = SignResult(signing, honest.Key, jobId, outputsHash, Commitment);
@@ -256,6 +250,13 @@ public sealed class ResultTests(SecretContractsFixture fixture, ITestOutputHelpe
         TransactionFailedException mined = Assert.IsType<TransactionFailedException>(e.InnerException);
         Assert.False(mined.Receipt.Succeeded);
         Assert.Equal(JobStatus.Open, (await Deployment.GetJobAsync(jobId)).Status);
+    }
+
+    private async Task<(TestCluster Cluster, ulong JobId, ResultSigning Signing)> JobInInputPhaseAsync()
+    {
+        TestCluster cluster = await fixture.NewClusterAsync(3, 1);
+        ulong jobId = await fixture.NewJobAsync(cluster, 1000, TimeSpan.FromMinutes(5), TimeSpan.FromHours(1));
+        return (cluster, jobId, await Deployment.CreateResultSigningAsync());
     }
 
     private static EthSignature[] Sign(ResultSigning signing, ulong jobId, IEnumerable<Member> members)
