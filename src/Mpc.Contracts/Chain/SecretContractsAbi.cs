@@ -33,6 +33,13 @@ internal static class SecretContractsAbi
             ? abiEvent
             : throw new KeyNotFoundException($"SecretContracts ABI has no event '{name}'. Known: {string.Join(", ", Instance.Value.Events.Keys.Order(StringComparer.Ordinal))}.");
 
+    /// <summary>The human-readable signature of event <paramref name="name"/>, with <c>indexed</c> markers, as <see cref="ContractClient.GetEventsAsync"/> takes it.</summary>
+    /// <exception cref="KeyNotFoundException">The ABI has no such event.</exception>
+    public static string EventSignature(string name) =>
+        Instance.Value.EventSignatures.TryGetValue(name, out string? signature)
+            ? signature
+            : throw new KeyNotFoundException($"SecretContracts ABI has no event '{name}'.");
+
     /// <summary>Prints one ABI JSON entry as the human-readable signature <see cref="AbiSignatureParser"/> reads.</summary>
     /// <remarks>Example: <c>ResultPosted(uint256 indexed jobId, bytes32 outputsHash, …)</c>, <c>getCluster(uint256 clusterId) returns (address[] memberList, uint8 t)</c>.</remarks>
     internal static string Signature(JsonElement entry)
@@ -95,6 +102,7 @@ internal static class SecretContractsAbi
         using JsonDocument abi = ContractArtifacts.SecretContracts.ParseAbi();
         var functions = new Dictionary<string, AbiFunction>(StringComparer.Ordinal);
         var events = new Dictionary<string, AbiEvent>(StringComparer.Ordinal);
+        var eventSignatures = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<string>();
         foreach (JsonElement entry in abi.RootElement.EnumerateArray())
         {
@@ -109,8 +117,10 @@ internal static class SecretContractsAbi
 
                     break;
                 case "event":
-                    AbiEvent abiEvent = AbiEvent.Parse(Signature(entry));
+                    string eventSignature = Signature(entry);
+                    AbiEvent abiEvent = AbiEvent.Parse(eventSignature);
                     events.Add(abiEvent.Name, abiEvent);
+                    eventSignatures.Add(abiEvent.Name, eventSignature);
                     break;
                 case "error":
                     errors.Add(Signature(entry));
@@ -118,11 +128,16 @@ internal static class SecretContractsAbi
             }
         }
 
-        return new Parsed(functions.ToFrozenDictionary(StringComparer.Ordinal), events.ToFrozenDictionary(StringComparer.Ordinal), new RevertDecoder(errors));
+        return new Parsed(
+            functions.ToFrozenDictionary(StringComparer.Ordinal),
+            events.ToFrozenDictionary(StringComparer.Ordinal),
+            eventSignatures.ToFrozenDictionary(StringComparer.Ordinal),
+            new RevertDecoder(errors));
     }
 
     private sealed record Parsed(
         FrozenDictionary<string, AbiFunction> Functions,
         FrozenDictionary<string, AbiEvent> Events,
+        FrozenDictionary<string, string> EventSignatures,
         RevertDecoder Decoder);
 }

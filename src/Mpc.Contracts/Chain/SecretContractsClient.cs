@@ -21,6 +21,7 @@ public sealed class SecretContractsClient
     private const int Word = 32;
 
     private readonly TransactionSender? _sender;
+    private readonly ContractClient _events;
 
     /// <summary>Creates a client for the deployment at <paramref name="address"/>; without <paramref name="sender"/> it is read-only.</summary>
     public SecretContractsClient(IEthereumRpc rpc, EthAddress address, TransactionSender? sender = null)
@@ -29,6 +30,7 @@ public sealed class SecretContractsClient
         Rpc = rpc;
         Address = address;
         _sender = sender;
+        _events = new ContractClient(rpc, address);
     }
 
     /// <summary>The contract address.</summary>
@@ -498,22 +500,14 @@ public sealed class SecretContractsClient
         Func<object?[], LogEntry, T> map,
         CancellationToken cancellationToken)
     {
-        AbiEvent abiEvent = SecretContractsAbi.Event(eventName);
-        var topics = new List<IReadOnlyList<byte[]>?> { new[] { abiEvent.Topic.ToArray() } };
-        foreach (byte[]? filter in indexedFilters)
-        {
-            topics.Add(filter is null ? null : new[] { filter });
-        }
-
-        IReadOnlyList<LogEntry> logs = await Rpc.GetLogsAsync(
-            new LogFilter { Addresses = [Address], Topics = topics, FromBlock = fromBlock, ToBlock = toBlock },
-            cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<DecodedLog> logs = await _events.GetEventsAsync(
+            SecretContractsAbi.EventSignature(eventName), fromBlock, toBlock, indexedFilters, cancellationToken).ConfigureAwait(false);
         var decoded = new List<T>(logs.Count);
-        foreach (LogEntry log in logs)
+        foreach (DecodedLog log in logs)
         {
-            if (!log.Removed && abiEvent.Matches(log))
+            if (!log.Log.Removed)
             {
-                decoded.Add(map(abiEvent.Decode(log), log));
+                decoded.Add(map([.. log.Values], log.Log));
             }
         }
 
