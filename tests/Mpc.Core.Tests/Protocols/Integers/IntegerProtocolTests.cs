@@ -245,6 +245,21 @@ public class IntegerProtocolTests
         Assert.All(refused, Assert.True);
     }
 
+    /// <summary>TruncPr rounds up with probability (a mod 2^m)/2^m: for a mod 2^m = 2^(m−1) both results must occur.</summary>
+    [Fact]
+    public async Task TruncPrRoundsUpAboutHalfTheTimeAtOneHalf()
+    {
+        const int n = 3, t = 1, bits = 32, shift = 8, count = 400;
+        long value = -(5L << shift) + (1L << (shift - 1)); // −4.5 · 2^8: floor −5, round-up −4
+        Fp127[][] xs = Share<Fp127>(n, t, Enumerable.Repeat(value, count).ToArray(), seed: 21);
+        Fp127[][] shares = await Cluster.RunAsync<Fp127, Fp127[]>(n, t, c => new IntegerProtocols<Fp127>(c).TruncPrAsync(xs[c.Party], bits, shift).AsTask());
+
+        BigInteger[] results = Cluster.Open(t, shares).Select(SignedEncoding.Decode).ToArray();
+        int up = results.Count(r => r == -4);
+        Assert.Equal(count, up + results.Count(r => r == -5));
+        Assert.InRange(up, count / 4, 3 * count / 4); // Binomial(400, ½): outside [100, 300] has probability < 2^−60
+    }
+
     [Property(MaxTest = 200)]
     public bool SignedEncodingRoundTrips(long value) =>
         SignedEncoding.Decode(SignedEncoding.Encode<Fp127>(value)) == value && SignedEncoding.Decode(SignedEncoding.Encode<Fp61>(value)) == value;
