@@ -1,0 +1,458 @@
+using Mpc.Core.Fields;
+
+namespace Mpc.Core.Protocols.Integers;
+
+/// <summary>
+/// Comparison, equality, modular reduction, truncation and oblivious selection on shared signed k-bit
+/// integers (Catrina–de Hoogh 2010, "Improved primitives for secure multiparty integer computation"),
+/// semi-honest, batched: every call handles a whole vector of values in the rounds of one.
+/// </summary>
+/// <remarks>
+/// <para>Values are encoded as in <see cref="SignedEncoding"/> (v ↦ v mod p) and must lie in
+/// [−2^(k−1), 2^(k−1)); results outside that range are not detected (the protocols would return garbage,
+/// as in the paper). Every protocol checks k + κ + 1 &lt; log2 p first (<see cref="SignedEncoding.Validate{T}"/>).</para>
+/// <para>Shape (§3–§5): mask a with a PRandM mask r (<see cref="MaskSource{T}"/>), open c = 2^(k−1) + a + r
+/// (statistically hiding: r is uniform over 2^(k+κ) values, a + 2^(k−1) over at most 2^k, so c's
+/// distribution is within 2^−κ of independent of a), and finish with a circuit on the shared bits of r
+/// against the public bits of c.</para>
+/// <para>Online rounds with one-round openings (all-to-all, n &lt; 8); see <see cref="OnlineRounds"/>:
+/// <list type="table">
+/// <item><term>Mod2m, Trunc, LTZ (m = k − 1)</term><description>1 + ⌈log2 m⌉: k = 32 → 6, k = 64 → 7.</description></item>
+/// <item><term>LessThan, LessOrEqual (LTZ on k + 1 bits, m = k)</term><description>k = 32 → 6, k = 64 → 7.</description></item>
+/// <item><term>TruncPr</term><description>1.</description></item>
+/// <item><term>EQZ</term><description>1 + ⌈log2 k⌉: k = 32 → 6, k = 64 → 7; Equal (k + 1 bits): 7 and 8.</description></item>
+/// <item><term>Select</term><description>1.</description></item>
+/// </list>
+/// Catrina–de Hoogh's Table 1 gives 4 rounds for Trunc/LTZ and EQZ with their constant-round
+/// PreMulC-based BitLT/KOr, and log2 k + 1 (LTZ) for the logarithmic CarryOutL variant used here; the
+/// logarithmic circuit needs about 2m multiplications instead of the constant-round variant's
+/// O(m) invertible-element products, and its extra 2–3 rounds are cheap in memory and on a LAN.</para>
+/// <para>Where which truncation: <see cref="TruncAsync"/> is exact (comparison is built on it, and integer
+/// division by a power of two needs the exact floor); <see cref="TruncPrAsync"/> costs one round and no
+/// triples but may round up, which fixed-point multiplication tolerates (Catrina–Saxena 2010).</para>
+/// <para>Not thread-safe: one call at a time per instance, and every party calls the same methods in the same order.</para>
+/// </remarks>
+/// <typeparam name="T">The field.</typeparam>
+public sealed class IntegerProtocols<T> where T : struct, IField<T>
+{
+    private readonly Opener<T> _opener;
+    private readonly BeaverMultiplier<T> _multiplier;
+    private readonly MaskSource<T> _masks;
+    private readonly Dn07TripleSource<T> _triples;
+    private readonly T _twoTo64 = SignedEncoding.PowerOfTwo<T>(64);
+
+    /// <summary>Creates the protocols on a context.</summary>
+    /// <param name="context">This party's protocol context.</param>
+    /// <param name="security">κ, the statistical security of the masking in bits (default 40).</param>
+    public IntegerProtocols(ProtocolContext<T> context, int security = SignedEncoding.DefaultStatisticalSecurity)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _opener = new Opener<T>(context);
+        _multiplier = new BeaverMultiplier<T>(_opener);
+        _masks = new MaskSource<T>(context, security);
+        _triples = new Dn07TripleSource<T>(context);
+    }
+
+    /// <summary>κ, the statistical security in bits.</summary>
+    public int Security => _masks.Security;
+
+    /// <summary>
+    /// Generates the masks and triples for one batched call of <paramref name="operation"/> on
+    /// <paramref name="count"/> values: 2 rounds for the random bits plus 3 for the triples (if any).
+    /// </summary>
+    /// <param name="operation">The protocol to prepare for.</param>
+    /// <param name="count">How many values the call will process.</param>
+    /// <param name="bits">k, the bit length of the caller's values.</param>
+    /// <param name="shift">m for Mod2m, Trunc and TruncPr (1 ≤ m &lt; k); ignored otherwise.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    /// <exception cref="ArgumentException">The parameters are refused (k + κ + 1 ≥ log2 p, m out of range).</exception>
+    public async ValueTask<IntegerPreprocessing<T>> PrepareAsync(IntegerOperation operation, int count, int bits, int shift = 0,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Plan plan = Plan.For<T>(operation, bits, shift, Security);
+        SolvedMasks<T> masks = await _masks.GenerateAsync(count, plan.MaskBits, plan.MaskShift, cancellationToken).ConfigureAwait(false);
+        int triples = plan.Triples * count;
+        TripleBatch<T> batch = triples == 0
+            ? new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty)
+            : await _triples.GenerateAsync(triples, cancellationToken).ConfigureAwait(false);
+        return new IntegerPreprocessing<T>(operation, bits, plan.Shift, masks, batch);
+    }
+
+    /// <summary>Beaver triples one value of <paramref name="operation"/> consumes.</summary>
+    /// <exception cref="ArgumentException">The parameters are refused.</exception>
+    public int TriplesPerValue(IntegerOperation operation, int bits, int shift = 0) => Plan.For<T>(operation, bits, shift, Security).Triples;
+
+    /// <summary>Online rounds of <paramref name="operation"/> with one-round openings (the same for any batch size).</summary>
+    /// <exception cref="ArgumentException">The parameters are refused.</exception>
+    public int OnlineRounds(IntegerOperation operation, int bits, int shift = 0) => Plan.For<T>(operation, bits, shift, Security).Rounds;
+
+    /// <summary>Shares of a mod 2^m ∈ [0, 2^m) for each k-bit a. Rounds 1 + ⌈log2 m⌉.</summary>
+    /// <remarks>Catrina–de Hoogh 2010, §3.2 (Mod2m): open c = 2^(k−1) + a + r, then
+    /// a mod 2^m = (c mod 2^m) − r' + 2^m·[c mod 2^m &lt; r'] with <see cref="BitLessThanAsync"/>.</remarks>
+    /// <param name="a">Shares of the values.</param>
+    /// <param name="bits">k.</param>
+    /// <param name="shift">m, 1 ≤ m &lt; k.</param>
+    /// <param name="preprocessing">Material from <see cref="PrepareAsync"/> for (Mod2m, a.Length, k, m); generated when null.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    public async ValueTask<T[]> Mod2mAsync(ReadOnlyMemory<T> a, int bits, int shift, IntegerPreprocessing<T>? preprocessing = null,
+        CancellationToken cancellationToken = default)
+    {
+        IntegerPreprocessing<T> pre = await MaterialAsync(IntegerOperation.Mod2m, a.Length, bits, shift, preprocessing, cancellationToken).ConfigureAwait(false);
+        return await Mod2mCoreAsync(a, bits, shift, pre, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Exact shares of ⌊a / 2^m⌋ (floor, also for negative a). Rounds 1 + ⌈log2 m⌉.</summary>
+    /// <remarks>Catrina–de Hoogh 2010, §3.2 (Trunc): (a − Mod2m(a, k, m))·2^−m.</remarks>
+    /// <param name="a">Shares of the values.</param>
+    /// <param name="bits">k.</param>
+    /// <param name="shift">m, 1 ≤ m &lt; k.</param>
+    /// <param name="preprocessing">Material for (Trunc, a.Length, k, m); generated when null.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    public async ValueTask<T[]> TruncAsync(ReadOnlyMemory<T> a, int bits, int shift, IntegerPreprocessing<T>? preprocessing = null,
+        CancellationToken cancellationToken = default)
+    {
+        IntegerPreprocessing<T> pre = await MaterialAsync(IntegerOperation.Trunc, a.Length, bits, shift, preprocessing, cancellationToken).ConfigureAwait(false);
+        T[] low = await Mod2mCoreAsync(a, bits, shift, pre, cancellationToken).ConfigureAwait(false);
+        T.Subtract(a.Span, low, low);
+        T.Scale(low, SignedEncoding.PowerOfTwo<T>(shift).Inverse(), low);
+        return low;
+    }
+
+    /// <summary>
+    /// Shares of ⌊a / 2^m⌋ + u with u ∈ {0, 1}, Pr[u = 1] = (a mod 2^m)/2^m. One round, no triples.
+    /// </summary>
+    /// <remarks>Catrina–de Hoogh 2010, §3.1 (TruncPr): open c = 2^(k−1) + a + r and return
+    /// (a − (c mod 2^m) + r')·2^−m; the carry of (a mod 2^m) + r' into bit m is the rounding error.</remarks>
+    /// <param name="a">Shares of the values.</param>
+    /// <param name="bits">k.</param>
+    /// <param name="shift">m, 1 ≤ m &lt; k.</param>
+    /// <param name="preprocessing">Material for (TruncPr, a.Length, k, m); generated when null.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    public async ValueTask<T[]> TruncPrAsync(ReadOnlyMemory<T> a, int bits, int shift, IntegerPreprocessing<T>? preprocessing = null,
+        CancellationToken cancellationToken = default)
+    {
+        IntegerPreprocessing<T> pre = await MaterialAsync(IntegerOperation.TruncPr, a.Length, bits, shift, preprocessing, cancellationToken).ConfigureAwait(false);
+        T[] c = await OpenMaskedAsync(a, bits, pre.Masks, cancellationToken).ConfigureAwait(false);
+        UInt128 lowMask = (UInt128.One << shift) - 1;
+        for (int i = 0; i < c.Length; i++) c[i] = SignedEncoding.FromUInt128(SignedEncoding.Low128(c[i]) & lowMask, _twoTo64);
+        T.Subtract(pre.Masks.Low.Span, c, c);
+        T.Add(a.Span, c, c);
+        T.Scale(c, SignedEncoding.PowerOfTwo<T>(shift).Inverse(), c);
+        return c;
+    }
+
+    /// <summary>Shares of [a &lt; 0] ∈ {0, 1} for k-bit signed a. Rounds 1 + ⌈log2 (k − 1)⌉.</summary>
+    /// <remarks>Catrina–de Hoogh 2010, §5 (LTZ): [a &lt; 0] = −Trunc(a, k, k − 1), since ⌊a / 2^(k−1)⌋ ∈ {−1, 0}.</remarks>
+    /// <param name="a">Shares of the values.</param>
+    /// <param name="bits">k ≥ 2.</param>
+    /// <param name="preprocessing">Material for (LessThanZero, a.Length, k); generated when null.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    public async ValueTask<T[]> LessThanZeroAsync(ReadOnlyMemory<T> a, int bits, IntegerPreprocessing<T>? preprocessing = null,
+        CancellationToken cancellationToken = default)
+    {
+        IntegerPreprocessing<T> pre = await MaterialAsync(IntegerOperation.LessThanZero, a.Length, bits, 0, preprocessing, cancellationToken).ConfigureAwait(false);
+        return await LessThanZeroCoreAsync(a, bits, pre, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Shares of [x &lt; y] for k-bit signed x, y: LTZ(x − y) on k + 1 bits. Rounds 1 + ⌈log2 k⌉.</summary>
+    /// <param name="x">Shares of the left operands.</param>
+    /// <param name="y">Shares of the right operands, same length.</param>
+    /// <param name="bits">k, the bit length of x and y.</param>
+    /// <param name="preprocessing">Material for (LessThan, x.Length, k); generated when null.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    public async ValueTask<T[]> LessThanAsync(ReadOnlyMemory<T> x, ReadOnlyMemory<T> y, int bits, IntegerPreprocessing<T>? preprocessing = null,
+        CancellationToken cancellationToken = default)
+    {
+        T[] difference = Difference(x, y);
+        IntegerPreprocessing<T> pre = await MaterialAsync(IntegerOperation.LessThan, x.Length, bits, 0, preprocessing, cancellationToken).ConfigureAwait(false);
+        return await LessThanZeroCoreAsync(difference, bits + 1, pre, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Shares of [x ≤ y] for k-bit signed x, y: 1 − [y &lt; x]. Rounds 1 + ⌈log2 k⌉.</summary>
+    /// <param name="x">Shares of the left operands.</param>
+    /// <param name="y">Shares of the right operands, same length.</param>
+    /// <param name="bits">k, the bit length of x and y.</param>
+    /// <param name="preprocessing">Material for (LessOrEqual, x.Length, k); generated when null.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    public async ValueTask<T[]> LessOrEqualAsync(ReadOnlyMemory<T> x, ReadOnlyMemory<T> y, int bits, IntegerPreprocessing<T>? preprocessing = null,
+        CancellationToken cancellationToken = default)
+    {
+        T[] difference = Difference(y, x);
+        IntegerPreprocessing<T> pre = await MaterialAsync(IntegerOperation.LessOrEqual, x.Length, bits, 0, preprocessing, cancellationToken).ConfigureAwait(false);
+        T[] greater = await LessThanZeroCoreAsync(difference, bits + 1, pre, cancellationToken).ConfigureAwait(false);
+        OneMinus(greater);
+        return greater;
+    }
+
+    /// <summary>Shares of [a = 0] ∈ {0, 1} for k-bit signed a. Rounds 1 + ⌈log2 k⌉.</summary>
+    /// <remarks>Catrina–de Hoogh 2010, §3.3 (EQZ): open c = 2^(k−1) + a + r with m = k shared bits of r;
+    /// a = 0 exactly when (c − 2^(k−1)) mod 2^k = r', i.e. when every bit agrees. Agreement of bit j is
+    /// linear (c_j public), and the AND of the k agreements is a product tree of ⌈log2 k⌉ layers
+    /// (the logarithmic form of the paper's KOr).</remarks>
+    /// <param name="a">Shares of the values.</param>
+    /// <param name="bits">k.</param>
+    /// <param name="preprocessing">Material for (EqualZero, a.Length, k); generated when null.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    public async ValueTask<T[]> EqualZeroAsync(ReadOnlyMemory<T> a, int bits, IntegerPreprocessing<T>? preprocessing = null,
+        CancellationToken cancellationToken = default)
+    {
+        IntegerPreprocessing<T> pre = await MaterialAsync(IntegerOperation.EqualZero, a.Length, bits, 0, preprocessing, cancellationToken).ConfigureAwait(false);
+        return await EqualZeroCoreAsync(a, bits, pre, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Shares of [x = y] for k-bit signed x, y: EQZ(x − y) on k + 1 bits. Rounds 1 + ⌈log2 (k + 1)⌉.</summary>
+    /// <param name="x">Shares of the left operands.</param>
+    /// <param name="y">Shares of the right operands, same length.</param>
+    /// <param name="bits">k, the bit length of x and y.</param>
+    /// <param name="preprocessing">Material for (Equal, x.Length, k); generated when null.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    public async ValueTask<T[]> EqualAsync(ReadOnlyMemory<T> x, ReadOnlyMemory<T> y, int bits, IntegerPreprocessing<T>? preprocessing = null,
+        CancellationToken cancellationToken = default)
+    {
+        T[] difference = Difference(x, y);
+        IntegerPreprocessing<T> pre = await MaterialAsync(IntegerOperation.Equal, x.Length, bits, 0, preprocessing, cancellationToken).ConfigureAwait(false);
+        return await EqualZeroCoreAsync(difference, bits + 1, pre, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Oblivious select: shares of c ? x : y = y + c·(x − y) for shared bits c. One round, one triple per value.</summary>
+    /// <param name="condition">Shares of bits (0 or 1; other values give y + c·(x − y) all the same).</param>
+    /// <param name="x">Shares chosen where the condition is 1.</param>
+    /// <param name="y">Shares chosen where the condition is 0.</param>
+    /// <param name="triples">One unused triple per value; generated (3 more rounds) when null.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    public async ValueTask<T[]> SelectAsync(ReadOnlyMemory<T> condition, ReadOnlyMemory<T> x, ReadOnlyMemory<T> y, TripleBatch<T>? triples = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (x.Length != condition.Length) throw new ArgumentException($"Select got {condition.Length} conditions and {x.Length} values.", nameof(x));
+        T[] difference = Difference(x, y);
+        TripleBatch<T> batch = triples ?? await _triples.GenerateAsync(difference.Length, cancellationToken).ConfigureAwait(false);
+        await _multiplier.MultiplyAsync(condition, difference, batch, difference, cancellationToken).ConfigureAwait(false);
+        T.Add(difference, y.Span, difference);
+        return difference;
+    }
+
+    private async ValueTask<IntegerPreprocessing<T>> MaterialAsync(IntegerOperation operation, int count, int bits, int shift,
+        IntegerPreprocessing<T>? given, CancellationToken cancellationToken)
+    {
+        if (given is null) return await PrepareAsync(operation, count, bits, shift, cancellationToken).ConfigureAwait(false);
+        Plan plan = Plan.For<T>(operation, bits, shift, Security);
+        if (given.Operation != operation || given.Bits != bits || given.Shift != plan.Shift || given.Count != count
+            || given.Masks.Security != Security || given.Triples.Count != plan.Triples * count)
+            throw new ArgumentException(
+                $"Preprocessing for {given.Operation} of {given.Count} values (k = {given.Bits}, m = {given.Shift}, κ = {given.Masks.Security}) " +
+                $"cannot serve {operation} of {count} values (k = {bits}, m = {plan.Shift}, κ = {Security}).", nameof(given));
+        return given;
+    }
+
+    private static T[] Difference(ReadOnlyMemory<T> x, ReadOnlyMemory<T> y)
+    {
+        if (x.Length != y.Length) throw new ArgumentException($"Operand vectors differ in length ({x.Length} vs {y.Length}).", nameof(y));
+        var difference = GC.AllocateUninitializedArray<T>(x.Length);
+        T.Subtract(x.Span, y.Span, difference);
+        return difference;
+    }
+
+    private static void OneMinus(Span<T> values)
+    {
+        for (int i = 0; i < values.Length; i++) values[i] = T.One - values[i];
+    }
+
+    /// <summary>LTZ on k bits: (Mod2m(a, k, k − 1) − a)·2^−(k−1).</summary>
+    private async ValueTask<T[]> LessThanZeroCoreAsync(ReadOnlyMemory<T> a, int bits, IntegerPreprocessing<T> pre, CancellationToken cancellationToken)
+    {
+        T[] low = await Mod2mCoreAsync(a, bits, bits - 1, pre, cancellationToken).ConfigureAwait(false);
+        T.Subtract(low, a.Span, low);
+        T.Scale(low, SignedEncoding.PowerOfTwo<T>(bits - 1).Inverse(), low);
+        return low;
+    }
+
+    /// <summary>Opens c = 2^(k−1) + a + r: one round. 2^(k−1) + a ∈ [0, 2^k), so c &lt; 2^k + 2^(k+κ) &lt; p never wraps.</summary>
+    private async ValueTask<T[]> OpenMaskedAsync(ReadOnlyMemory<T> a, int bits, SolvedMasks<T> masks, CancellationToken cancellationToken)
+    {
+        var masked = GC.AllocateUninitializedArray<T>(a.Length);
+        T.Add(a.Span, masks.Mask.Span, masked);
+        T offset = SignedEncoding.PowerOfTwo<T>(bits - 1);
+        for (int i = 0; i < masked.Length; i++) masked[i] += offset;
+        Opener<T>.Opening opening = _opener.PrepareOpenConsuming(masked, _opener.Threshold);
+        await _opener.ExchangeAsync(opening, cancellationToken).ConfigureAwait(false);
+        // Not into `masked`: the transport handed it to the peers, who may still be reading it.
+        var opened = GC.AllocateUninitializedArray<T>(a.Length);
+        _opener.FinalizeOpen(opening, opened);
+        return opened;
+    }
+
+    private async ValueTask<T[]> Mod2mCoreAsync(ReadOnlyMemory<T> a, int bits, int shift, IntegerPreprocessing<T> pre, CancellationToken cancellationToken)
+    {
+        T[] c = await OpenMaskedAsync(a, bits, pre.Masks, cancellationToken).ConfigureAwait(false);
+        // c' = c mod 2^m = (a + r') mod 2^m, since 2^m divides 2^(k−1) and 2^m·r''. Public.
+        var low = new UInt128[c.Length];
+        UInt128 lowMask = (UInt128.One << shift) - 1;
+        for (int i = 0; i < c.Length; i++) low[i] = SignedEncoding.Low128(c[i]) & lowMask;
+
+        T[] u = await BitLessThanAsync(low, pre.Masks.LowBits, shift, pre.Triples, cancellationToken).ConfigureAwait(false);
+        // a mod 2^m = c' − r' + 2^m·[c' < r'] (the wrap of a + r' past a multiple of 2^m).
+        T.Scale(u, SignedEncoding.PowerOfTwo<T>(shift), u);
+        T.Subtract(u, pre.Masks.Low.Span, u);
+        for (int i = 0; i < u.Length; i++) u[i] += SignedEncoding.FromUInt128(low[i], _twoTo64);
+        return u;
+    }
+
+    /// <summary>
+    /// BitLT (Catrina–de Hoogh 2010, §3.2): shares of [c_i &lt; r_i] for public m-bit c_i and shared bits of r_i,
+    /// in ⌈log2 m⌉ rounds and 2·⌊L/2⌋ − 1 multiplications per layer of L blocks.
+    /// </summary>
+    /// <remarks>
+    /// c &lt; r ⇔ c + (2^m − 1 − r) + 1 &lt; 2^m ⇔ the carry out of c + ¬r + 1 is 0 (the paper's CarryOutL).
+    /// Per bit, generate g_j = c_j ∧ ¬r_j and propagate p_j = c_j ⊕ ¬r_j are linear because c_j is public;
+    /// the carry-in folds into g_0 (g_0 ∨ p_0 = g_0 + p_0, the two being exclusive). Adjacent blocks combine
+    /// as (g, p) = (g_hi + p_hi·g_lo, p_hi·p_lo) — g_hi and p_hi·g_lo are exclusive, so OR is a sum — in a
+    /// balanced tree. The lowest block's propagate is never used (nothing lies below it), so it is not computed.
+    /// Shares are bit-major (block j of value i at j·count + i) so every step is a span kernel.
+    /// </remarks>
+    private async ValueTask<T[]> BitLessThanAsync(UInt128[] c, ReadOnlyMemory<T> lowBits, int m, TripleBatch<T> triples, CancellationToken cancellationToken)
+    {
+        int count = c.Length;
+        var g = GC.AllocateUninitializedArray<T>(m * count);
+        var p = GC.AllocateUninitializedArray<T>(m * count);
+        ReadOnlySpan<T> r = lowBits.Span;
+        for (int j = 0; j < m; j++)
+        {
+            int row = j * count;
+            for (int i = 0; i < count; i++)
+            {
+                // c is public: branching on its bits leaks nothing.
+                T bit = r[row + i], notBit = T.One - bit;
+                bool set = ((c[i] >> j) & UInt128.One) != UInt128.Zero;
+                g[row + i] = set ? (j == 0 ? T.One : notBit) : (j == 0 ? notBit : T.Zero);
+                p[row + i] = set ? bit : notBit;
+            }
+        }
+
+        int blocks = m, used = 0;
+        while (blocks > 1)
+        {
+            int pairs = blocks / 2, products = 2 * pairs - 1;
+            var x = GC.AllocateUninitializedArray<T>(products * count);
+            var y = GC.AllocateUninitializedArray<T>(products * count);
+            for (int j = 0; j < pairs; j++)
+            {
+                ReadOnlySpan<T> pHigh = p.AsSpan((2 * j + 1) * count, count);
+                pHigh.CopyTo(x.AsSpan(j * count));
+                g.AsSpan(2 * j * count, count).CopyTo(y.AsSpan(j * count));
+                if (j == 0) continue;
+                pHigh.CopyTo(x.AsSpan((pairs + j - 1) * count));
+                p.AsSpan(2 * j * count, count).CopyTo(y.AsSpan((pairs + j - 1) * count));
+            }
+            await _multiplier.MultiplyAsync(x, y, triples.Slice(used, x.Length), x, cancellationToken).ConfigureAwait(false);
+            used += x.Length;
+            // Block j of the next layer is written after blocks 2j, 2j + 1 ≥ j were read: in place is safe.
+            for (int j = 0; j < pairs; j++)
+            {
+                T.Add(g.AsSpan((2 * j + 1) * count, count), x.AsSpan(j * count, count), g.AsSpan(j * count, count));
+                if (j > 0) x.AsSpan((pairs + j - 1) * count, count).CopyTo(p.AsSpan(j * count));
+            }
+            if ((blocks & 1) == 1)
+            {
+                g.AsSpan((blocks - 1) * count, count).CopyTo(g.AsSpan(pairs * count));
+                p.AsSpan((blocks - 1) * count, count).CopyTo(p.AsSpan(pairs * count));
+            }
+            blocks = pairs + (blocks & 1);
+        }
+
+        var less = GC.AllocateUninitializedArray<T>(count);
+        g.AsSpan(0, count).CopyTo(less);
+        OneMinus(less); // c < r ⇔ no carry out
+        return less;
+    }
+
+    private async ValueTask<T[]> EqualZeroCoreAsync(ReadOnlyMemory<T> a, int bits, IntegerPreprocessing<T> pre, CancellationToken cancellationToken)
+    {
+        T[] c = await OpenMaskedAsync(a, bits, pre.Masks, cancellationToken).ConfigureAwait(false);
+        int count = c.Length;
+        UInt128 offset = UInt128.One << (bits - 1), lowMask = bits == 128 ? UInt128.MaxValue : (UInt128.One << bits) - 1;
+        // e_j = [bit j of (a + r') mod 2^k equals r_j]: linear, c public.
+        var agree = GC.AllocateUninitializedArray<T>(bits * count);
+        ReadOnlySpan<T> r = pre.Masks.LowBits.Span;
+        for (int i = 0; i < count; i++)
+        {
+            UInt128 low = (SignedEncoding.Low128(c[i]) - offset) & lowMask; // (c − 2^(k−1)) mod 2^k; wrapping is right mod 2^k
+            for (int j = 0; j < bits; j++)
+            {
+                T bit = r[j * count + i];
+                agree[j * count + i] = ((low >> j) & UInt128.One) != UInt128.Zero ? bit : T.One - bit;
+            }
+        }
+
+        // AND of the k agreements: a product tree, ⌊L/2⌋ products per layer.
+        int blocks = bits, used = 0;
+        while (blocks > 1)
+        {
+            int pairs = blocks / 2;
+            var x = GC.AllocateUninitializedArray<T>(pairs * count);
+            var y = GC.AllocateUninitializedArray<T>(pairs * count);
+            for (int j = 0; j < pairs; j++)
+            {
+                agree.AsSpan(2 * j * count, count).CopyTo(x.AsSpan(j * count));
+                agree.AsSpan((2 * j + 1) * count, count).CopyTo(y.AsSpan(j * count));
+            }
+            await _multiplier.MultiplyAsync(x, y, pre.Triples.Slice(used, x.Length), x, cancellationToken).ConfigureAwait(false);
+            used += x.Length;
+            x.CopyTo(agree, 0);
+            if ((blocks & 1) == 1) agree.AsSpan((blocks - 1) * count, count).CopyTo(agree.AsSpan(pairs * count));
+            blocks = pairs + (blocks & 1);
+        }
+        return agree.AsSpan(0, count).ToArray();
+    }
+
+    /// <summary>What one protocol needs: mask shape, triples per value and online rounds, after validating k, m and κ.</summary>
+    private readonly record struct Plan(int MaskBits, int MaskShift, int Shift, int Triples, int Rounds)
+    {
+        public static Plan For<TField>(IntegerOperation operation, int bits, int shift, int security) where TField : struct, IField<TField>
+        {
+            string what = $"{operation} on {bits}-bit values";
+            switch (operation)
+            {
+                case IntegerOperation.Mod2m or IntegerOperation.Trunc or IntegerOperation.TruncPr:
+                    SignedEncoding.Validate<TField>(bits, security, what);
+                    if (shift < 1 || shift >= bits)
+                        throw new ArgumentOutOfRangeException(nameof(shift), shift, $"{what} needs a shift m with 1 ≤ m < k = {bits}.");
+                    return operation == IntegerOperation.TruncPr
+                        ? new Plan(bits, shift, shift, 0, 1)
+                        : new Plan(bits, shift, shift, CarryTriples(shift), 1 + Layers(shift));
+                case IntegerOperation.LessThanZero:
+                    SignedEncoding.Validate<TField>(bits, security, what);
+                    if (bits < 2) throw new ArgumentOutOfRangeException(nameof(bits), bits, $"{what}: LTZ needs k ≥ 2.");
+                    return new Plan(bits, bits - 1, 0, CarryTriples(bits - 1), 1 + Layers(bits - 1));
+                case IntegerOperation.LessThan or IntegerOperation.LessOrEqual:
+                    // x − y of k-bit operands needs k + 1 bits.
+                    SignedEncoding.Validate<TField>(bits + 1, security, what + " (k + 1 bits for the difference)");
+                    return new Plan(bits + 1, bits, 0, CarryTriples(bits), 1 + Layers(bits));
+                case IntegerOperation.EqualZero:
+                    SignedEncoding.Validate<TField>(bits, security, what);
+                    return new Plan(bits, bits, 0, bits - 1, 1 + Layers(bits));
+                case IntegerOperation.Equal:
+                    SignedEncoding.Validate<TField>(bits + 1, security, what + " (k + 1 bits for the difference)");
+                    return new Plan(bits + 1, bits + 1, 0, bits, 1 + Layers(bits + 1));
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(operation), operation, "Unknown integer operation.");
+            }
+        }
+
+        /// <summary>⌈log2 m⌉: the layers of a balanced binary tree over m leaves.</summary>
+        private static int Layers(int leaves)
+        {
+            int layers = 0;
+            for (int l = leaves; l > 1; l = l / 2 + (l & 1)) layers++;
+            return layers;
+        }
+
+        /// <summary>Σ over layers of 2·⌊L/2⌋ − 1: the carry tree's multiplications.</summary>
+        private static int CarryTriples(int leaves)
+        {
+            int triples = 0;
+            for (int l = leaves; l > 1; l = l / 2 + (l & 1)) triples += 2 * (l / 2) - 1;
+            return triples;
+        }
+    }
+}
