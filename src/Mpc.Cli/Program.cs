@@ -19,5 +19,6 @@ public static class Program
         NodeCommand.Create(),
         ClusterCommand.Create(),
         JobCommand.Create(),
+        DemoCommand.Create(),
     };
 }
