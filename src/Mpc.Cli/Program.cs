@@ -20,5 +20,6 @@ public static class Program
         ClusterCommand.Create(),
         JobCommand.Create(),
         DemoCommand.Create(),
+        ChainCommand.Create(),
     };
 }

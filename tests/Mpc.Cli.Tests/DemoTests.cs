@@ -24,3 +24,17 @@ public sealed class DemoTests
         Assert.Contains("stopped the nodes and anvil", stdout, StringComparison.Ordinal);
     }
 }
+
+/// <summary><c>mpc chain result</c> reports unreachable chains and bad addresses as user errors.</summary>
+public sealed class DemoChainResultTests
+{
+    [Theory]
+    [InlineData("0x0000000000000000000000000000000000000001", "cannot read job 1 from http://127.0.0.1:1/")]
+    [InlineData("0x12", "--contract: Address '0x12' is not 0x followed by 40 hex digits")]
+    public void ChainResultNamesWhatWentWrong(string contract, string message)
+    {
+        var (exit, _, stderr) = MpcProcess.Run("chain", "result", "--rpc", "http://127.0.0.1:1", "--contract", contract, "--job", "1");
+        Assert.Equal(2, exit);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+}

@@ -196,29 +196,27 @@ internal static class DemoCommand
             await client.AwaitOutputsAsync<Fp61>(nodeJob, circuit, TimeSpan.FromMinutes(2), ct);
 
             step("reading the result back from chain");
-            var result = await contract.GetResultAsync(jobId, ct);
-            var posted = await contract.FindResultPostedAsync(jobId, cancellationToken: ct)
-                ?? throw new CliException($"no ResultPosted event for job {jobId}");
+            var read = await ChainCommand.ReadResultAsync(contract, jobId, ct);
+            var posted = read.Posted ?? throw new CliException($"no ResultPosted event for job {jobId}");
             var postReceipt = await anvil.Rpc.GetTransactionReceiptAsync(posted.Log.TransactionHash, ct)
                 ?? throw new CliException("the postResult receipt is missing");
             Tx("postResult", postReceipt);
-            step($"  getResult: posted = {result.Posted}, outputsHash {Hex.Encode(result.OutputsHash)}, signers {string.Join(", ", posted.SignerIndices())}");
+            step($"  getResult: posted = {read.Result.Posted}, outputsHash {Hex.Encode(read.Result.OutputsHash)}, signers {string.Join(", ", posted.SignerIndices())}");
 
             var expected = CircuitEvaluator.Evaluate(circuit, plain);
             var publicOutputs = circuit.Outputs.Where(o => o.Visibility == OutputVisibility.Public).ToList();
             var onChain = new Dictionary<string, string>(StringComparer.Ordinal);
             var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
-            bool matches = result.Posted && result.OutputsHash.AsSpan().SequenceEqual(posted.OutputsHash) && posted.Outputs.Count == publicOutputs.Count;
+            bool matches = read.Consistent && read.Outputs.Count == publicOutputs.Count;
             for (int i = 0; i < publicOutputs.Count; i++)
             {
                 string name = publicOutputs[i].Name;
                 BigInteger want = new(Bytes(expected[name]), isUnsigned: true);
                 wanted[name] = want.ToString();
-                if (i < posted.Outputs.Count)
+                if (i < read.Outputs.Count)
                 {
-                    BigInteger got = new(posted.Outputs[i], isUnsigned: true, isBigEndian: true);
-                    onChain[name] = got.ToString();
-                    matches &= got == want;
+                    onChain[name] = read.Outputs[i].ToString();
+                    matches &= read.Outputs[i] == want;
                 }
                 step($"  {name} = {onChain.GetValueOrDefault(name, "(missing)")} on chain, {want} expected");
             }
