@@ -39,6 +39,9 @@ public sealed class NodeChain : IDisposable
     /// <summary>The message sequence within a job's session that carries result signatures to member 0.</summary>
     public const ulong SignatureSequence = ulong.MaxValue - 1;
 
+    /// <summary>How many recent rejections <see cref="Rejections"/> keeps (a misbehaving client cannot grow it without bound).</summary>
+    public const int MaxRejectionsKept = 1000;
+
     private readonly ChainOptions _options;
     private readonly int _nodeIndex;
     private readonly ILogger _log;
@@ -73,7 +76,7 @@ public sealed class NodeChain : IDisposable
     /// <summary>The operator address this node signs and posts with.</summary>
     public EthAddress Operator => _key.Address;
 
-    /// <summary>Input shares refused since start-up, oldest first.</summary>
+    /// <summary>The most recent input shares refused since start-up (at most <see cref="MaxRejectionsKept"/>), oldest first.</summary>
     public IReadOnlyCollection<InputRejection> Rejections => _rejections;
 
     /// <summary>Parses a node job id as a chain job id (decimal, ≥ 1).</summary>
@@ -124,6 +127,9 @@ public sealed class NodeChain : IDisposable
         if (reason is not null)
         {
             _rejections.Enqueue(new InputRejection(jobId, inputName, client, reason, DateTimeOffset.UtcNow));
+            while (_rejections.Count > MaxRejectionsKept && _rejections.TryDequeue(out _))
+            {
+            }
             _log.LogWarning("input share rejected: job {JobId} input {Input} client {Client}: {Reason}", jobId, inputName, client, reason);
         }
         return reason;
