@@ -19,5 +19,7 @@ public static class Program
         NodeCommand.Create(),
         ClusterCommand.Create(),
         JobCommand.Create(),
+        DemoCommand.Create(),
+        ChainCommand.Create(),
     };
 }

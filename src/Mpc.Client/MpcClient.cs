@@ -150,6 +150,28 @@ public sealed class MpcClient : IDisposable
         });
     }
 
+    /// <summary>Sends precomputed share i with salt i to node i only (for on-chain jobs, whose shares the client committed to first).</summary>
+    /// <param name="jobId">A registered job.</param>
+    /// <param name="inputName">The input's qualified name.</param>
+    /// <param name="shares">n shares, fixed-width little-endian field elements, in node order.</param>
+    /// <param name="salts">n commitment salts, in node order.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <exception cref="ArgumentException">Not exactly n shares and n salts.</exception>
+    public Task SubmitSharesAsync(string jobId, string inputName, IReadOnlyList<byte[]> shares, IReadOnlyList<byte[]> salts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shares);
+        ArgumentNullException.ThrowIfNull(salts);
+        if (shares.Count != _nodes.Length || salts.Count != _nodes.Length)
+            throw new ArgumentException($"input '{inputName}': need {_nodes.Length} shares and salts, got {shares.Count} and {salts.Count}");
+        return AllAsync((node, i) => node.SubmitInputShareAsync(new SubmitInputShareRequest
+        {
+            JobId = jobId,
+            InputName = inputName,
+            Share = ByteString.CopyFrom(shares[i]),
+            Salt = ByteString.CopyFrom(salts[i]),
+        }, cancellationToken: cancellationToken).ResponseAsync);
+    }
+
     /// <summary>Waits for the job on every node, then checks the public outputs agree and reconstructs the private ones.</summary>
     /// <exception cref="MpcClientException">The job failed on some node (every node's reason is listed), or the nodes disagree.</exception>
     public async Task<IReadOnlyList<OutputValue<T>>> AwaitOutputsAsync<T>(string jobId, Circuit circuit, TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Mpc.Node.Chain;
 using Mpc.Node.Security;
 
 namespace Mpc.Node;
@@ -83,6 +84,9 @@ public sealed class NodeOptions
     /// <summary>Plain-HTTP URL serving Prometheus-style text metrics at <c>/metrics</c>, e.g. <c>http://127.0.0.1:9464</c>. Default none (disabled).</summary>
     public string? MetricsUrl { get; set; }
 
+    /// <summary>On-chain jobs (commitment checks, signed results); default none (off-chain jobs only). See <see cref="ChainOptions"/>.</summary>
+    public ChainOptions? Chain { get; set; }
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNameCaseInsensitive = true,
@@ -117,6 +121,8 @@ public sealed class NodeOptions
             options.CertificatePath = Path.GetFullPath(cert, baseDirectory);
         if (options.KeyPath is { Length: > 0 } key)
             options.KeyPath = Path.GetFullPath(key, baseDirectory);
+        if (options.Chain is { OperatorKeyFile.Length: > 0 } chain)
+            chain.OperatorKeyFile = Path.GetFullPath(chain.OperatorKeyFile, baseDirectory);
         return options;
     }
 
@@ -202,6 +208,7 @@ public sealed class NodeOptions
             if (fingerprint is null || !allowed.Contains(Normalize(fingerprint)))
                 Error(at, $"'{fingerprint}' is not one of {nameof(AllowedClients)}");
         }
+        Chain?.Validate(Error);
         if (errors.Count > 0)
             throw new NodeOptionsException(errors);
     }

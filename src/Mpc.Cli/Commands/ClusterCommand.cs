@@ -39,7 +39,7 @@ internal static class ClusterCommand
     }
 
     /// <summary>Creates (or reuses) the directory's identities and configs, starts one process per node and waits until every node answers a client call.</summary>
-    public static async Task<ClusterDescription> UpAsync(string directory, int n, int t, string field, CancellationToken ct)
+    public static async Task<ClusterDescription> UpAsync(string directory, int n, int t, string field, CancellationToken ct, Action<int, NodeOptions>? configure = null)
     {
         string file = Path.Combine(directory, FileName);
         if (File.Exists(file) && ClusterDescription.Load(file).Nodes.Any(node => Alive(node.Pid)))
@@ -76,6 +76,7 @@ internal static class ClusterCommand
                     RoundTimeout = TimeSpan.FromSeconds(60),
                     KeepAliveInterval = TimeSpan.FromSeconds(2),
                 };
+                configure?.Invoke(i, options);
                 options.Validate();
                 options.Save(config);
                 int pid = Launch(config, Path.Combine(nodeDir, "node.log"));

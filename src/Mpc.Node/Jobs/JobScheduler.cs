@@ -11,6 +11,7 @@ using Mpc.Core.Fields;
 using Mpc.Core.Network;
 using Mpc.Core.Protocols;
 using Mpc.Core.Sharing;
+using Mpc.Node.Chain;
 using Mpc.Node.Diagnostics;
 using Mpc.Node.Storage;
 using Mpc.Node.Transport;
@@ -44,6 +45,7 @@ public sealed class JobScheduler : IDisposable
     private readonly NodeMetrics _metrics;
     private readonly ILogger _log;
     private readonly IFieldRuntime _runtime;
+    private readonly NodeChain? _chain;
     private readonly ConcurrentDictionary<string, Circuit> _circuits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -61,7 +63,11 @@ public sealed class JobScheduler : IDisposable
         _metrics = metrics;
         _log = log;
         _runtime = string.Equals(options.Field, Fp127.Name, StringComparison.OrdinalIgnoreCase) ? new FieldRuntime<Fp127>(this) : new FieldRuntime<Fp61>(this);
+        _chain = options.Chain is { } chain ? new NodeChain(chain, options.NodeIndex, log) : null;
     }
+
+    /// <summary>The on-chain side (commitment checks, result signing), or null when <see cref="NodeOptions.Chain"/> is not set.</summary>
+    public NodeChain? Chain => _chain;
 
     /// <summary>Bytes of one input share or output value in the node's field.</summary>
     public int ElementBytes => _runtime.ElementBytes;
@@ -152,6 +158,21 @@ public sealed class JobScheduler : IDisposable
             throw Fail(StatusCode.InvalidArgument, $"a share of input '{input.QualifiedName}' is one {_options.Field} element ({ElementBytes} bytes), got {share.Length} bytes");
         if (!_runtime.IsCanonical(share))
             throw Fail(StatusCode.InvalidArgument, $"the share of input '{input.QualifiedName}' is not a canonical {_options.Field} element");
+        // On-chain jobs: a share counts only if the client committed to it on chain (the gRPC handler is synchronous).
+        if (_chain is not null && _store.GetInputShares(jobId).All(s => s.InputName != input.QualifiedName || s.Client != client))
+        {
+            string? rejected;
+            try
+            {
+                rejected = _chain.CheckInputShareAsync(jobId, input.QualifiedName, client, share, salt, _stopping.Token).GetAwaiter().GetResult();
+            }
+            catch (ChainException e)
+            {
+                throw Fail(StatusCode.Unavailable, e.Message);
+            }
+            if (rejected is not null)
+                throw Fail(StatusCode.PermissionDenied, rejected);
+        }
         StoreResult result;
         lock (_gate)
         {
@@ -232,6 +253,8 @@ public sealed class JobScheduler : IDisposable
             _log.JobStarted(job.Id, circuit.Stats.Multiplications, circuit.Stats.Rounds, session);
             var outputs = await _runtime.RunAsync(job.Id, circuit, shares, session, _stopping.Token).ConfigureAwait(false);
             _store.PutOutputs(outputs);
+            if (_chain is not null)
+                await _chain.PublishAsync(job.Id, outputs, _transport, session, _options.Peers.Count, _stopping.Token).ConfigureAwait(false);
             _store.SetJobStatus(job.Id, JobStatus.Succeeded);
             _metrics.JobFinished("succeeded");
             // Preprocessing rounds are not counted: the figure is the circuit's online rounds plus the output opening.
@@ -246,6 +269,7 @@ public sealed class JobScheduler : IDisposable
             {
                 TransportException t => $"lost peer {t.Peer}: {t.Message}",
                 OperationCanceledException when _stopping.IsCancellationRequested => $"node {_options.NodeIndex} is shutting down",
+                ChainException c => $"chain: {c.Message}",
                 InconsistentSharesException => "the parties' shares were inconsistent (a peer misbehaved or data was corrupted)",
                 _ => $"internal error ({e.GetType().Name})",
             };
@@ -291,6 +315,7 @@ public sealed class JobScheduler : IDisposable
         Task.WhenAll(_running.Values).Wait(TimeSpan.FromSeconds(5));
         _stopping.Dispose();
         _benchmark.Dispose();
+        _chain?.Dispose();
     }
 
     private interface IFieldRuntime

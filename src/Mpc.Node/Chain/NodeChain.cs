@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Mpc.Contracts.Chain;
+using Mpc.Contracts.Ethereum;
+using Mpc.Core.Network;
+using Mpc.Node.Storage;
+
+namespace Mpc.Node.Chain;
+
+/// <summary>An input share a node refused because it matches no on-chain commitment.</summary>
+/// <param name="JobId">The job (a decimal chain job id).</param>
+/// <param name="InputName">The input's qualified name.</param>
+/// <param name="Client">The submitting client's certificate fingerprint.</param>
+/// <param name="Reason">Why it was refused (names the job and member, never the share).</param>
+/// <param name="At">When.</param>
+public sealed record InputRejection(string JobId, string InputName, string Client, string Reason, DateTimeOffset At);
+
+/// <summary>A chain step of a job failed (commitment lookup, signature exchange, <c>postResult</c>).</summary>
+public sealed class ChainException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The node's side of on-chain jobs: checks input shares against commitments, signs results, and (lowest member) posts them.</summary>
+/// <remarks>
+/// <para>Inputs: a client commits <c>keccak256(share ‖ salt)</c> per member with <c>commitInputs</c> before the
+/// job's input deadline. Member i accepts a share only if <c>keccak256(share ‖ salt)</c> equals entry i of some
+/// <c>InputsCommitted</c> event of that job; the 32-byte random salt makes a match proof that exactly this share
+/// was committed on chain (binding: Keccak-256 collision resistance). Which input a commitment backs is not on
+/// chain (one commitment vector per client account), so a client with several inputs uses one account per input.</para>
+/// <para>Results: every member signs the EIP-712 <c>Result(jobId, outputsHash, outputCommitment)</c> over the
+/// public outputs in circuit order (each a field element as a 32-byte big-endian word) with its operator key and
+/// sends the 65-byte signature to member 0 over the job's own protocol session (tag sequence
+/// <see cref="SignatureSequence"/>, never used by the engine). Member 0 checks each against the cluster's
+/// on-chain member list and posts all valid ones (at least t + 1) with <c>postResult</c>, retrying while the input
+/// phase is not over. <c>outputCommitment</c> is zero: the circuits posted on chain have public outputs only.</para>
+/// </remarks>
+public sealed class NodeChain : IDisposable
+{
+    /// <summary>The message sequence within a job's session that carries result signatures to member 0.</summary>
+    public const ulong SignatureSequence = ulong.MaxValue - 1;
+
+    /// <summary>How many recent rejections <see cref="Rejections"/> keeps (a misbehaving client cannot grow it without bound).</summary>
+    public const int MaxRejectionsKept = 1000;
+
+    private readonly ChainOptions _options;
+    private readonly int _nodeIndex;
+    private readonly ILogger _log;
+    private readonly EthereumRpcClient _rpc;
+    private readonly EthKey _key;
+    private readonly TransactionSender _sender;
+    private readonly SecretContractsClient _contract;
+    private readonly ConcurrentQueue<InputRejection> _rejections = new();
+    private ResultSigning? _signing;
+
+    /// <summary>Loads the operator key and connects (lazily) to the chain.</summary>
+    /// <exception cref="InvalidDataException">The operator key file does not hold a hex private key.</exception>
+    public NodeChain(ChainOptions options, int nodeIndex, ILogger log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _nodeIndex = nodeIndex;
+        _log = log;
+        try
+        {
+            _key = EthKey.FromHex(File.ReadAllText(options.OperatorKeyFile).Trim());
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"{nameof(NodeOptions.Chain)}.{nameof(ChainOptions.OperatorKeyFile)} '{options.OperatorKeyFile}': {e.Message}", e);
+        }
+        _rpc = new EthereumRpcClient(new Uri(options.RpcUrl), SecretContractsClient.RevertDecoder);
+        _sender = new TransactionSender(_rpc, _key);
+        _contract = new SecretContractsClient(_rpc, EthAddress.Parse(options.ContractAddress), _sender);
+    }
+
+    /// <summary>The operator address this node signs and posts with.</summary>
+    public EthAddress Operator => _key.Address;
+
+    /// <summary>The most recent input shares refused since start-up (at most <see cref="MaxRejectionsKept"/>), oldest first.</summary>
+    public IReadOnlyCollection<InputRejection> Rejections => _rejections;
+
+    /// <summary>Parses a node job id as a chain job id (decimal, ≥ 1).</summary>
+    public static bool TryParseJobId(string jobId, out ulong chainJobId) =>
+        ulong.TryParse(jobId, NumberStyles.None, CultureInfo.InvariantCulture, out chainJobId) && chainJobId > 0;
+
+    /// <summary>A field element (fixed-width little-endian) as the 32-byte big-endian word the contract publishes.</summary>
+    public static byte[] OutputWord(ReadOnlySpan<byte> littleEndianElement)
+    {
+        var value = new BigInteger(littleEndianElement, isUnsigned: true, isBigEndian: false);
+        var word = new byte[32];
+        int length = value.GetByteCount(isUnsigned: true);
+        if (length > 32)
+            throw new ArgumentException($"a field element of {length} bytes does not fit a 32-byte word", nameof(littleEndianElement));
+        value.TryWriteBytes(word.AsSpan(32 - length), out _, isUnsigned: true, isBigEndian: true);
+        return word;
+    }
+
+    /// <summary>Checks one input share against the job's on-chain commitments; records and returns the reason when it matches none.</summary>
+    /// <returns>Null when accepted, otherwise the reason (also kept in <see cref="Rejections"/>).</returns>
+    /// <exception cref="ChainException">The chain could not be queried.</exception>
+    public async Task<string?> CheckInputShareAsync(string jobId, string inputName, string client, byte[] share, byte[] salt, CancellationToken cancellationToken = default)
+    {
+        string? reason;
+        if (!TryParseJobId(jobId, out ulong id))
+        {
+            reason = $"job id '{jobId}' is not a SecretContracts job id (this node only runs on-chain jobs)";
+        }
+        else
+        {
+            IReadOnlyList<InputsCommittedEvent> committed;
+            try
+            {
+                committed = await _contract.GetInputsCommittedEventsAsync(BlockParameter.Earliest, BlockParameter.Latest, id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new ChainException($"cannot read the commitments of job {id}: {e.Message}", e);
+            }
+            byte[] commitment = InputCommitment.Compute(share, salt);
+            bool found = false;
+            foreach (var entry in committed)
+                found |= entry.Commitments.Count > _nodeIndex && entry.Commitments[_nodeIndex].AsSpan().SequenceEqual(commitment);
+            reason = found ? null
+                : $"the share of input '{inputName}' does not match any on-chain commitment of job {id} for member {_nodeIndex} " +
+                  $"(keccak256(share ‖ salt) is none of the {committed.Count} committed vectors' entry {_nodeIndex})";
+        }
+        if (reason is not null)
+        {
+            _rejections.Enqueue(new InputRejection(jobId, inputName, client, reason, DateTimeOffset.UtcNow));
+            while (_rejections.Count > MaxRejectionsKept && _rejections.TryDequeue(out _))
+            {
+            }
+            _log.LogWarning("input share rejected: job {JobId} input {Input} client {Client}: {Reason}", jobId, inputName, client, reason);
+        }
+        return reason;
+    }
+
+    /// <summary>Signs the job's public outputs; member 0 also collects the other members' signatures and posts the result.</summary>
+    /// <param name="jobId">The node job id (a chain job id).</param>
+    /// <param name="outputs">The job's outputs in circuit order; the public ones are posted.</param>
+    /// <param name="transport">The cluster transport.</param>
+    /// <param name="session">The job's protocol session.</param>
+    /// <param name="parties">n.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Member 0: the <c>postResult</c> receipt; other members: null.</returns>
+    /// <exception cref="ChainException">Signing, collecting or posting failed; the message says which step.</exception>
+    public async Task<TransactionReceipt?> PublishAsync(string jobId, IReadOnlyList<OutputRecord> outputs, ITransport transport, ulong session, int parties,
+        CancellationToken cancellationToken)
+    {
+        if (!TryParseJobId(jobId, out ulong id))
+            throw new ChainException($"job id '{jobId}' is not a SecretContracts job id");
+        var words = outputs.Where(o => o.IsPublic).Select(o => OutputWord(o.Value)).ToArray();
+        byte[] outputsHash = ResultSigning.OutputsHash(words);
+        byte[] commitment = new byte[32];
+        ResultSigning signing;
+        try
+        {
+            signing = _signing ??= await _contract.CreateResultSigningAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new ChainException($"cannot read the EIP-712 domain: {e.Message}", e);
+        }
+        byte[] own = signing.Sign(_key, id, outputsHash, commitment).ToBytes();
+        var tag = new MessageTag(session, SignatureSequence);
+        if (_nodeIndex != 0)
+        {
+            await transport.SendAsync(0, tag, own, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        ClusterInfo cluster;
+        try
+        {
+            var job = await _contract.GetJobAsync(id, cancellationToken).ConfigureAwait(false);
+            cluster = await _contract.GetClusterAsync(job.ClusterId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new ChainException($"cannot read job {id} or its cluster: {e.Message}", e);
+        }
+        if (cluster.Size != parties || cluster.Members[0] != _key.Address)
+            throw new ChainException($"job {id} belongs to cluster {cluster.Id} whose member 0 is {cluster.Members[0]}, not this node's operator {_key.Address}");
+
+        var received = await Task.WhenAll(Enumerable.Range(1, parties - 1).Select(async peer =>
+        {
+            try
+            {
+                var payload = await transport.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
+                if (signing.Verify(payload.Span, cluster.Members[peer], id, outputsHash, commitment))
+                    return payload.ToArray();
+                _log.LogWarning("job {JobId}: member {Peer} signed a different result; its signature is left out", jobId, peer);
+            }
+            catch (TransportException e)
+            {
+                _log.LogWarning("job {JobId}: no result signature from member {Peer}: {Reason}", jobId, peer, e.Message);
+            }
+            return null;
+        })).ConfigureAwait(false);
+        var signatures = new List<byte[]> { own };
+        signatures.AddRange(received.OfType<byte[]>());
+        if (signatures.Count < cluster.Quorum)
+            throw new ChainException($"only {signatures.Count} of the {cluster.Quorum} result signatures job {id} needs were collected");
+        return await PostAsync(id, words, commitment, signatures, cancellationToken).ConfigureAwait(false);
+    }
+
+    // postResult is only accepted from the input deadline on; until then the revert is expected and retried.
+    private async Task<TransactionReceipt> PostAsync(ulong id, byte[][] words, byte[] commitment, List<byte[]> signatures, CancellationToken cancellationToken)
+    {
+        var giveUp = DateTime.UtcNow + _options.PostTimeout;
+        while (true)
+        {
+            try
+            {
+                var receipt = await _contract.PostResultAsync(id, words, commitment, signatures, cancellationToken).ConfigureAwait(false);
+                _log.LogInformation("job {JobId}: result posted in tx {Tx} ({Signers} signatures, {Gas} gas)", id, Hex.Encode(receipt.TransactionHash), signatures.Count, receipt.GasUsed);
+                return receipt;
+            }
+            catch (SecretContractsRevertException e) when (e.ErrorName == "InputPhaseNotOver" && DateTime.UtcNow < giveUp)
+            {
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new ChainException($"postResult of job {id} failed: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>Releases the RPC client and the key.</summary>
+    public void Dispose()
+    {
+        _sender.Dispose();
+        _rpc.Dispose();
+        _key.Dispose();
+    }
+}

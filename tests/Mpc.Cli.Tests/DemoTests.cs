@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Mpc.Cli.Tests;
+
+/// <summary><c>mpc demo</c> through the real executable: anvil, three node processes, the whole on-chain life cycle.</summary>
+public sealed class DemoTests
+{
+    [Fact]
+    public void DemoPostsTheCorrectResultOnChainWithinTheGasBudget()
+    {
+        var (exit, stdout, stderr) = MpcProcess.Run("demo", "--json");
+        Assert.True(exit == 0, $"mpc demo exited {exit}\n{stdout}\n{stderr}");
+        string last = stdout.TrimEnd().Split('\n')[^1];
+        using var json = JsonDocument.Parse(last);
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("result_matches").GetBoolean());
+        Assert.Equal("780", root.GetProperty("outputs").GetProperty("numerator").GetString());
+        Assert.Equal("10", root.GetProperty("outputs").GetProperty("denominator").GetString());
+        long gas = root.GetProperty("gas_post_result").GetInt64();
+        Assert.InRange(gas, 21_000, 120_000);
+        Assert.Matches("^0x[0-9a-f]{64}$", root.GetProperty("post_result_tx").GetString()!);
+        Assert.True(root.GetProperty("transactions").TryGetProperty("commitInputs alice.v", out _));
+        Assert.InRange(root.GetProperty("total_s").GetDouble(), 0.1, 60);
+        Assert.Contains("stopped the nodes and anvil", stdout, StringComparison.Ordinal);
+    }
+}
+
+/// <summary><c>mpc chain result</c> reports unreachable chains and bad addresses as user errors.</summary>
+public sealed class DemoChainResultTests
+{
+    [Theory]
+    [InlineData("0x0000000000000000000000000000000000000001", "cannot read job 1 from http://127.0.0.1:1/")]
+    [InlineData("0x12", "--contract: Address '0x12' is not 0x followed by 40 hex digits")]
+    public void ChainResultNamesWhatWentWrong(string contract, string message)
+    {
+        var (exit, _, stderr) = MpcProcess.Run("chain", "result", "--rpc", "http://127.0.0.1:1", "--contract", contract, "--job", "1");
+        Assert.Equal(2, exit);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+}

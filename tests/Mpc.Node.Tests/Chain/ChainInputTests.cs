@@ -1,0 +1,117 @@
+using System.Numerics;
+using Grpc.Core;
+using Mpc.Client;
+using Mpc.Contracts.Chain;
+using Mpc.Contracts.DevChain;
+using Mpc.Contracts.Ethereum;
+using Mpc.Core.Circuits;
+using Mpc.Core.Fields;
+using Mpc.Core.Sharing;
+using Mpc.Node.Chain;
+using Mpc.Node.Security;
+
+namespace Mpc.Node.Tests.Chain;
+
+/// <summary>Node-side chain integration: on-chain jobs on anvil with in-process nodes.</summary>
+public sealed class ChainInputTests
+{
+    private static readonly BigInteger Ether = BigInteger.Pow(10, 18);
+
+    [Fact]
+    public async Task ShareNotMatchingItsOnChainCommitmentIsRejectedWithAReason()
+    {
+        await using var anvil = await AnvilNode.StartAsync();
+        using var deployerKey = AnvilNode.DevAccount(0);
+        using var deployer = new TransactionSender(anvil.Rpc, deployerKey);
+        var (contract, _) = await SecretContractsClient.DeployAsync(anvil.Rpc, deployer, Ether / 10, TimeSpan.FromDays(1));
+        // Dev accounts 1..3 are the node operators, 4 is the client.
+        var operators = Enumerable.Range(1, 3).Select(AnvilNode.DevAccount).ToArray();
+        string keys = Directory.CreateTempSubdirectory("mpc-chain-keys-").FullName;
+        await using var cluster = new TestCluster(3, options =>
+        {
+            string keyFile = Path.Combine(keys, $"operator{options.NodeIndex}.key");
+            File.WriteAllText(keyFile, operators[options.NodeIndex].ExportPrivateKeyHex());
+            options.Chain = new ChainOptions { RpcUrl = anvil.RpcUrl.ToString(), ContractAddress = contract.Address.ToString(), OperatorKeyFile = keyFile };
+        });
+        for (int i = 0; i < 3; i++)
+        {
+            using var sender = new TransactionSender(anvil.Rpc, operators[i]);
+            var peer = cluster.Options[0].Peers[i];
+            await contract.WithSender(sender).RegisterNodeAsync(peer.Endpoint, CertificatePins.ParseFingerprint(peer.Fingerprint), Ether / 10);
+        }
+        ulong clusterId = await contract.CreateClusterAsync(operators.Select(o => o.Address).ToList(), 1);
+        var circuit = CircuitOptimizer.Optimize(CircuitText.Parse(File.ReadAllText(Path.Combine(JobTests.RepositoryRoot(), "circuits", "weighted_average.ir"))));
+        ulong contractId = await contract.DeployContractAsync(circuit.Id.Bytes.ToArray(), clusterId);
+        ulong jobId = await contract.CreateJobAsync(contractId, (await contract.GetChainTimeAsync()).AddMinutes(5), TimeSpan.FromMinutes(10), Ether / 100);
+        string job = jobId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        using var client = JobTests.Client(cluster);
+        await client.StartJobAsync<Fp61>(job, circuit);
+
+        var shares = new ShamirScheme<Fp61>(3, 1).Share(Fp61.FromUInt64(80), CryptoRandom.Shared).Select(s =>
+        {
+            var bytes = new byte[Fp61.ByteLength];
+            s.Write(bytes);
+            return bytes;
+        }).ToArray();
+        var salts = Enumerable.Range(0, 3).Select(_ => InputCommitment.NewSalt()).ToArray();
+        using var clientKey = AnvilNode.DevAccount(4);
+        using var clientSender = new TransactionSender(anvil.Rpc, clientKey);
+        await contract.WithSender(clientSender).CommitInputsAsync(jobId, shares.Select((s, i) => InputCommitment.Compute(s, salts[i])).ToList());
+
+        // Node 1 gets a share other than the one committed to (a valid field element, so only the commitment can catch it).
+        var sent = shares.Select(s => (byte[])s.Clone()).ToArray();
+        sent[1][0] ^= 1;
+        var refused = await Assert.ThrowsAsync<MpcClientException>(() => client.SubmitSharesAsync(job, "alice.v", sent, salts));
+        Assert.Equal(StatusCode.PermissionDenied, refused.Status);
+        Assert.Contains("node 1", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("does not match any on-chain commitment", refused.Message, StringComparison.Ordinal);
+
+        var rejection = Assert.Single(cluster[1].Jobs.Chain!.Rejections);
+        Assert.Equal((job, "alice.v"), (rejection.JobId, rejection.InputName));
+        Assert.Contains($"job {jobId}", rejection.Reason, StringComparison.Ordinal);
+        Assert.Empty(cluster[1].Store.GetInputShares(job));
+        // The members that got the committed share accepted it.
+        Assert.Single(cluster[0].Store.GetInputShares(job));
+        Assert.Single(cluster[2].Store.GetInputShares(job));
+        Assert.Empty(cluster[0].Jobs.Chain!.Rejections);
+
+        // The right share then goes through at node 1, and a job id that is no chain job is refused outright.
+        await client.SubmitSharesAsync(job, "alice.v", shares, salts);
+        Assert.Single(cluster[1].Store.GetInputShares(job));
+        await client.StartJobAsync<Fp61>("off-chain", circuit);
+        var offChain = await Assert.ThrowsAsync<MpcClientException>(() => client.SubmitSharesAsync("off-chain", "alice.v", shares, salts));
+        Assert.Contains("is not a SecretContracts job id", offChain.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OutputWordIsTheBigEndianValue()
+    {
+        var element = new byte[Fp61.ByteLength];
+        Fp61.FromUInt64(0x0102).Write(element);
+        byte[] word = NodeChain.OutputWord(element);
+        Assert.Equal(32, word.Length);
+        Assert.Equal(new BigInteger(0x0102), new BigInteger(word, isUnsigned: true, isBigEndian: true));
+        Assert.Equal(0x01, word[30]);
+        Assert.Equal(0x02, word[31]);
+    }
+
+    [Fact]
+    public void ChainSettingsAreValidatedByName()
+    {
+        var options = new NodeOptions
+        {
+            NodeIndex = 0,
+            DataDirectory = "/tmp/x",
+            Threshold = 1,
+            Peers = [.. Enumerable.Range(0, 3).Select(i => new PeerOptions { Index = i, Endpoint = $"https://127.0.0.1:{7400 + i}", Fingerprint = new string((char)('a' + i), 64) })],
+            Chain = new ChainOptions { RpcUrl = "ftp://x", ContractAddress = "0x12", OperatorKeyFile = "/nonexistent/operator.key" },
+        };
+        var e = Assert.Throws<NodeOptionsException>(options.Validate);
+        Assert.Contains(e.Errors, m => m.StartsWith("Chain.RpcUrl:", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, m => m.StartsWith("Chain.ContractAddress:", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, m => m.StartsWith("Chain.OperatorKeyFile:", StringComparison.Ordinal));
+    }
+}
