@@ -193,6 +193,8 @@ public sealed class JobScheduler : IDisposable
         try
         {
             _log.BenchmarkStarted(multiplications);
+            // Background preprocessing would share the CPU and the links with the measurement.
+            using var paused = await _runtime.PausePoolAsync(cancellationToken).ConfigureAwait(false);
             return await _runtime.BenchmarkAsync(multiplications, roundTrips, cancellationToken).ConfigureAwait(false);
         }
         catch (TransportException e)
@@ -310,10 +312,20 @@ public sealed class JobScheduler : IDisposable
         long PoolLevel { get; }
         long PoolConsumed { get; }
         void StartPool();
+        Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken);
         int ElementBytes { get; }
         bool IsCanonical(ReadOnlySpan<byte> element);
         Task<IReadOnlyList<OutputRecord>> RunAsync(string jobId, Circuit circuit, IReadOnlyList<InputShareRecord> shares, ulong session, CancellationToken cancellationToken);
         Task<NodeBenchmark> BenchmarkAsync(int multiplications, int roundTrips, CancellationToken cancellationToken);
+    }
+
+    private sealed class NoPool : IDisposable
+    {
+        public static readonly NoPool Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>The field-specific half: decoding shares, running the engine, encoding outputs.</summary>
@@ -328,6 +340,9 @@ public sealed class JobScheduler : IDisposable
         public long PoolConsumed => _pool?.Consumed ?? 0;
 
         public void StartPool() => _pool?.Start();
+
+        public Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken) =>
+            _pool?.PauseAsync(cancellationToken) ?? Task.FromResult<IDisposable>(NoPool.Instance);
 
         public void Dispose() => _pool?.Dispose();
 

@@ -45,6 +45,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
     private long _level, _consumed;
+    private int _paused, _generating;
 
     /// <summary>Creates the (not yet running) pool of one node.</summary>
     public PreprocessingPool(GrpcTransport transport, NodeOptions options, ILogger log)
@@ -70,6 +71,25 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     {
         _transport.OnControl(OnNotice);
         _loop = Task.Run(_transport.Party == 0 ? LeadAsync : FollowAsync);
+    }
+
+    /// <summary>Stops announcing new batches until the returned handle is disposed, once the batch in flight is done.</summary>
+    /// <remarks>For measurements (the benchmark) that must not share the CPU and links with background generation.</remarks>
+    public async Task<IDisposable> PauseAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _paused);
+        var resume = new Resume(this);
+        try
+        {
+            while (Volatile.Read(ref _generating) != 0)
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            resume.Dispose();
+            throw;
+        }
+        return resume;
     }
 
     /// <summary>Exactly <paramref name="count"/> triples for a job: pooled batches all nodes agree on, the rest generated on demand.</summary>
@@ -175,7 +195,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
             int stocked;
             lock (_gate)
                 stocked = _stock.Count;
-            if (stocked >= _targetBatches)
+            if (stocked >= _targetBatches || Volatile.Read(ref _paused) != 0)
             {
                 await WaitQuietlyAsync(_taken.WaitAsync(Idle, token)).ConfigureAwait(false);
                 continue;
@@ -242,6 +262,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
 
     private async Task GenerateAsync(ulong session, CancellationToken token)
     {
+        Interlocked.Increment(ref _generating);
         try
         {
             var context = new ProtocolContext<T>(_transport, _threshold, session);
@@ -256,6 +277,10 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         {
             _transport.DiscardSession(session);
             throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _generating);
         }
     }
 
@@ -283,6 +308,17 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         _loop.Wait(TimeSpan.FromSeconds(5));
         _stopping.Dispose();
         _taken.Dispose();
+    }
+
+    private sealed class Resume(PreprocessingPool<T> pool) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+                Interlocked.Decrement(ref pool._paused);
+        }
     }
 
     private sealed record Batch(ulong Id, TripleBatch<T> Triples);
