@@ -49,9 +49,10 @@ public sealed class PreprocessingPoolTests
         }).ToList();
         int multiplications = (await Task.WhenAll(jobs)).Sum();
         Assert.True(multiplications > 0, "the random circuits should multiply");
-        long consumed = cluster[0].Jobs.PoolConsumed;
-        Assert.True(consumed > 0, "no job took pooled triples");
-        Assert.All(Enumerable.Range(1, 2), i => Assert.Equal(consumed, cluster[i].Jobs.PoolConsumed));
+        // t + 1 nodes suffice to finish a job, so the third may still be just past the agreement: wait for it.
+        await WaitForAsync(() => cluster[1].Jobs.PoolConsumed == cluster[0].Jobs.PoolConsumed && cluster[2].Jobs.PoolConsumed == cluster[0].Jobs.PoolConsumed,
+            TimeSpan.FromSeconds(10));
+        Assert.True(cluster[0].Jobs.PoolConsumed > 0, "no job took pooled triples");
     }
 
     [Fact]
