@@ -1,3 +1,4 @@
+using Mpc.Client;
 using Mpc.Core.Circuits;
 using Mpc.Core.Engine;
 using Mpc.Core.Fields;
@@ -37,16 +38,7 @@ public sealed class PreprocessingPoolTests
         await WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
         using var client = JobTests.Client(cluster);
         // Concurrent jobs race for the stock; each must still get triples no other job uses.
-        var jobs = Enumerable.Range(1, 3).Select(async seed =>
-        {
-            var circuit = RandomCircuits.Create(seed * 104729, 40);
-            var inputs = RandomCircuits.RandomInputs<Fp61>(circuit, seed);
-            var expected = CircuitEvaluator.Evaluate(circuit, inputs);
-            var result = await client.RunJobAsync<Fp61>(circuit, inputs.ToDictionary(i => i.Key, i => FieldIntegers.ToSigned(i.Value)));
-            foreach (var output in result.Outputs)
-                Assert.Equal(expected[output.Name], output.Value);
-            return circuit.Stats.Multiplications;
-        }).ToList();
+        var jobs = Enumerable.Range(1, 3).Select(seed => RunRandomJobAsync(client, seed * 104729, seed)).ToList();
         int multiplications = (await Task.WhenAll(jobs)).Sum();
         Assert.True(multiplications > 0, "the random circuits should multiply");
         // t + 1 nodes suffice to finish a job, so the third may still be just past the agreement: wait for it.
@@ -62,12 +54,7 @@ public sealed class PreprocessingPoolTests
         await cluster.StartAsync();
         await cluster.ConnectedAsync();
         using var client = JobTests.Client(cluster);
-        var circuit = RandomCircuits.Create(4242, 30);
-        var inputs = RandomCircuits.RandomInputs<Fp61>(circuit, 7);
-        var expected = CircuitEvaluator.Evaluate(circuit, inputs);
-        var result = await client.RunJobAsync<Fp61>(circuit, inputs.ToDictionary(i => i.Key, i => FieldIntegers.ToSigned(i.Value)));
-        foreach (var output in result.Outputs)
-            Assert.Equal(expected[output.Name], output.Value);
+        Assert.True(await RunRandomJobAsync(client, 4242, 7) > 0, "the random circuit should multiply");
         Assert.Equal(0, cluster[0].Jobs.PoolLevel);
         Assert.Equal(0, cluster[0].Jobs.PoolConsumed);
     }
@@ -84,12 +71,7 @@ public sealed class PreprocessingPoolTests
         await cluster.ConnectedAsync();
         // The restarted node starts empty; the leader's stock is full, so a job must drain it to trigger refills.
         using var client = JobTests.Client(cluster);
-        var circuit = RandomCircuits.Create(99991, 40);
-        var inputs = RandomCircuits.RandomInputs<Fp61>(circuit, 3);
-        var expected = CircuitEvaluator.Evaluate(circuit, inputs);
-        var result = await client.RunJobAsync<Fp61>(circuit, inputs.ToDictionary(i => i.Key, i => FieldIntegers.ToSigned(i.Value)));
-        foreach (var output in result.Outputs)
-            Assert.Equal(expected[output.Name], output.Value);
+        await RunRandomJobAsync(client, 99991, 3);
         await WaitForAsync(() => cluster[2].Jobs.PoolLevel > 0, TimeSpan.FromSeconds(30));
     }
 
@@ -107,14 +89,17 @@ public sealed class PreprocessingPoolTests
         Assert.Contains(e.Errors, m => m.StartsWith("Pool", StringComparison.Ordinal));
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
+    /// <summary>Runs a random circuit as a job and checks every output against plaintext evaluation; returns its multiplications.</summary>
+    private static async Task<int> RunRandomJobAsync(MpcClient client, int circuitSeed, int inputSeed)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"condition not met within {timeout}");
-            await Task.Delay(20);
-        }
+        var circuit = RandomCircuits.Create(circuitSeed, 40);
+        var inputs = RandomCircuits.RandomInputs<Fp61>(circuit, inputSeed);
+        var expected = CircuitEvaluator.Evaluate(circuit, inputs);
+        var result = await client.RunJobAsync<Fp61>(circuit, inputs.ToDictionary(i => i.Key, i => FieldIntegers.ToSigned(i.Value)));
+        foreach (var output in result.Outputs)
+            Assert.Equal(expected[output.Name], output.Value);
+        return circuit.Stats.Multiplications;
     }
+
+    private static Task WaitForAsync(Func<bool> condition, TimeSpan timeout) => JobTests.WaitForAsync(condition, timeout);
 }
