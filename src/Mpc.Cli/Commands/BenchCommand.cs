@@ -75,8 +75,6 @@ internal static class BenchCommand
         return command;
     }
 
-    private const int WarmUpMultiplications = 200_000;
-
     private sealed record MulResult(TimeSpan Preprocessing, TimeSpan Online, long Bytes, long? Messages, TimeSpan? RoundTrip = null);
 
     // A throw-away cluster of real node processes; the nodes run the benchmark job type over the Client service.
@@ -90,9 +88,6 @@ internal static class BenchCommand
             {
                 using var client = MpcClient.Open(cluster, out var identity);
                 using var _ = identity;
-                // Fresh node processes run tier-0 JIT code; a smaller warm-up run lets tiered compilation
-                // promote the hot paths so the figures describe a long-running node, not start-up.
-                await client.BenchmarkAsync(Math.Min(m, WarmUpMultiplications), roundTrips: 200, ct);
                 var result = await client.BenchmarkAsync(m, roundTrips: 200, ct);
                 return new MulResult(result.Preprocessing, result.Online, result.OnlineBytesSent, null, result.RoundTrip);
             }
