@@ -209,6 +209,7 @@ public sealed class NodeOptions
                 Error(at, $"'{fingerprint}' is not one of {nameof(AllowedClients)}");
         }
         Chain?.Validate(Error);
+        errors.AddRange(PoolErrors());
         if (errors.Count > 0)
             throw new NodeOptionsException(errors);
     }
@@ -237,6 +238,22 @@ public sealed class NodeOptions
             problem = e.Message;
             return false;
         }
+    }
+
+    /// <summary>Triples the background preprocessing pool keeps in stock (0 disables the pool; jobs then generate all triples on demand).</summary>
+    public int PoolTargetTriples { get; set; } = 1 << 16;
+
+    /// <summary>Triples per pool batch, the unit the pool generates and jobs consume (1..2^24).</summary>
+    public int PoolBatchSize { get; set; } = 1 << 12;
+
+    private IEnumerable<string> PoolErrors()
+    {
+        if (PoolTargetTriples < 0)
+            yield return $"{nameof(PoolTargetTriples)}: {PoolTargetTriples} must be 0 (no pool) or positive";
+        if (PoolBatchSize is < 1 or > 1 << 24)
+            yield return $"{nameof(PoolBatchSize)}: {PoolBatchSize} must be 1..{1 << 24}";
+        else if (PoolTargetTriples > 0 && PoolTargetTriples < PoolBatchSize)
+            yield return $"{nameof(PoolTargetTriples)}: {PoolTargetTriples} is below one batch ({nameof(PoolBatchSize)} = {PoolBatchSize})";
     }
 }
 

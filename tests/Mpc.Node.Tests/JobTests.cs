@@ -149,7 +149,7 @@ public sealed class JobTests
         Assert.Equal(new BigInteger(38), again.Outputs.Single().Signed);
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
+    internal static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())

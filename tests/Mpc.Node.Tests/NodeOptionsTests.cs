@@ -4,7 +4,7 @@ public sealed class NodeOptionsTests
 {
     private const string Fingerprint0 = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
-    private static NodeOptions Valid() => new()
+    internal static NodeOptions Valid() => new()
     {
         NodeIndex = 1,
         DataDirectory = "/tmp/node1",

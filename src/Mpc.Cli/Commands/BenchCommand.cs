@@ -75,11 +75,18 @@ internal static class BenchCommand
         return command;
     }
 
+    private const string TieredCompilationVariable = "DOTNET_TieredCompilation";
+
     private sealed record MulResult(TimeSpan Preprocessing, TimeSpan Online, long Bytes, long? Messages, TimeSpan? RoundTrip = null);
 
     // A throw-away cluster of real node processes; the nodes run the benchmark job type over the Client service.
     private static async Task<MulResult> GrpcBenchAsync(int n, int t, int m, string field, CancellationToken ct)
     {
+        // The node processes inherit this environment. A benchmark node lives for seconds, so under tiered
+        // compilation it measures tier-0 code and background tier-1 re-JIT competing for the cores; fully
+        // optimised JIT from the first call is what a long-running node reaches. An explicit setting wins.
+        if (Environment.GetEnvironmentVariable(TieredCompilationVariable) is null)
+            Environment.SetEnvironmentVariable(TieredCompilationVariable, "0");
         string directory = Directory.CreateTempSubdirectory("mpc-bench-").FullName;
         try
         {

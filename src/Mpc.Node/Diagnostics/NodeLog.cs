@@ -53,4 +53,10 @@ internal static partial class NodeLog
 
     [LoggerMessage(4004, LogLevel.Information, "Benchmark: {Multiplications} multiplications")]
     public static partial void BenchmarkStarted(this ILogger logger, int multiplications);
+
+    [LoggerMessage(5001, LogLevel.Warning, "Preprocessing pool batch {Session} failed, retrying once the peers are back: {Reason}")]
+    public static partial void PoolBatchFailed(this ILogger logger, ulong session, string reason);
+
+    [LoggerMessage(5002, LogLevel.Debug, "Job {Job} took {Pooled} pooled triple(s) and generated {OnDemand} on demand")]
+    public static partial void PoolTaken(this ILogger logger, string job, int pooled, int onDemand);
 }

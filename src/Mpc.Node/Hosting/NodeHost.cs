@@ -101,6 +101,7 @@ public sealed class NodeHost : IAsyncDisposable
             var transport = app.Services.GetRequiredService<GrpcTransport>();
             var host = new NodeHost(app, options, identity, transport, store, metrics, urls);
             transport.Start();
+            host.Jobs.StartPool();
             host.Jobs.Recover();
             host._log.NodeStarted(options.NodeIndex, options.Peers.Count, options.Threshold, options.Field, string.Join(", ", urls), identity.Fingerprint);
             return host;

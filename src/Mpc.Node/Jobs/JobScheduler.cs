@@ -31,8 +31,9 @@ public readonly record struct NodeBenchmark(TimeSpan Preprocessing, TimeSpan Onl
 /// (<see cref="SessionOf"/>), every node runs the same deterministic schedule in it, and a node starts as
 /// soon as it durably holds a share of every circuit input. A node that starts early simply waits in its
 /// first exchange (buffered by the transport) for the others, for up to <see cref="NodeOptions.RoundTimeout"/>.</para>
-/// <para>Triples are generated on demand in the job's own session before evaluation (DN07, no dealer), so
-/// concurrent jobs never compete for preprocessed material and every node consumes identical batches.</para>
+/// <para>Triples come from the node's <see cref="PreprocessingPool{T}"/> (batches generated in the background
+/// in lockstep by all nodes); the job's first exchange agrees which pooled batches it uses, and whatever the
+/// pool cannot cover is generated on demand in the job's own session (DN07, no dealer).</para>
 /// <para>Failure: a transport failure (peer disconnected, keep-alive lost, round timeout) aborts the job on
 /// every surviving node with status <see cref="JobStatus.Failed"/> and the transport's reason, which names
 /// the peer and never contains share data. A node that restarts marks its interrupted jobs failed.</para>
@@ -64,7 +65,17 @@ public sealed class JobScheduler : IDisposable
         _log = log;
         _runtime = string.Equals(options.Field, Fp127.Name, StringComparison.OrdinalIgnoreCase) ? new FieldRuntime<Fp127>(this) : new FieldRuntime<Fp61>(this);
         _chain = options.Chain is { } chain ? new NodeChain(chain, options.NodeIndex, log) : null;
+        metrics.ObservePoolLevel(() => _runtime.PoolLevel);
     }
+
+    /// <summary>Triples in this node's preprocessing pool (0 when <see cref="NodeOptions.PoolTargetTriples"/> is 0).</summary>
+    public long PoolLevel => _runtime.PoolLevel;
+
+    /// <summary>Pooled triples jobs have consumed on this node since start; every node consumes the same batches.</summary>
+    public long PoolConsumed => _runtime.PoolConsumed;
+
+    /// <summary>Starts the background preprocessing pool; called once the transport is started.</summary>
+    public void StartPool() => _runtime.StartPool();
 
     /// <summary>The on-chain side (commitment checks, result signing), or null when <see cref="NodeOptions.Chain"/> is not set.</summary>
     public NodeChain? Chain => _chain;
@@ -203,6 +214,8 @@ public sealed class JobScheduler : IDisposable
         try
         {
             _log.BenchmarkStarted(multiplications);
+            // Background preprocessing would share the CPU and the links with the measurement.
+            using var paused = await _runtime.PausePoolAsync(cancellationToken).ConfigureAwait(false);
             return await _runtime.BenchmarkAsync(multiplications, roundTrips, cancellationToken).ConfigureAwait(false);
         }
         catch (TransportException e)
@@ -313,22 +326,51 @@ public sealed class JobScheduler : IDisposable
             return;
         _stopping.Cancel();
         Task.WhenAll(_running.Values).Wait(TimeSpan.FromSeconds(5));
+        _runtime.Dispose();
         _stopping.Dispose();
         _benchmark.Dispose();
         _chain?.Dispose();
     }
 
-    private interface IFieldRuntime
+    private interface IFieldRuntime : IDisposable
     {
+        long PoolLevel { get; }
+        long PoolConsumed { get; }
+        void StartPool();
+        Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken);
         int ElementBytes { get; }
         bool IsCanonical(ReadOnlySpan<byte> element);
         Task<IReadOnlyList<OutputRecord>> RunAsync(string jobId, Circuit circuit, IReadOnlyList<InputShareRecord> shares, ulong session, CancellationToken cancellationToken);
         Task<NodeBenchmark> BenchmarkAsync(int multiplications, int roundTrips, CancellationToken cancellationToken);
     }
 
+    private sealed class NoPool : IDisposable
+    {
+        public static readonly NoPool Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
     /// <summary>The field-specific half: decoding shares, running the engine, encoding outputs.</summary>
     private sealed class FieldRuntime<T>(JobScheduler owner) : IFieldRuntime where T : struct, IField<T>
     {
+        private readonly PreprocessingPool<T>? _pool = owner._options.PoolTargetTriples > 0
+            ? new PreprocessingPool<T>(owner._transport, owner._options, owner._log)
+            : null;
+
+        public long PoolLevel => _pool?.Level ?? 0;
+
+        public long PoolConsumed => _pool?.Consumed ?? 0;
+
+        public void StartPool() => _pool?.Start();
+
+        public Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken) =>
+            _pool?.PauseAsync(cancellationToken) ?? Task.FromResult<IDisposable>(NoPool.Instance);
+
+        public void Dispose() => _pool?.Dispose();
+
         public int ElementBytes => T.ByteLength;
 
         public bool IsCanonical(ReadOnlySpan<byte> element) => T.TryRead(element, out _);
@@ -344,9 +386,12 @@ public sealed class JobScheduler : IDisposable
             }
             var context = new ProtocolContext<T>(owner._transport, owner._options.Threshold, session);
             int multiplications = circuit.Stats.Multiplications;
-            var triples = multiplications > 0
-                ? await new Dn07TripleSource<T>(context).GenerateAsync(multiplications, cancellationToken).ConfigureAwait(false)
-                : new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty);
+            var triples = new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty);
+            if (multiplications > 0)
+            {
+                (triples, int pooled) = await PreprocessingPool<T>.AcquireAsync(_pool, context, multiplications, cancellationToken).ConfigureAwait(false);
+                owner._log.PoolTaken(jobId, pooled, multiplications - pooled);
+            }
             var result = await new PartyEngine<T>(context).RunAsync(circuit, inputs, triples, cancellationToken).ConfigureAwait(false);
             var outputs = new List<OutputRecord>(circuit.Outputs.Length);
             foreach (var output in circuit.Outputs)

@@ -55,6 +55,8 @@ public sealed class GrpcTransport : ITransport
     private readonly List<Task> _background = [];
     private readonly List<GrpcChannel> _channels = [];
     private int _started, _disposed;
+    private Action<int, ReadOnlyMemory<byte>>? _control;
+    private long _controlSequence;
 
     internal GrpcTransport(NodeOptions options, NodeIdentity identity, CertificatePins pins, NodeMetrics metrics, ILogger<GrpcTransport> log)
     {
@@ -114,6 +116,16 @@ public sealed class GrpcTransport : ITransport
             }
         }
     }
+
+    /// <summary>The session of control notices (<see cref="SendControlAsync"/>); below the job sessions, above the benchmark's.</summary>
+    internal const ulong ControlSession = 1UL << 61;
+
+    /// <summary>Registers the handler of control notices from peers (called on the peer's reader; must not block).</summary>
+    internal void OnControl(Action<int, ReadOnlyMemory<byte>> handler) => _control = handler;
+
+    /// <summary>Sends a control notice: delivered to the peer's <see cref="OnControl"/> handler in order, never buffered by tag.</summary>
+    internal ValueTask SendControlAsync(int peer, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        SendAsync(peer, new MessageTag(ControlSession, (ulong)Interlocked.Increment(ref _controlSequence)), payload, cancellationToken);
 
     /// <summary>Drops messages of <paramref name="session"/> that arrived but were never received (e.g. after a failed job).</summary>
     public void DiscardSession(ulong session)
@@ -457,6 +469,12 @@ public sealed class GrpcTransport : ITransport
 
     private void Deliver(PeerState state, MessageTag tag, ReadOnlyMemory<byte> message)
     {
+        if (tag.Session == ControlSession)
+        {
+            // Control notices are not protocol messages: nobody receives them by tag, so they are never buffered.
+            _control?.Invoke(state.Index, message);
+            return;
+        }
         TaskCompletionSource<ReadOnlyMemory<byte>>? waiter;
         lock (state.Gate)
         {

@@ -1,0 +1,325 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Mpc.Core.Fields;
+using Mpc.Core.Network;
+using Mpc.Core.Protocols;
+using Mpc.Node.Diagnostics;
+using Mpc.Node.Transport;
+
+namespace Mpc.Node.Jobs;
+
+/// <summary>A stock of Beaver triples generated in the background, in batches that every node holds shares of.</summary>
+/// <remarks>
+/// <para>Lockstep without shared state: node 0 leads. Whenever its stock is below
+/// <see cref="NodeOptions.PoolTargetTriples"/> it announces a batch id to the other nodes (a transport
+/// control notice) and every node generates that batch with DN07 (<see cref="Dn07TripleSource{T}"/>) in
+/// the batch's own session, <c>2^62 | epoch·2^32 | k</c>. Followers generate announced batches one at a
+/// time in announcement order, so every node's stock lists batches in the same order. The epoch is random
+/// per leader run and renewed after every failure, so batch ids never repeat across restarts.</para>
+/// <para>Consumption (<see cref="AcquireAsync"/>) is agreed in the job's first exchange: each node
+/// exclusively reserves its oldest batches, sends their ids, and the job uses exactly the batches every
+/// node reserved, in node 0's order; the rest of the job's triples are generated on demand. A batch is
+/// therefore used by at most one job on every node, even when jobs start at different times, when a node
+/// lost a batch to a failure, or when several jobs race for the stock.</para>
+/// <para>Failure: a batch that fails on any node is dropped there (its session is discarded); the leader
+/// waits for its peers, picks a new epoch and continues, so a lost peer only pauses the pool.
+/// A batch some node lacks is never used: the job that reserved it drops it.</para>
+/// </remarks>
+/// <typeparam name="T">The field.</typeparam>
+internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IField<T>
+{
+    /// <summary>Bit set in every pool session (job sessions have bit 63, the benchmark's are 1–3).</summary>
+    internal const ulong SessionBit = 1UL << 62;
+
+    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(250), MaxBackoff = TimeSpan.FromSeconds(2);
+
+    private readonly GrpcTransport _transport;
+    private readonly int _threshold, _batchSize, _targetBatches;
+    private readonly ILogger _log;
+    private readonly Lock _gate = new();
+    private readonly List<Batch> _stock = []; // oldest first, the same order on every node
+    private readonly Channel<ulong> _announced = Channel.CreateUnbounded<ulong>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _taken = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+    private long _level, _consumed;
+    private int _paused, _generating;
+
+    /// <summary>Creates the (not yet running) pool of one node.</summary>
+    public PreprocessingPool(GrpcTransport transport, NodeOptions options, ILogger log)
+    {
+        _transport = transport;
+        _threshold = options.Threshold;
+        _batchSize = options.PoolBatchSize;
+        _targetBatches = (options.PoolTargetTriples + options.PoolBatchSize - 1) / options.PoolBatchSize;
+        _log = log;
+    }
+
+    /// <summary>Triples in stock on this node.</summary>
+    public long Level => Interlocked.Read(ref _level);
+
+    /// <summary>Pooled triples jobs have used on this node since start (the same on every node).</summary>
+    public long Consumed => Interlocked.Read(ref _consumed);
+
+    /// <summary>Triples per batch.</summary>
+    public int BatchSize => _batchSize;
+
+    /// <summary>Starts generating (node 0) or following announcements (the others).</summary>
+    public void Start()
+    {
+        _transport.OnControl(OnNotice);
+        _loop = Task.Run(_transport.Party == 0 ? LeadAsync : FollowAsync);
+    }
+
+    /// <summary>Stops announcing new batches until the returned handle is disposed, once the batch in flight is done.</summary>
+    /// <remarks>For measurements (the benchmark) that must not share the CPU and links with background generation.</remarks>
+    public async Task<IDisposable> PauseAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _paused);
+        var resume = new Resume(this);
+        try
+        {
+            while (Volatile.Read(ref _generating) != 0)
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            resume.Dispose();
+            throw;
+        }
+        return resume;
+    }
+
+    /// <summary>Exactly <paramref name="count"/> triples for a job: pooled batches all nodes agree on, the rest generated on demand.</summary>
+    /// <remarks>Every node calls this first in the job's context, with or without a pool (<paramref name="pool"/> null offers no batches).</remarks>
+    /// <exception cref="TransportException">A peer failed; the reserved batches are dropped, never reused.</exception>
+    public static async ValueTask<(TripleBatch<T> Triples, int Pooled)> AcquireAsync(PreprocessingPool<T>? pool, ProtocolContext<T> context, int count, CancellationToken cancellationToken)
+    {
+        List<Batch> reserved = pool?.Reserve(count) ?? [];
+        var mine = new byte[reserved.Count * sizeof(ulong)];
+        for (int i = 0; i < reserved.Count; i++)
+            BinaryPrimitives.WriteUInt64LittleEndian(mine.AsSpan(i * sizeof(ulong)), reserved[i].Id);
+        var lists = new ulong[context.Parties][];
+        lists[context.Party] = [.. reserved.Select(b => b.Id)];
+        // One exchange: every node sends its reserved ids to every other (no copy of shares, only ids).
+        var tag = context.NextTag();
+        foreach (int peer in context.Others)
+            await context.Transport.SendAsync(peer, tag, mine, cancellationToken).ConfigureAwait(false);
+        foreach (int peer in context.Others)
+        {
+            var payload = await context.Transport.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
+            if (payload.Length % sizeof(ulong) != 0 || payload.Length / sizeof(ulong) > count)
+                throw new InvalidDataException($"peer {peer} offered a malformed pool batch list ({payload.Length} bytes)");
+            var ids = new ulong[payload.Length / sizeof(ulong)];
+            for (int i = 0; i < ids.Length; i++)
+                ids[i] = BinaryPrimitives.ReadUInt64LittleEndian(payload.Span[(i * sizeof(ulong))..]);
+            lists[peer] = ids;
+        }
+
+        // The agreed batches: node 0's order, restricted to ids every node reserved. Identical on every node.
+        var agreed = lists[0].Where(id => lists.All(l => Array.IndexOf(l, id) >= 0)).ToHashSet();
+        var used = reserved.Where(b => agreed.Contains(b.Id)).OrderBy(b => Array.IndexOf(lists[0], b.Id)).ToList();
+        pool?.Release();
+        if (pool is not null)
+            Interlocked.Add(ref pool._consumed, used.Sum(b => (long)b.Triples.Count));
+
+        int pooled = Math.Min(count, used.Sum(b => b.Triples.Count));
+        var a = GC.AllocateUninitializedArray<T>(count);
+        var b = GC.AllocateUninitializedArray<T>(count);
+        var c = GC.AllocateUninitializedArray<T>(count);
+        int offset = 0;
+        foreach (var batch in used)
+        {
+            int take = Math.Min(batch.Triples.Count, count - offset);
+            batch.Triples.A.Span[..take].CopyTo(a.AsSpan(offset));
+            batch.Triples.B.Span[..take].CopyTo(b.AsSpan(offset));
+            batch.Triples.C.Span[..take].CopyTo(c.AsSpan(offset));
+            offset += take;
+        }
+        if (offset < count)
+        {
+            var fresh = await new Dn07TripleSource<T>(context).GenerateAsync(count - offset, cancellationToken).ConfigureAwait(false);
+            fresh.A.Span.CopyTo(a.AsSpan(offset));
+            fresh.B.Span.CopyTo(b.AsSpan(offset));
+            fresh.C.Span.CopyTo(c.AsSpan(offset));
+        }
+        return (new TripleBatch<T>(a, b, c), pooled);
+    }
+
+    /// <summary>The session of batch <paramref name="k"/> of <paramref name="epoch"/>.</summary>
+    internal static ulong SessionOf(uint epoch, uint k) => SessionBit | ((ulong)(epoch & 0x3FFF_FFFF) << 32) | k;
+
+    private List<Batch> Reserve(int count)
+    {
+        var reserved = new List<Batch>();
+        lock (_gate)
+        {
+            int triples = 0;
+            while (triples < count && _stock.Count > 0)
+            {
+                var batch = _stock[0];
+                _stock.RemoveAt(0);
+                reserved.Add(batch);
+                triples += batch.Triples.Count;
+            }
+            Interlocked.Add(ref _level, -triples);
+        }
+        return reserved;
+    }
+
+    /// <summary>Wakes the leader to refill; the reserved batches the job did not use are dropped, not returned.</summary>
+    /// <remarks>
+    /// A batch some peer did not offer is either lost there (a failure, a restart) or reserved there by a
+    /// concurrent job; either way it can no longer be agreed reliably, and keeping it would block the head
+    /// of the stock. Dropping is always safe: unused shares reveal nothing.
+    /// </remarks>
+    private void Release() => _taken.Release();
+
+    private void OnNotice(int peer, ReadOnlyMemory<byte> notice)
+    {
+        // Only the leader announces; anything else is ignored rather than trusted.
+        if (peer == 0 && notice.Length == sizeof(ulong))
+            _announced.Writer.TryWrite(BinaryPrimitives.ReadUInt64LittleEndian(notice.Span));
+    }
+
+    private async Task LeadAsync()
+    {
+        var token = _stopping.Token;
+        uint epoch = NewEpoch(), k = 0;
+        var backoff = TimeSpan.FromMilliseconds(50);
+        var notice = new byte[sizeof(ulong)];
+        while (!token.IsCancellationRequested)
+        {
+            int stocked;
+            lock (_gate)
+                stocked = _stock.Count;
+            if (stocked >= _targetBatches || Volatile.Read(ref _paused) != 0)
+            {
+                await WaitQuietlyAsync(_taken.WaitAsync(Idle, token)).ConfigureAwait(false);
+                continue;
+            }
+            ulong session = SessionOf(epoch, k++);
+            try
+            {
+                await _transport.WaitForPeersAsync(token).ConfigureAwait(false);
+                BinaryPrimitives.WriteUInt64LittleEndian(notice, session);
+                foreach (int peer in Enumerable.Range(1, _transport.Parties - 1))
+                    await _transport.SendControlAsync(peer, notice, token).ConfigureAwait(false);
+                await GenerateAsync(session, token).ConfigureAwait(false);
+                backoff = TimeSpan.FromMilliseconds(50);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Whatever failed, the loop must survive it: the pool retries rather than wedging.
+                _log.PoolBatchFailed(session, e.Message);
+                // A fresh epoch: followers that still hold parts of the old one can never confuse them.
+                (epoch, k) = (NewEpoch(), 0);
+                await WaitQuietlyAsync(Task.Delay(backoff, token)).ConfigureAwait(false);
+                backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
+            }
+        }
+    }
+
+    private async Task FollowAsync()
+    {
+        var token = _stopping.Token;
+        try
+        {
+            await foreach (ulong session in _announced.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                if ((session & SessionBit) == 0 || (session >> 63) != 0)
+                    continue;
+                try
+                {
+                    await GenerateAsync(session, token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _log.PoolBatchFailed(session, e.Message);
+                }
+                lock (_gate)
+                {
+                    // The leader counts only its own stock; a follower that lost agreement on old batches
+                    // must not grow without bound, so its oldest (least likely agreed) batches go first.
+                    while (_stock.Count > 2 * _targetBatches + 1)
+                    {
+                        Interlocked.Add(ref _level, -_stock[0].Triples.Count);
+                        _stock.RemoveAt(0);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task GenerateAsync(ulong session, CancellationToken token)
+    {
+        Interlocked.Increment(ref _generating);
+        try
+        {
+            var context = new ProtocolContext<T>(_transport, _threshold, session);
+            var triples = await new Dn07TripleSource<T>(context).GenerateAsync(_batchSize, token).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _stock.Add(new Batch(session, triples));
+                Interlocked.Add(ref _level, triples.Count);
+            }
+        }
+        catch
+        {
+            _transport.DiscardSession(session);
+            throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _generating);
+        }
+    }
+
+    private static uint NewEpoch() => (uint)RandomNumberGenerator.GetInt32(1, 1 << 30);
+
+    private static async Task WaitQuietlyAsync(Task wait)
+    {
+        try
+        {
+            await wait.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop checks the token.
+        }
+    }
+
+    /// <summary>Stops the background generation, waiting briefly for the batch in flight.</summary>
+    public void Dispose()
+    {
+        if (_stopping.IsCancellationRequested)
+            return;
+        _stopping.Cancel();
+        _announced.Writer.TryComplete();
+        _loop.Wait(TimeSpan.FromSeconds(5));
+        _stopping.Dispose();
+        _taken.Dispose();
+    }
+
+    private sealed class Resume(PreprocessingPool<T> pool) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+                Interlocked.Decrement(ref pool._paused);
+        }
+    }
+
+    private sealed record Batch(ulong Id, TripleBatch<T> Triples);
+}

@@ -1,0 +1,105 @@
+using Mpc.Client;
+using Mpc.Core.Circuits;
+using Mpc.Core.Engine;
+using Mpc.Core.Fields;
+using Mpc.Core.Tests.Circuits;
+
+namespace Mpc.Node.Tests;
+
+/// <summary>The background triple pool: filling, lockstep consumption by jobs, on-demand fallback, recovery after a lost peer.</summary>
+public sealed class PreprocessingPoolTests
+{
+    private const int Batch = 64, Target = 256;
+
+    private static void SmallPool(NodeOptions options)
+    {
+        options.PoolBatchSize = Batch;
+        options.PoolTargetTriples = Target;
+    }
+
+    [Fact]
+    public async Task PoolFillsToTargetOnEveryNodeAndPublishesItsLevel()
+    {
+        await using var cluster = new TestCluster(3, SmallPool);
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        await WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
+        // The leader stops at the target; followers only generate what it announces.
+        Assert.Equal(Target, cluster[0].Jobs.PoolLevel);
+        Assert.Contains("mpc_node_pool_level", cluster[1].Metrics.WriteText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task JobsConsumeTheSamePooledBatchesOnEveryNodeAndMatchPlaintext()
+    {
+        await using var cluster = new TestCluster(3, SmallPool);
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        await WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
+        using var client = JobTests.Client(cluster);
+        // Concurrent jobs race for the stock; each must still get triples no other job uses.
+        var jobs = Enumerable.Range(1, 3).Select(seed => RunRandomJobAsync(client, seed * 104729, seed)).ToList();
+        int multiplications = (await Task.WhenAll(jobs)).Sum();
+        Assert.True(multiplications > 0, "the random circuits should multiply");
+        // t + 1 nodes suffice to finish a job, so the third may still be just past the agreement: wait for it.
+        await WaitForAsync(() => cluster[1].Jobs.PoolConsumed == cluster[0].Jobs.PoolConsumed && cluster[2].Jobs.PoolConsumed == cluster[0].Jobs.PoolConsumed,
+            TimeSpan.FromSeconds(10));
+        Assert.True(cluster[0].Jobs.PoolConsumed > 0, "no job took pooled triples");
+    }
+
+    [Fact]
+    public async Task JobRunsOnDemandWithoutAPool()
+    {
+        await using var cluster = new TestCluster(3, o => o.PoolTargetTriples = 0);
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        using var client = JobTests.Client(cluster);
+        Assert.True(await RunRandomJobAsync(client, 4242, 7) > 0, "the random circuit should multiply");
+        Assert.Equal(0, cluster[0].Jobs.PoolLevel);
+        Assert.Equal(0, cluster[0].Jobs.PoolConsumed);
+    }
+
+    [Fact]
+    public async Task PoolRefillsAfterALostPeerComesBack()
+    {
+        await using var cluster = new TestCluster(3, SmallPool);
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        await WaitForAsync(() => cluster[2].Jobs.PoolLevel >= Target, TimeSpan.FromSeconds(30));
+        await cluster.StopAsync(2);
+        await cluster.StartAsync(2);
+        await cluster.ConnectedAsync();
+        // The restarted node starts empty; the leader's stock is full, so a job must drain it to trigger refills.
+        using var client = JobTests.Client(cluster);
+        await RunRandomJobAsync(client, 99991, 3);
+        await WaitForAsync(() => cluster[2].Jobs.PoolLevel > 0, TimeSpan.FromSeconds(30));
+    }
+
+    [Theory]
+    [InlineData(0, 100)]
+    [InlineData(1 << 25, 1 << 26)]
+    [InlineData(64, 32)]
+    [InlineData(64, -1)]
+    public void BadPoolSettingsAreNamed(int batch, int target)
+    {
+        var options = NodeOptionsTests.Valid();
+        options.PoolBatchSize = batch;
+        options.PoolTargetTriples = target;
+        var e = Assert.Throws<NodeOptionsException>(options.Validate);
+        Assert.Contains(e.Errors, m => m.StartsWith("Pool", StringComparison.Ordinal));
+    }
+
+    /// <summary>Runs a random circuit as a job and checks every output against plaintext evaluation; returns its multiplications.</summary>
+    private static async Task<int> RunRandomJobAsync(MpcClient client, int circuitSeed, int inputSeed)
+    {
+        var circuit = RandomCircuits.Create(circuitSeed, 40);
+        var inputs = RandomCircuits.RandomInputs<Fp61>(circuit, inputSeed);
+        var expected = CircuitEvaluator.Evaluate(circuit, inputs);
+        var result = await client.RunJobAsync<Fp61>(circuit, inputs.ToDictionary(i => i.Key, i => FieldIntegers.ToSigned(i.Value)));
+        foreach (var output in result.Outputs)
+            Assert.Equal(expected[output.Name], output.Value);
+        return circuit.Stats.Multiplications;
+    }
+
+    private static Task WaitForAsync(Func<bool> condition, TimeSpan timeout) => JobTests.WaitForAsync(condition, timeout);
+}
