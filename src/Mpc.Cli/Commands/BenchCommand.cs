@@ -23,7 +23,7 @@ internal static class BenchCommand
         var transport = new Option<string>("--transport")
         {
             Description = "memory: parties as tasks in this process; grpc: a local cluster of node processes (mutual TLS on loopback).",
-            DefaultValueFactory = _ => "memory",
+            DefaultValueFactory = _ => "grpc",
         };
         transport.AcceptOnlyFromAmong("memory", "grpc");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
