@@ -5,8 +5,8 @@ using Mpc.Core.Fields;
 namespace Mpc.Core.Protocols.Integers;
 
 /// <summary>
-/// The encoding of signed k-bit integers in a prime field, and the parameter rule every integer
-/// protocol checks: a value v ∈ [−2^(k−1), 2^(k−1)) is the field element v mod p (negative v ↦ p + v).
+/// The parameter rule every integer protocol checks for signed k-bit values v ∈ [−2^(k−1), 2^(k−1)),
+/// encoded as v mod p by <see cref="FieldIntegers"/>.
 /// </summary>
 /// <remarks>
 /// Catrina–de Hoogh 2010, §2 ("Data encoding"): the protocols mask a k-bit value with a random integer
@@ -17,17 +17,6 @@ public static class SignedEncoding
 {
     /// <summary>The default statistical security parameter κ (bits): masks leak at most 2^−κ.</summary>
     public const int DefaultStatisticalSecurity = 40;
-
-    /// <summary>Encodes a signed integer: v ↦ v mod p.</summary>
-    public static T Encode<T>(long value) where T : struct, IField<T> =>
-        value >= 0 ? T.FromUInt64((ulong)value) : -T.FromUInt64((ulong)-(value + 1)) - T.One;
-
-    /// <summary>Decodes a field element as a signed integer: values above (p − 1)/2 are negative.</summary>
-    public static BigInteger Decode<T>(T value) where T : struct, IField<T>
-    {
-        BigInteger v = value.ToBigInteger();
-        return v > T.Modulus / 2 ? v - T.Modulus : v;
-    }
 
     /// <summary>
     /// Throws unless k-bit values can be masked with κ bits of statistical security in <typeparamref name="T"/>:

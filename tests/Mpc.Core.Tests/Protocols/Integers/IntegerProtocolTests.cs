@@ -76,7 +76,7 @@ public class IntegerProtocolTests
             ];
         });
 
-        BigInteger[] Result(int which) => Cluster.Open(t, results.Select(r => r[which]).ToArray()).Select(SignedEncoding.Decode).ToArray();
+        BigInteger[] Result(int which) => Cluster.Open(t, results.Select(r => r[which]).ToArray()).Select(FieldIntegers.ToSigned).ToArray();
         BigInteger[] lt = Result(0), le = Result(1), eq = Result(2), ltz = Result(3), eqz = Result(4), mod = Result(5),
             trunc = Result(6), truncTop = Result(7), truncPr = Result(8), select = Result(9);
         BigInteger divisor = BigInteger.One << shift;
@@ -119,7 +119,7 @@ public class IntegerProtocolTests
         Fp127[] batchedOpen = Cluster.Open(t, results.Select(r => r[0]).ToArray());
         Fp127[] singleOpen = Cluster.Open(t, results.Select(r => r[1]).ToArray());
         Assert.Equal(singleOpen, batchedOpen);
-        for (int i = 0; i < values.Length; i++) Assert.Equal(Bit(values[i] < others[i]), SignedEncoding.Decode(batchedOpen[i]));
+        for (int i = 0; i < values.Length; i++) Assert.Equal(Bit(values[i] < others[i]), FieldIntegers.ToSigned(batchedOpen[i]));
     }
 
     public static TheoryData<IntegerOperation, int> RoundCases()
@@ -254,15 +254,19 @@ public class IntegerProtocolTests
         Fp127[][] xs = Share<Fp127>(n, t, Enumerable.Repeat(value, count).ToArray(), seed: 21);
         Fp127[][] shares = await Cluster.RunAsync<Fp127, Fp127[]>(n, t, c => new IntegerProtocols<Fp127>(c).TruncPrAsync(xs[c.Party], bits, shift).AsTask());
 
-        BigInteger[] results = Cluster.Open(t, shares).Select(SignedEncoding.Decode).ToArray();
+        BigInteger[] results = Cluster.Open(t, shares).Select(FieldIntegers.ToSigned).ToArray();
         int up = results.Count(r => r == -4);
         Assert.Equal(count, up + results.Count(r => r == -5));
         Assert.InRange(up, count / 4, 3 * count / 4); // Binomial(400, ½): outside [100, 300] has probability < 2^−60
     }
 
     [Property(MaxTest = 200)]
-    public bool SignedEncodingRoundTrips(long value) =>
-        SignedEncoding.Decode(SignedEncoding.Encode<Fp127>(value)) == value && SignedEncoding.Decode(SignedEncoding.Encode<Fp61>(value)) == value;
+    public bool SignedEncodingRoundTrips(long value)
+    {
+        long small = value >> 4; // |small| < 2^59 ≤ (p − 1)/2 of Fp61, the range FromSigned accepts
+        return FieldIntegers.ToSigned(FieldIntegers.FromSigned<Fp127>(value, "value")) == value
+            && FieldIntegers.ToSigned(FieldIntegers.FromSigned<Fp61>(small, "value")) == small;
+    }
 
     private static BigInteger Bit(bool b) => b ? BigInteger.One : BigInteger.Zero;
 
@@ -274,7 +278,7 @@ public class IntegerProtocolTests
     private static T[][] Share<T>(int n, int t, long[] values, int seed) where T : struct, IField<T>
     {
         var scheme = new ShamirScheme<T>(n, t);
-        T[] secrets = values.Select(SignedEncoding.Encode<T>).ToArray();
+        T[] secrets = values.Select(v => FieldIntegers.FromSigned<T>(v, "value")).ToArray();
         var shares = new T[n * values.Length];
         scheme.ShareBatch(secrets, new SeededRandom(seed), shares);
         return Enumerable.Range(0, n).Select(j => shares.AsSpan(j * values.Length, values.Length).ToArray()).ToArray();

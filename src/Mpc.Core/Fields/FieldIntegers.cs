@@ -1,7 +1,6 @@
 using System.Numerics;
-using Mpc.Core.Fields;
 
-namespace Mpc.Core.Engine;
+namespace Mpc.Core.Fields;
 
 /// <summary>The signed-integer view of field elements used for inputs and outputs.</summary>
 /// <remarks>
