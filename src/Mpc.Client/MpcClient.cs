@@ -92,18 +92,7 @@ public sealed class MpcClient : IDisposable
         TimeSpan? timeout = null, CancellationToken cancellationToken = default) where T : struct, IField<T>
     {
         ArgumentNullException.ThrowIfNull(circuit);
-        ArgumentNullException.ThrowIfNull(inputs);
-        var values = new Dictionary<string, T>(StringComparer.Ordinal);
-        foreach (var (key, value) in inputs)
-        {
-            if (!circuit.TryGetInput(key, out var input))
-                throw new ArgumentException($"circuit '{circuit.Name}' has no input '{key}'; its inputs are {string.Join(", ", circuit.Inputs.Select(i => i.QualifiedName))}");
-            if (!values.TryAdd(input.QualifiedName, FieldIntegers.FromSigned<T>(value, input.QualifiedName)))
-                throw new ArgumentException($"input '{input.QualifiedName}' is given more than once");
-        }
-        var missing = circuit.Inputs.Select(i => i.QualifiedName).Where(n => !values.ContainsKey(n)).ToList();
-        if (missing.Count > 0)
-            throw new ArgumentException($"circuit '{circuit.Name}' is missing input(s): {string.Join(", ", missing)}");
+        var values = CircuitInputs.Resolve<T>(circuit, inputs);
 
         var clock = Stopwatch.StartNew();
         jobId ??= "job-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));

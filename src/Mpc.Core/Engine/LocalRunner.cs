@@ -53,7 +53,7 @@ public static class LocalRunner
     {
         ArgumentNullException.ThrowIfNull(circuit);
         var scheme = new ShamirScheme<T>(parties, threshold);
-        var values = ResolveInputs<T>(circuit, inputs);
+        var values = CircuitInputs.Resolve<T>(circuit, inputs);
 
         // Clients share their inputs: party i receives only the i-th share of each value.
         var shares = new Dictionary<string, T>[parties];
@@ -89,26 +89,6 @@ public static class LocalRunner
         {
             foreach (var t in transports) await t.DisposeAsync().ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Maps user-supplied integers to field elements, checking that every circuit input is given exactly once.</summary>
-    internal static Dictionary<string, T> ResolveInputs<T>(Circuit circuit, IReadOnlyDictionary<string, BigInteger> inputs)
-        where T : struct, IField<T>
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        var resolved = new Dictionary<string, T>(inputs.Count);
-        foreach (var (key, value) in inputs)
-        {
-            if (!circuit.TryGetInput(key, out var declaration))
-                throw new ArgumentException(
-                    $"Circuit '{circuit.Name}' has no input '{key}'; its inputs are {string.Join(", ", circuit.Inputs.Select(i => i.QualifiedName))}.");
-            if (!resolved.TryAdd(declaration.QualifiedName, FieldIntegers.FromSigned<T>(value, declaration.QualifiedName)))
-                throw new ArgumentException($"Input '{declaration.QualifiedName}' is given more than once.");
-        }
-        var missing = circuit.Inputs.Where(i => !resolved.ContainsKey(i.QualifiedName)).Select(i => i.QualifiedName).ToList();
-        if (missing.Count > 0)
-            throw new ArgumentException($"Circuit '{circuit.Name}' is missing input(s): {string.Join(", ", missing)}.");
-        return resolved;
     }
 
     private static List<OutputValue<T>> CollectOutputs<T>(Circuit circuit, ShamirScheme<T> scheme, PartyOutputs<T>[] results)
