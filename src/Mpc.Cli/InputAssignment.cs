@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
 
@@ -50,4 +51,27 @@ public sealed record InputAssignment(string Owner, string Name, IReadOnlyList<Bi
 
     /// <summary>The key used on the command line, <c>owner.name</c>.</summary>
     public string Key => $"{Owner}.{Name}";
+
+    /// <summary>The repeatable <c>--input</c> option of the commands that run circuits.</summary>
+    public static Option<string[]> CreateOption() => new("--input", "-i")
+    {
+        Description = "An input value, owner.name=value (decimal, negative or 0x-hex). Repeat for each input.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    /// <summary>Parses every <c>--input</c> argument into one value per input key.</summary>
+    /// <exception cref="CliException">An array value (needs the .circ language) or a key given twice.</exception>
+    public static Dictionary<string, BigInteger> ParseAll(IEnumerable<string> arguments)
+    {
+        var values = new Dictionary<string, BigInteger>();
+        foreach (string argument in arguments)
+        {
+            var input = Parse(argument);
+            if (input.Values.Count != 1)
+                throw new CliException($"--input '{argument}': '{input.Key}' takes one value; arrays need the .circ language.");
+            if (!values.TryAdd(input.Key, input.Values[0]))
+                throw new CliException($"--input '{argument}': '{input.Key}' is given more than once.");
+        }
+        return values;
+    }
 }

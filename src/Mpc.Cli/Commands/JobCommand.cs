@@ -14,11 +14,7 @@ internal static class JobCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "A circuit in the IR text form (.ir)." };
         var clusterDir = new Option<DirectoryInfo>("--cluster") { Description = "The cluster directory (holding cluster.json).", DefaultValueFactory = _ => new DirectoryInfo(ClusterCommand.DefaultDirectory) };
-        var inputs = new Option<string[]>("--input", "-i")
-        {
-            Description = "An input value, owner.name=value (decimal, negative or 0x-hex). Repeat for each input.",
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var inputs = InputAssignment.CreateOption();
         var jobId = new Option<string?>("--job-id") { Description = "The job id (default: random)." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the job.", DefaultValueFactory = _ => 120 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
@@ -29,7 +25,7 @@ internal static class JobCommand
         run.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var circuit = CircuitLoader.Load(parse.GetValue(file)!);
-            var values = RunCommand.ParseInputs(parse.GetValue(inputs) ?? []);
+            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? []);
             var cluster = ClusterDescription.Load(Path.Combine(parse.GetValue(clusterDir)!.FullName, ClusterCommand.FileName));
             using var client = MpcClient.Open(cluster, out var identity);
             using var _ = identity;
@@ -60,7 +56,7 @@ internal static class JobCommand
             else
             {
                 Console.WriteLine($"{circuit.Name} ({circuit.Id}) job {report.JobId} on {cluster.Nodes.Count} nodes, t = {cluster.Threshold}, {cluster.Field}, semi-honest");
-                foreach (var (name, suffix, value) in report.Outputs) Console.WriteLine($"  {name} = {value}{suffix}");
+                foreach (var output in report.Outputs) Console.WriteLine($"  {output.Line}");
                 Console.WriteLine($"job finished in {report.Elapsed.TotalMilliseconds:F1} ms (submit, preprocessing, evaluation, output delivery)");
             }
             return 0;
@@ -68,7 +64,7 @@ internal static class JobCommand
         return new Command("job", "Run jobs on a cluster as a client.") { run };
     }
 
-    private sealed record JobReport(string JobId, IReadOnlyList<(string Name, string Suffix, BigInteger Value)> Outputs, TimeSpan Elapsed);
+    private sealed record JobReport(string JobId, IReadOnlyList<(string Name, string Line, BigInteger Value)> Outputs, TimeSpan Elapsed);
 
     private sealed class JobTask(MpcClient client, Circuit circuit, Dictionary<string, BigInteger> inputs, string? jobId, TimeSpan timeout, CancellationToken ct)
         : IFieldTask<Task<JobReport>>
@@ -77,7 +73,7 @@ internal static class JobCommand
         {
             var result = await client.RunJobAsync<T>(circuit, inputs, jobId, timeout, ct);
             var outputs = result.Outputs
-                .Select(o => (o.Name, o.Visibility == OutputVisibility.Public ? "" : $"   (private to {o.Owner})", o.Signed))
+                .Select(o => (o.Name, OutputText.Describe(o), o.Signed))
                 .ToList();
             return new JobReport(result.JobId, outputs, result.Elapsed);
         }

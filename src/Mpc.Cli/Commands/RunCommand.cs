@@ -13,11 +13,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "A circuit in the IR text form (.ir)." };
-        var inputs = new Option<string[]>("--input", "-i")
-        {
-            Description = "An input value, owner.name=value (decimal, negative or 0x-hex). Repeat for each input.",
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var inputs = InputAssignment.CreateOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var field = FieldOption.Create();
         var party = new PartyOptions();
@@ -30,7 +26,7 @@ internal static class RunCommand
         {
             var (n, t) = party.Read(parse);
             var circuit = CircuitLoader.Load(parse.GetValue(file)!);
-            var values = ParseInputs(parse.GetValue(inputs) ?? []);
+            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? []);
             var task = new RunTask(circuit, values, n, t, ct);
             var report = await FieldOption.Dispatch(parse.GetValue(field)!, task);
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report.ToJson()));
@@ -40,27 +36,13 @@ internal static class RunCommand
         return command;
     }
 
-    internal static Dictionary<string, BigInteger> ParseInputs(IEnumerable<string> arguments)
-    {
-        var values = new Dictionary<string, BigInteger>();
-        foreach (string argument in arguments)
-        {
-            var input = InputAssignment.Parse(argument);
-            if (input.Values.Count != 1)
-                throw new CliException($"--input '{argument}': '{input.Key}' takes one value; arrays need the .circ language.");
-            if (!values.TryAdd(input.Key, input.Values[0]))
-                throw new CliException($"--input '{argument}': '{input.Key}' is given more than once.");
-        }
-        return values;
-    }
-
-    private sealed record RunReport(Circuit Circuit, string Field, int Parties, int Threshold, IReadOnlyList<(string Name, string Visibility, BigInteger Value)> Outputs,
+    private sealed record RunReport(Circuit Circuit, string Field, int Parties, int Threshold, IReadOnlyList<(string Name, string Line, BigInteger Value)> Outputs,
         TimeSpan Preprocessing, TimeSpan Online, long Bytes, int Rounds)
     {
         public void Print()
         {
             Console.WriteLine($"{Circuit.Name} ({Circuit.Id}) on {Parties} parties, t = {Threshold}, {Field}, semi-honest");
-            foreach (var (name, visibility, value) in Outputs) Console.WriteLine($"  {name} = {value}{visibility}");
+            foreach (var output in Outputs) Console.WriteLine($"  {output.Line}");
             Console.WriteLine($"preprocessing {Preprocessing.TotalMilliseconds:F1} ms, online {Online.TotalMilliseconds:F1} ms, " +
                               $"{Rounds} multiplication round(s), {Bytes} bytes sent");
         }
@@ -88,7 +70,7 @@ internal static class RunCommand
         {
             var result = await LocalRunner.RunAsync<T>(circuit, inputs, n, t, ct);
             var outputs = result.Outputs
-                .Select(o => (o.Name, o.Visibility == OutputVisibility.Public ? "" : $"   (private to {o.Owner})", o.Signed))
+                .Select(o => (o.Name, OutputText.Describe(o), o.Signed))
                 .ToList();
             return new RunReport(circuit, T.Name, n, t, outputs, result.Preprocessing, result.Online, result.OnlineBytesSent, result.Rounds);
         }
