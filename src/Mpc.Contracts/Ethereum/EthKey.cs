@@ -72,7 +72,17 @@ public sealed class EthKey : IDisposable
     /// <exception cref="FormatException">The text is not 32 bytes of hex.</exception>
     public static EthKey FromHex(string privateKeyHex)
     {
-        byte[] bytes = Hex.Decode(privateKeyHex);
+        byte[] bytes;
+        try
+        {
+            bytes = Hex.Decode(privateKeyHex);
+        }
+        catch (FormatException)
+        {
+            // Hex.Decode quotes its input; here that would be the private key.
+            throw new FormatException("A private key is 64 hex digits (optionally 0x-prefixed); the text given is not hex.");
+        }
+
         try
         {
             if (bytes.Length != 32)

@@ -18,6 +18,7 @@ public sealed class EthereumRpcClient : IEthereumDevRpc, IDisposable
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly Uri _endpoint;
+    private readonly string _displayEndpoint;
     private long _nextId;
 
     /// <summary>Creates a client that owns its <see cref="HttpClient"/>.</summary>
@@ -43,6 +44,8 @@ public sealed class EthereumRpcClient : IEthereumDevRpc, IDisposable
 
         _http = http;
         _endpoint = endpoint;
+        // Hosted RPC providers put API keys in the path or query: messages show only scheme, host and port.
+        _displayEndpoint = endpoint.GetLeftPart(UriPartial.Authority);
         _ownsHttp = ownsHttp;
         RevertDecoder = revertDecoder ?? RevertDecoder.Default;
     }
@@ -227,16 +230,16 @@ public sealed class EthereumRpcClient : IEthereumDevRpc, IDisposable
             }
             catch (JsonException)
             {
-                throw new EthereumRpcException(method, null, $"HTTP {(int)message.StatusCode} from {_endpoint} with a non-JSON body", null, null);
+                throw new EthereumRpcException(method, null, $"HTTP {(int)message.StatusCode} from {_displayEndpoint} with a non-JSON body", null, null);
             }
         }
         catch (HttpRequestException e)
         {
-            throw new EthereumRpcException(method, null, $"cannot reach {_endpoint}: {e.Message}", null, null, e);
+            throw new EthereumRpcException(method, null, $"cannot reach {_displayEndpoint}: {e.Message}", null, null, e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new EthereumRpcException(method, null, $"{_endpoint} did not answer within {_http.Timeout.TotalSeconds:0} s", null, null, e);
+            throw new EthereumRpcException(method, null, $"{_displayEndpoint} did not answer within {_http.Timeout.TotalSeconds:0} s", null, null, e);
         }
 
         if (response is not JsonObject responseObject)
@@ -291,9 +294,8 @@ public sealed class EthereumRpcClient : IEthereumDevRpc, IDisposable
             }
         }
 
-        bool isRevert = revertData is not null || message.Contains("revert", StringComparison.OrdinalIgnoreCase);
         string? reason = revertData is not null ? RevertDecoder.Describe(revertData) : null;
-        return new EthereumRpcException(method, code, message, isRevert ? revertData : null, reason);
+        return new EthereumRpcException(method, code, message, revertData, reason);
     }
 
     private static JsonObject CallObject(CallRequest call)

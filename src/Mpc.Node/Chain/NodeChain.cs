@@ -64,9 +64,11 @@ public sealed class NodeChain : IDisposable
         {
             _key = EthKey.FromHex(File.ReadAllText(options.OperatorKeyFile).Trim());
         }
-        catch (FormatException e)
+        catch (FormatException)
         {
-            throw new InvalidDataException($"{nameof(NodeOptions.Chain)}.{nameof(ChainOptions.OperatorKeyFile)} '{options.OperatorKeyFile}': {e.Message}", e);
+            // Neither the parser's message nor the inner exception: both may quote the file's text, i.e. the private key.
+            throw new InvalidDataException(
+                $"{nameof(NodeOptions.Chain)}.{nameof(ChainOptions.OperatorKeyFile)} '{options.OperatorKeyFile}': not a secp256k1 private key (64 hex digits).");
         }
         _rpc = new EthereumRpcClient(new Uri(options.RpcUrl), SecretContractsClient.RevertDecoder);
         _sender = new TransactionSender(_rpc, _key);
