@@ -124,7 +124,6 @@ public sealed class JobTests
                 await api.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "doomed", InputName = input.QualifiedName, Share = share });
         }
         await WaitForAsync(() => cluster[0].Store.GetJob("doomed")!.Status == JobStatus.Running, TimeSpan.FromSeconds(5));
-        var killedAt = DateTime.UtcNow;
         await cluster.StopAsync(2);
 
         var bound = cluster.Options[0].KeepAliveInterval * 2 + TimeSpan.FromSeconds(5);
@@ -134,7 +133,6 @@ public sealed class JobTests
             var job = cluster[survivor].Store.GetJob("doomed")!;
             Assert.Contains("peer 2", job.Reason, StringComparison.Ordinal);
         }
-        Assert.True(DateTime.UtcNow - killedAt < bound);
 
         await cluster.StartAsync(2);
         await cluster.ConnectedAsync();

@@ -15,7 +15,7 @@ public sealed class ArtifactsUpToDateTests
 
         Assert.True(
             result.ExitCode == 0,
-            $"src/Mpc.Contracts/artifacts is stale or the contracts do not compile cleanly. " +
+            $"src/Mpc.Contracts/compiled is stale or the contracts do not compile cleanly. " +
             $"Regenerate with '{Regenerate}' from the repository root and commit the result.\n{result}");
     }
 

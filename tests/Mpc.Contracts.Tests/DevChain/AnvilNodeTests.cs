@@ -135,12 +135,10 @@ public class AnvilNodeTests(AnvilFixture fixture) : IClassFixture<AnvilFixture>
             PollInterval = TimeSpan.FromMilliseconds(50),
         });
         byte[] hash = Keccak256.Hash("never sent");
-        var clock = Stopwatch.StartNew();
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() => sender.WaitForReceiptAsync(hash));
 
         Assert.Contains(Hex.Encode(hash), ex.Message);
-        Assert.InRange(clock.ElapsedMilliseconds, 150, 5000);
     }
 
     [Fact]

@@ -74,14 +74,11 @@ public sealed class GrpcTransportTests
         await cluster.ConnectedAsync();
         var pending0 = cluster[0].Transport.ReceiveAsync(2, new MessageTag(5, 0)).AsTask();
         var pending1 = cluster[1].Transport.ReceiveAsync(2, new MessageTag(5, 0)).AsTask();
-        var clock = Stopwatch.StartNew();
-
         await cluster.StopAsync(2);
 
         // The bound: the stream break is seen at once; keep-alive (1 s here) covers a silent peer.
         var e0 = await Assert.ThrowsAsync<TransportException>(() => pending0.WaitAsync(TimeSpan.FromSeconds(5)));
         var e1 = await Assert.ThrowsAsync<TransportException>(() => pending1.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
         Assert.Equal(2, e0.Peer);
         Assert.Equal(2, e1.Peer);
         Assert.Contains("peer 2", e0.Message);
