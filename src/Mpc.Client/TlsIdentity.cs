@@ -81,13 +81,20 @@ public sealed class TlsIdentity : IDisposable
         File.WriteAllText(certificatePath, Certificate.ExportCertificatePem());
         using var key = Certificate.GetECDsaPrivateKey()
             ?? throw new InvalidOperationException("the identity has no ECDSA private key");
-        // Create the file restricted before writing the secret into it.
+        WriteSecretFile(keyPath, key.ExportPkcs8PrivateKeyPem());
+    }
+
+    /// <summary>Writes a secret (a private key) to a file that is owner-only from the moment it exists.</summary>
+    /// <remarks>The mode is set at creation: chmod after writing would leave a window in which others can read it.</remarks>
+    public static void WriteSecretFile(string path, string secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var stream = new FileStream(keyPath, options);
+        using var stream = new FileStream(path, options);
         using var writer = new StreamWriter(stream);
-        writer.Write(key.ExportPkcs8PrivateKeyPem());
+        writer.Write(secret);
     }
 
     /// <summary>SHA-256 of the certificate's DER encoding as lowercase hex.</summary>

@@ -20,7 +20,7 @@ public sealed class DemoTests
         Assert.InRange(gas, 21_000, 120_000);
         Assert.Matches("^0x[0-9a-f]{64}$", root.GetProperty("post_result_tx").GetString()!);
         Assert.True(root.GetProperty("transactions").TryGetProperty("commitInputs alice.v", out _));
-        Assert.InRange(root.GetProperty("total_s").GetDouble(), 0.1, 60);
+        Assert.True(root.GetProperty("total_s").GetDouble() > 0);
         Assert.Contains("stopped the nodes and anvil", stdout, StringComparison.Ordinal);
     }
 }

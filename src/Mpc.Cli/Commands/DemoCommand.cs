@@ -144,9 +144,7 @@ internal static class DemoCommand
             {
                 string keyFile = Path.Combine(directory, $"node{i}", "operator.key");
                 Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
-                File.WriteAllText(keyFile, operators[i].ExportPrivateKeyHex());
-                if (!OperatingSystem.IsWindows())
-                    File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                TlsIdentity.WriteSecretFile(keyFile, operators[i].ExportPrivateKeyHex());
                 options.Chain = new ChainOptions { RpcUrl = anvil.RpcUrl.ToString(), ContractAddress = contract.Address.ToString(), OperatorKeyFile = keyFile };
             });
             clusterUp = true;
