@@ -1,4 +1,9 @@
+using Mpc.Client;
+using Mpc.Contracts.Chain;
+using Mpc.Contracts.Ethereum;
 using Mpc.Core.Network;
+using Mpc.Node;
+using Mpc.Node.Chain;
 
 namespace Mpc.Cli;
 
@@ -22,10 +27,17 @@ internal static class CliErrors
         catch (Exception e) when (IsUserError(e)) { return Report(e); }
     }
 
-    // Format/argument errors come from validation of user input (circuits, --input values, options);
-    // transport failures name the peer. Anything else is a bug and keeps its stack trace.
-    private static bool IsUserError(Exception e) =>
-        e is CliException or FormatException or ArgumentException or TransportException or IOException or InvalidOperationException;
+    // Errors a user or the environment causes, each with a message that names what and where: validation of
+    // circuits, --input values and configuration; unreachable or failing peers, nodes and chains; files.
+    // Anything else (InvalidOperationException, ArgumentNullException, …) is a bug and keeps its stack trace.
+    private static bool IsUserError(Exception e) => e switch
+    {
+        ArgumentNullException => false,
+        CliException or FormatException or ArgumentException or IOException or InvalidDataException => true,
+        TransportException or MpcClientException or NodeOptionsException => true,
+        EthereumRpcException or TransactionFailedException or SecretContractsRevertException or ChainException => true,
+        _ => false,
+    };
 
     private static int Report(Exception e)
     {

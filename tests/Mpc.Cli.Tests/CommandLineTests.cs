@@ -85,4 +85,17 @@ public class CommandLineTests
             Assert.True(json.GetProperty(figure).GetDouble() > 0, figure);
         Assert.Equal(1, json.GetProperty("rounds").GetInt32());
     }
+
+    [Fact]
+    public void Job_run_without_a_cluster_is_one_clear_error_not_a_crash()
+    {
+        var file = Path.Combine(MpcProcess.RepoRoot, "circuits", "inner_product.ir");
+        var missing = Path.Combine(Path.GetTempPath(), $"no-cluster-{Guid.NewGuid():N}");
+
+        var (code, _, stderr) = MpcProcess.Run("job", "run", file, "--cluster", missing, "--input", "alice.x0=1");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
 }

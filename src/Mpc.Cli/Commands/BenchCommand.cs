@@ -98,10 +98,6 @@ internal static class BenchCommand
                 var result = await client.BenchmarkAsync(m, roundTrips: 200, ct);
                 return new MulResult(result.Preprocessing, result.Online, result.OnlineBytesSent, null, result.RoundTrip);
             }
-            catch (MpcClientException e)
-            {
-                throw new CliException(e.Message);
-            }
             finally
             {
                 ClusterCommand.Down(directory);

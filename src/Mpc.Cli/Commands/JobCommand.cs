@@ -30,15 +30,7 @@ internal static class JobCommand
             using var client = MpcClient.Open(cluster, out var identity);
             using var _ = identity;
             var task = new JobTask(client, circuit, values, parse.GetValue(jobId), TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
-            JobReport report;
-            try
-            {
-                report = await FieldOption.Dispatch(cluster.Field.ToLowerInvariant(), task);
-            }
-            catch (MpcClientException e)
-            {
-                throw new CliException(e.Message);
-            }
+            JobReport report = await FieldOption.Dispatch(cluster.Field.ToLowerInvariant(), task);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new

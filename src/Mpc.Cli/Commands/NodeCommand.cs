@@ -33,25 +33,16 @@ internal static class NodeCommand
         return new Command("node", "Run a cluster node.") { start };
     }
 
-    private static async Task<NodeHost> StartAsync(NodeOptions options, StreamWriter? file, CancellationToken ct)
-    {
-        try
+    private static Task<NodeHost> StartAsync(NodeOptions options, StreamWriter? file, CancellationToken ct) =>
+        NodeHost.StartAsync(options, logging =>
         {
-            return await NodeHost.StartAsync(options, logging =>
-            {
-                logging.SetMinimumLevel(LogLevel.Information);
-                logging.AddFilter("Microsoft", LogLevel.Warning);
-                if (file is null)
-                    logging.AddSimpleConsole(o => o.SingleLine = true);
-                else
-                    logging.AddProvider(new FileLoggerProvider(file));
-            }, ct);
-        }
-        catch (NodeOptionsException e)
-        {
-            throw new CliException(e.Message);
-        }
-    }
+            logging.SetMinimumLevel(LogLevel.Information);
+            logging.AddFilter("Microsoft", LogLevel.Warning);
+            if (file is null)
+                logging.AddSimpleConsole(o => o.SingleLine = true);
+            else
+                logging.AddProvider(new FileLoggerProvider(file));
+        }, ct);
 
     /// <summary>One line per log event, for nodes started in the background by <c>mpc cluster up</c>.</summary>
     private sealed class FileLoggerProvider(StreamWriter writer) : ILoggerProvider

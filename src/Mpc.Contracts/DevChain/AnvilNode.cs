@@ -51,7 +51,7 @@ public sealed partial class AnvilNode : IAsyncDisposable, IDisposable
 
     /// <summary>Starts anvil and waits until it answers.</summary>
     /// <exception cref="FileNotFoundException">No anvil binary was found; the message lists where it looked.</exception>
-    /// <exception cref="InvalidOperationException">anvil exited or did not answer within the start timeout; the message includes its last output.</exception>
+    /// <exception cref="IOException">anvil exited or did not answer within the start timeout; the message includes its last output.</exception>
     public static async Task<AnvilNode> StartAsync(AnvilOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AnvilOptions();
@@ -130,7 +130,7 @@ public sealed partial class AnvilNode : IAsyncDisposable, IDisposable
             Kill(process);
             node?.Rpc.Dispose();
             process.Dispose();
-            throw new InvalidOperationException(
+            throw new IOException(
                 $"anvil at '{binary}' did not become ready within {options.StartTimeout.TotalSeconds:0} s ({e.Message}). Last output:{Environment.NewLine}{tail}", e);
         }
         catch
