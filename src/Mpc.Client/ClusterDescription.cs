@@ -15,8 +15,11 @@ public sealed class NodeEndpoint
     /// <summary>SHA-256 fingerprint of the node's certificate (64 hex digits).</summary>
     public string Fingerprint { get; set; } = "";
 
-    /// <summary>Process id when the node was started by <c>mpc cluster up</c>; informational.</summary>
+    /// <summary>Process id when the node was started by <c>mpc cluster up</c>.</summary>
     public int? Pid { get; set; }
+
+    /// <summary>When that process started (UTC); with <see cref="Pid"/> it identifies the process even after pids are recycled.</summary>
+    public DateTime? Started { get; set; }
 
     /// <summary>The node's <c>node.json</c> when started by <c>mpc cluster up</c>; informational.</summary>
     public string? Config { get; set; }

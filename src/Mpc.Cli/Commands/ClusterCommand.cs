@@ -42,7 +42,7 @@ internal static class ClusterCommand
     public static async Task<ClusterDescription> UpAsync(string directory, int n, int t, string field, CancellationToken ct, Action<int, NodeOptions>? configure = null)
     {
         string file = Path.Combine(directory, FileName);
-        if (File.Exists(file) && ClusterDescription.Load(file).Nodes.Any(node => Alive(node.Pid)))
+        if (File.Exists(file) && ClusterDescription.Load(file).Nodes.Any(IsRunning))
             throw new CliException($"a cluster is already running from {directory}; run `mpc cluster down --dir {directory}` first.");
         Directory.CreateDirectory(directory);
         string fieldName = field == "fp127" ? "Fp127" : "Fp61";
@@ -79,8 +79,8 @@ internal static class ClusterCommand
                 configure?.Invoke(i, options);
                 options.Validate();
                 options.Save(config);
-                int pid = Launch(config, Path.Combine(nodeDir, "node.log"));
-                cluster.Nodes.Add(new NodeEndpoint { Index = i, Endpoint = peers[i].Endpoint, Fingerprint = peers[i].Fingerprint, Pid = pid, Config = config });
+                var (pid, started) = Launch(config, Path.Combine(nodeDir, "node.log"));
+                cluster.Nodes.Add(new NodeEndpoint { Index = i, Endpoint = peers[i].Endpoint, Fingerprint = peers[i].Fingerprint, Pid = pid, Started = started, Config = config });
             }
             cluster.Save(file);
             using var mpc = new MpcClient(cluster.Nodes, t, client);
@@ -110,14 +110,17 @@ internal static class ClusterCommand
         int stopped = 0;
         foreach (var node in cluster.Nodes)
         {
-            if (node.Pid is int pid && Alive(pid))
+            if (Ours(node) is { } process)
             {
-                using var process = Process.GetProcessById(pid);
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
+                using (process)
+                {
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit(10_000);
+                }
                 stopped++;
             }
             node.Pid = null;
+            node.Started = null;
         }
         cluster.ClientCertificate = Path.GetRelativePath(directory, cluster.ClientCertificate);
         cluster.ClientKey = Path.GetRelativePath(directory, cluster.ClientKey);
@@ -125,23 +128,34 @@ internal static class ClusterCommand
         return stopped;
     }
 
-    // A pid is ours only while it is still a process started from this executable (pids are recycled).
-    private static bool Alive(int? pid)
+    private static bool IsRunning(NodeEndpoint node)
     {
-        if (pid is not int id)
-            return false;
+        using var process = Ours(node);
+        return process is not null;
+    }
+
+    // Pids are recycled: the process is ours only if it still has the pid and the start time recorded at launch.
+    private static Process? Ours(NodeEndpoint node)
+    {
+        if (node.Pid is not int id || node.Started is not DateTime started)
+            return null;
+        Process? process = null;
         try
         {
-            using var process = Process.GetProcessById(id);
-            return !process.HasExited && (process.ProcessName.Contains("mpc", StringComparison.OrdinalIgnoreCase) || process.ProcessName.Contains("dotnet", StringComparison.OrdinalIgnoreCase));
+            process = Process.GetProcessById(id);
+            // Tolerance: the start time is derived from clock ticks and serialised through cluster.json.
+            if (!process.HasExited && (process.StartTime.ToUniversalTime() - started).Duration() < TimeSpan.FromSeconds(1))
+                return process;
         }
         catch (ArgumentException)
         {
-            return false;
+            // No process with that id any more.
         }
+        process?.Dispose();
+        return null;
     }
 
-    private static int Launch(string config, string log)
+    private static (int Pid, DateTime Started) Launch(string config, string log)
     {
         var start = new ProcessStartInfo
         {
@@ -161,6 +175,6 @@ internal static class ClusterCommand
         process.StandardInput.Close();
         process.StandardOutput.Close();
         process.StandardError.Close();
-        return process.Id;
+        return (process.Id, process.StartTime.ToUniversalTime());
     }
 }
