@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 
 namespace Mpc.Core.Circuits;
@@ -47,6 +48,7 @@ public sealed class Circuit : IEquatable<Circuit>
     // A reference, not a Nullable<CircuitId>: reference writes are atomic, so concurrent readers never see a torn id.
     private byte[]? _idHash;
     private CircuitSchedule? _schedule;
+    private FrozenDictionary<string, InputDeclaration>? _inputsByKey;
 
     /// <summary>Creates and validates a circuit.</summary>
     /// <param name="name">Circuit name (an identifier).</param>
@@ -109,21 +111,23 @@ public sealed class Circuit : IEquatable<Circuit>
     public bool TryGetInput(string key, out InputDeclaration input)
     {
         ArgumentNullException.ThrowIfNull(key);
-        int dot = key.IndexOf('.');
-        string name = dot < 0 ? key : key[(dot + 1)..];
-        int matches = 0;
-        input = default;
-        foreach (var candidate in Inputs)
+        return (_inputsByKey ??= IndexInputs(Inputs)).TryGetValue(key, out input);
+    }
+
+    // Built once on first lookup: nodes resolve an input for every share a client submits.
+    // Keys: every qualified name, plus each bare name that only one party uses.
+    private static FrozenDictionary<string, InputDeclaration> IndexInputs(ImmutableArray<InputDeclaration> inputs)
+    {
+        var index = new Dictionary<string, InputDeclaration>(2 * inputs.Length, StringComparer.Ordinal);
+        var bareCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var input in inputs)
         {
-            if (candidate.Name == name && (dot < 0 || candidate.Owner == key[..dot]))
-            {
-                input = candidate;
-                matches++;
-            }
+            index[input.QualifiedName] = input;
+            bareCounts[input.Name] = bareCounts.GetValueOrDefault(input.Name) + 1;
         }
-        if (matches == 1) return true;
-        input = default;
-        return false;
+        foreach (var input in inputs)
+            if (bareCounts[input.Name] == 1) index.TryAdd(input.Name, input);
+        return index.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>Whether <paramref name="text"/> is a valid identifier: <c>[A-Za-z_][A-Za-z0-9_]*</c>, at most <see cref="MaxIdentifierLength"/> characters.</summary>
