@@ -92,7 +92,7 @@ public sealed class MpcClient : IDisposable
         TimeSpan? timeout = null, CancellationToken cancellationToken = default) where T : struct, IField<T>
     {
         ArgumentNullException.ThrowIfNull(circuit);
-        var values = CircuitInputs.Resolve<T>(circuit, inputs);
+        var values = CircuitInputs.ToField<T>(circuit, inputs);
 
         var clock = Stopwatch.StartNew();
         jobId ??= "job-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));

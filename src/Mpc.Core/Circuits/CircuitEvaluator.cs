@@ -10,7 +10,7 @@ public static class CircuitEvaluator
     /// <param name="circuit">The circuit.</param>
     /// <param name="inputs">One value per input, keyed by qualified name (<c>alice.x0</c>) or by bare name (<c>x0</c>) when that is unambiguous.</param>
     /// <returns>Every output (public and private) by output name.</returns>
-    /// <exception cref="ArgumentException">An input is missing, unknown, or given twice.</exception>
+    /// <exception cref="ArgumentException">An input is missing, unknown, ambiguous or given twice (<see cref="CircuitInputs.Resolve{TValue}"/>).</exception>
     public static IReadOnlyDictionary<string, T> Evaluate<T>(Circuit circuit, IReadOnlyDictionary<string, T> inputs)
         where T : struct, IField<T>
     {
@@ -18,19 +18,11 @@ public static class CircuitEvaluator
         ArgumentNullException.ThrowIfNull(inputs);
         var gates = circuit.Gates;
         var values = new T[gates.Length];
-        var given = new bool[gates.Length];
-        foreach (var (key, value) in inputs)
+        foreach (var (key, value) in CircuitInputs.Resolve(circuit, inputs))
         {
-            if (!circuit.TryGetInput(key, out var input))
-                throw new ArgumentException($"Unknown or ambiguous input '{key}' for circuit '{circuit.Name}' (inputs: {string.Join(", ", circuit.Inputs.Select(x => x.QualifiedName))}).", nameof(inputs));
-            if (given[input.Wire])
-                throw new ArgumentException($"Input '{input.QualifiedName}' of circuit '{circuit.Name}' is given twice.", nameof(inputs));
-            given[input.Wire] = true;
+            circuit.TryGetInput(key, out var input);
             values[input.Wire] = value;
         }
-        var missing = circuit.Inputs.Where(x => !given[x.Wire]).Select(x => x.QualifiedName).ToList();
-        if (missing.Count > 0)
-            throw new ArgumentException($"Missing input(s) for circuit '{circuit.Name}': {string.Join(", ", missing)}.", nameof(inputs));
 
         var outputs = new Dictionary<string, T>(circuit.Outputs.Length, StringComparer.Ordinal);
         for (int i = 0; i < gates.Length; i++)

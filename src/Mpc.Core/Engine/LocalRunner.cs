@@ -53,7 +53,7 @@ public static class LocalRunner
     {
         ArgumentNullException.ThrowIfNull(circuit);
         var scheme = new ShamirScheme<T>(parties, threshold);
-        var values = CircuitInputs.Resolve<T>(circuit, inputs);
+        var values = CircuitInputs.ToField<T>(circuit, inputs);
 
         // Clients share their inputs: party i receives only the i-th share of each value.
         var shares = new Dictionary<string, T>[parties];

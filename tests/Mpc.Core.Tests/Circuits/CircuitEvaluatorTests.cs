@@ -72,9 +72,19 @@ public class CircuitEvaluatorTests
         var unknown = Assert.Throws<ArgumentException>(() => CircuitEvaluator.Evaluate(c, new Dictionary<string, Fp61> { ["a.x"] = Fp61.One, ["b.y"] = Fp61.One, ["b.z"] = Fp61.One }));
         var twice = Assert.Throws<ArgumentException>(() => CircuitEvaluator.Evaluate(c, new Dictionary<string, Fp61> { ["a.x"] = Fp61.One, ["x"] = Fp61.One, ["y"] = Fp61.One }));
 
-        Assert.Contains("Missing input(s) for circuit 'c': b.y", missing.Message);
-        Assert.Contains("Unknown or ambiguous input 'b.z'", unknown.Message);
-        Assert.Contains("Input 'a.x' of circuit 'c' is given twice", twice.Message);
+        Assert.Contains("Circuit 'c' is missing input(s): b.y", missing.Message);
+        Assert.Contains("Circuit 'c' has no input 'b.z'", unknown.Message);
+        Assert.Contains("Input 'a.x' is given more than once", twice.Message);
+    }
+
+    [Fact]
+    public void ABareNameUsedByTwoPartiesIsCalledAmbiguous()
+    {
+        var c = CircuitText.Parse("circuit c\nparty a\nparty b\n%0 = input x @a\n%1 = input x @b\n%2 = add %0 %1\n%3 = output o %2\n");
+
+        var error = Assert.Throws<ArgumentException>(() => CircuitEvaluator.Evaluate(c, new Dictionary<string, Fp61> { ["x"] = Fp61.One, ["b.x"] = Fp61.One }));
+
+        Assert.Contains("Input 'x' of circuit 'c' is ambiguous: write one of a.x, b.x", error.Message);
     }
 
     [Fact]
