@@ -96,7 +96,13 @@ internal static class DemoCommand
         {
             using var document = JsonDocument.Parse(File.ReadAllText(expect));
             foreach (var property in document.RootElement.GetProperty("inputs").EnumerateObject())
-                values[property.Name] = BigInteger.Parse(property.Value.GetRawText());
+            {
+                // The expectation format allows numbers and decimal strings (for values beyond JSON's safe integers).
+                string text = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                if (!BigInteger.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                    throw new CliException($"{expect}: input '{property.Name}' = {property.Value.GetRawText()} is not an integer");
+                values[property.Name] = value;
+            }
             return values;
         }
         foreach (var input in circuit.Inputs)
@@ -171,15 +177,12 @@ internal static class DemoCommand
 
             step("clients commit keccak256(share ‖ salt) per node on chain, then send shares + salts");
             var scheme = new ShamirScheme<Fp61>(Parties, Threshold);
-            var plain = new Dictionary<string, Fp61>(StringComparer.Ordinal);
+            var plain = CircuitInputs.ToField<Fp61>(circuit, inputs);
             var submissions = new List<Task>();
             int account = 1;
             foreach (var input in circuit.Inputs)
             {
-                if (!inputs.TryGetValue(input.QualifiedName, out var value))
-                    throw new CliException($"no demo value for input '{input.QualifiedName}'");
-                var secret = FieldIntegers.FromSigned<Fp61>(value, input.QualifiedName);
-                plain[input.QualifiedName] = secret;
+                var secret = plain[input.QualifiedName];
                 var shares = scheme.Share(secret, CryptoRandom.Shared).Select(Bytes).ToArray();
                 var salts = Enumerable.Range(0, Parties).Select(_ => InputCommitment.NewSalt()).ToArray();
                 using var committerKey = AnvilNode.DevAccount(account++);
@@ -209,7 +212,7 @@ internal static class DemoCommand
             for (int i = 0; i < publicOutputs.Count; i++)
             {
                 string name = publicOutputs[i].Name;
-                BigInteger want = new(Bytes(expected[name]), isUnsigned: true);
+                BigInteger want = expected[name].ToBigInteger();
                 wanted[name] = want.ToString();
                 if (i < read.Outputs.Count)
                 {
