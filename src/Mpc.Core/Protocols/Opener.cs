@@ -33,11 +33,13 @@ public sealed class Opener<T> where T : struct, IField<T>
     {
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
-        Mode = mode is null or OpeningMode.Auto ? context.OpeningMode : mode.Value;
         Checked = checkConsistency ?? context.CheckOpenings;
+        // A king-based opening checks only at the king: the others take its answer on trust, so a
+        // malicious king could send each party a different value. Checked openings are therefore all-to-all.
+        Mode = Checked ? OpeningMode.AllToAll : mode is null or OpeningMode.Auto ? context.OpeningMode : mode.Value;
     }
 
-    /// <summary>The mode in use (never <see cref="OpeningMode.Auto"/>).</summary>
+    /// <summary>The mode in use (never <see cref="OpeningMode.Auto"/>; always <see cref="OpeningMode.AllToAll"/> when <see cref="Checked"/>).</summary>
     public OpeningMode Mode { get; }
 
     /// <summary>Whether openings verify that all n shares are consistent.</summary>

@@ -187,12 +187,21 @@ public class ProtocolTests
             }
         });
 
-        // All-to-all: every party checks and detects. King: the king detects and aborts, the rest see it leave.
+        // Checked openings are all-to-all whatever mode is asked for, so every party checks and detects.
         var detected = outcomes.OfType<InconsistentSharesException>().ToArray();
         Assert.NotEmpty(detected);
         Assert.All(detected, e => Assert.Equal(4, e.Index));
         Assert.All(outcomes, e => Assert.True(e is InconsistentSharesException or TransportException, e?.ToString() ?? "no error"));
-        if (mode == OpeningMode.AllToAll) Assert.Equal(n, detected.Length);
+        Assert.Equal(n, detected.Length);
+    }
+
+    [Fact]
+    public void A_checked_opening_never_trusts_a_king()
+    {
+        var context = new ProtocolContext<Fp61>(InMemoryNetwork.Create(3)[0], 1);
+
+        Assert.Equal(OpeningMode.AllToAll, new Opener<Fp61>(context, OpeningMode.King, checkConsistency: true).Mode);
+        Assert.Equal(OpeningMode.King, new Opener<Fp61>(context, OpeningMode.King, checkConsistency: false).Mode);
     }
 
     [Theory]
