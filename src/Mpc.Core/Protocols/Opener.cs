@@ -16,9 +16,9 @@ namespace Mpc.Core.Protocols;
 /// party sums the d + 1 contributions: Σ λ_k·s_k is the interpolated secret. Checked: all n send, and each party verifies that the n shares lie on one degree-d
 /// polynomial (<see cref="ShamirScheme{T}.ReconstructChecked(ReadOnlySpan{ReadOnlyMemory{T}}, int, Span{T})"/>),
 /// as malicious security needs (Chida et al. 2018).</item>
-/// <item><b>King</b>, two rounds (Damgård–Nielsen 2007, §4): d + 1 parties (all n when checked) send
-/// their (λ-scaled when unchecked) vector to a king, who reconstructs and sends the values to everyone. The king rotates with
-/// the tag sequence so the load spreads over the parties.</item>
+/// <item><b>King</b>, two rounds, unchecked only (Damgård–Nielsen 2007, §4): d + 1 parties send their λ-scaled
+/// vector to a king, who reconstructs and sends the values to everyone. The king rotates with the tag sequence so
+/// the load spreads over the parties. A checked opener always runs all-to-all, since only the king could check here.</item>
 /// </list>
 /// <para>Phases, as in MP-SPDZ: <see cref="PrepareOpen(ReadOnlyMemory{T})"/> (choose the tag, pack the message),
 /// <see cref="ExchangeAsync"/> (the round), <see cref="FinalizeOpen"/> (interpolate, synchronous).</para>
