@@ -88,9 +88,9 @@ public sealed class Opener<T> where T : struct, IField<T>
         MessageTag reply = Mode == OpeningMode.King ? _context.NextTag() : default;
         int senders = Checked ? n : degree + 1;
         var contributors = new int[senders];
-        // Checked openings list every party in index order (as ReconstructChecked expects); unchecked
-        // king openings start at the king so that the king's own share is one of the d + 1.
-        int first = king < 0 || Checked ? 0 : king;
+        // All-to-all lists parties in index order (as ReconstructChecked expects); king openings (never
+        // checked) start at the king so that the king's own share is one of the d + 1.
+        int first = king < 0 ? 0 : king;
         for (int k = 0; k < senders; k++) contributors[k] = (first + k) % n;
 
         ReadOnlyMemory<T> contribution = shares;
