@@ -225,7 +225,7 @@ public sealed class JobScheduler : IDisposable
         finally
         {
             for (ulong session = 1; session <= 3; session++)
-                _transport.DiscardSession(session);
+                _transport.DiscardSession(session, retire: false); // the benchmark reuses its sessions
             _benchmark.Release();
         }
     }

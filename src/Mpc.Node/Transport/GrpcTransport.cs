@@ -45,6 +45,9 @@ public sealed class GrpcTransport : ITransport
 
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromSeconds(1);
 
+    private const int MaxRetiredSessions = 1 << 16;
+    private readonly HashSet<ulong> _retired = [];
+    private readonly Queue<ulong> _retiredOrder = new();
     private readonly NodeOptions _options;
     private readonly NodeIdentity _identity;
     private readonly CertificatePins _pins;
@@ -127,9 +130,32 @@ public sealed class GrpcTransport : ITransport
     internal ValueTask SendControlAsync(int peer, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
         SendAsync(peer, new MessageTag(ControlSession, (ulong)Interlocked.Increment(ref _controlSequence)), payload, cancellationToken);
 
-    /// <summary>Drops messages of <paramref name="session"/> that arrived but were never received (e.g. after a failed job).</summary>
-    public void DiscardSession(ulong session)
+    /// <summary>Messages of <paramref name="session"/> from <paramref name="peer"/> that arrived and wait for a receive (for tests).</summary>
+    internal int BufferedMessages(int peer, ulong session)
     {
+        var state = _peers[peer];
+        lock (state.Gate)
+            return state.Slots.Count(slot => slot.Key.Session == session && slot.Value.Task.IsCompleted);
+    }
+
+    /// <summary>Drops messages of <paramref name="session"/> that arrived but were never received (e.g. after a failed job).</summary>
+    /// <param name="session">The session.</param>
+    /// <param name="retire">
+    /// The session will never be used again (jobs and pool batches): messages for it that arrive later are dropped
+    /// instead of buffered, so a peer's late rounds of a failed job cannot pile up. Pass <c>false</c> for sessions
+    /// that are reused (the benchmark's).
+    /// </param>
+    public void DiscardSession(ulong session, bool retire = true)
+    {
+        if (retire)
+        {
+            lock (_retired)
+            {
+                if (_retired.Add(session)) _retiredOrder.Enqueue(session);
+                // Bounded: the oldest retired sessions are forgotten; their stragglers are long gone.
+                while (_retiredOrder.Count > MaxRetiredSessions) _retired.Remove(_retiredOrder.Dequeue());
+            }
+        }
         foreach (var peer in _peers)
         {
             lock (peer.Gate)
@@ -474,6 +500,10 @@ public sealed class GrpcTransport : ITransport
             // Control notices are not protocol messages: nobody receives them by tag, so they are never buffered.
             _control?.Invoke(state.Index, message);
             return;
+        }
+        lock (_retired)
+        {
+            if (_retired.Contains(tag.Session)) return; // a finished job's straggler: nobody will ever receive it
         }
         TaskCompletionSource<ReadOnlyMemory<byte>>? waiter;
         lock (state.Gate)

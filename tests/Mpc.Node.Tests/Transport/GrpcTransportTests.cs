@@ -57,6 +57,24 @@ public sealed class GrpcTransportTests
     }
 
     [Fact]
+    public async Task MessagesForARetiredSession_AreDropped_NotBufferedForever()
+    {
+        await using var cluster = new TestCluster(3);
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        cluster[1].Transport.DiscardSession(9); // a finished job's session
+        cluster[1].Transport.DiscardSession(10, retire: false); // a reused one
+
+        await cluster[0].Transport.SendAsync(1, new MessageTag(9, 1), new byte[64]);
+        await cluster[0].Transport.SendAsync(1, new MessageTag(10, 1), new byte[8]);
+        // One stream per pair delivers in order: once (10, 1) is here, (9, 1) has been handled.
+        var received = await cluster[1].Transport.ReceiveAsync(0, new MessageTag(10, 1)).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(8, received.Length);
+        Assert.Equal(0, cluster[1].Transport.BufferedMessages(0, session: 9));
+    }
+
+    [Fact]
     public async Task SendToSelf_IsDelivered()
     {
         await using var cluster = new TestCluster(3);
