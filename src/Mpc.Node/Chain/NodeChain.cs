@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Mpc.Contracts.Chain;
 using Mpc.Contracts.Ethereum;
 using Mpc.Core.Network;
+using Mpc.Node.Diagnostics;
 using Mpc.Node.Storage;
 
 namespace Mpc.Node.Chain;
@@ -132,7 +133,7 @@ public sealed class NodeChain : IDisposable
             while (_rejections.Count > MaxRejectionsKept && _rejections.TryDequeue(out _))
             {
             }
-            _log.LogWarning("input share rejected: job {JobId} input {Input} client {Client}: {Reason}", jobId, inputName, client, reason);
+            _log.InputShareRejected(jobId, inputName, client, reason);
         }
         return reason;
     }
@@ -191,11 +192,11 @@ public sealed class NodeChain : IDisposable
                 var payload = await transport.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
                 if (signing.Verify(payload.Span, cluster.Members[peer], id, outputsHash, commitment))
                     return payload.ToArray();
-                _log.LogWarning("job {JobId}: member {Peer} signed a different result; its signature is left out", jobId, peer);
+                _log.ResultSignatureMismatch(jobId, peer);
             }
             catch (TransportException e)
             {
-                _log.LogWarning("job {JobId}: no result signature from member {Peer}: {Reason}", jobId, peer, e.Message);
+                _log.ResultSignatureMissing(jobId, peer, e.Message);
             }
             return null;
         })).ConfigureAwait(false);
@@ -215,7 +216,7 @@ public sealed class NodeChain : IDisposable
             try
             {
                 var receipt = await _contract.PostResultAsync(id, words, commitment, signatures, cancellationToken).ConfigureAwait(false);
-                _log.LogInformation("job {JobId}: result posted in tx {Tx} ({Signers} signatures, {Gas} gas)", id, Hex.Encode(receipt.TransactionHash), signatures.Count, receipt.GasUsed);
+                _log.ResultPosted(id.ToString(CultureInfo.InvariantCulture), Hex.Encode(receipt.TransactionHash), signatures.Count, (long)receipt.GasUsed);
                 return receipt;
             }
             catch (SecretContractsRevertException e) when (e.ErrorName == "InputPhaseNotOver" && DateTime.UtcNow < giveUp)

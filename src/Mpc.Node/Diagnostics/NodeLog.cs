@@ -59,4 +59,16 @@ internal static partial class NodeLog
 
     [LoggerMessage(5002, LogLevel.Debug, "Job {Job} took {Pooled} pooled triple(s) and generated {OnDemand} on demand")]
     public static partial void PoolTaken(this ILogger logger, string job, int pooled, int onDemand);
+
+    [LoggerMessage(6001, LogLevel.Warning, "Input share rejected: job {Job} input {Input} client {Client}: {Reason}")]
+    public static partial void InputShareRejected(this ILogger logger, string job, string input, string client, string reason);
+
+    [LoggerMessage(6002, LogLevel.Warning, "Job {Job}: member {Peer} signed a different result; its signature is left out")]
+    public static partial void ResultSignatureMismatch(this ILogger logger, string job, int peer);
+
+    [LoggerMessage(6003, LogLevel.Warning, "Job {Job}: no result signature from member {Peer}: {Reason}")]
+    public static partial void ResultSignatureMissing(this ILogger logger, string job, int peer, string reason);
+
+    [LoggerMessage(6004, LogLevel.Information, "Job {Job}: result posted in tx {Tx} ({Signers} signatures, {Gas} gas)")]
+    public static partial void ResultPosted(this ILogger logger, string job, string tx, int signers, long gas);
 }
