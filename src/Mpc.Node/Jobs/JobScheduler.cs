@@ -156,8 +156,10 @@ public sealed class JobScheduler : IDisposable
     /// <param name="client">The authenticated client's fingerprint.</param>
     /// <param name="share">One field element, <see cref="ElementBytes"/> bytes.</param>
     /// <param name="salt">The commitment salt.</param>
+    /// <param name="cancellationToken">The caller going away cancels the on-chain commitment check.</param>
     /// <exception cref="RpcException">NotFound (job), InvalidArgument (input, share), PermissionDenied (owner), AlreadyExists (another client's or different bytes), FailedPrecondition (job no longer pending).</exception>
-    public StoreResult SubmitInputShare(string jobId, string inputName, string client, byte[] share, byte[] salt)
+    public async Task<StoreResult> SubmitInputShareAsync(string jobId, string inputName, string client, byte[] share, byte[] salt,
+        CancellationToken cancellationToken)
     {
         var job = _store.GetJob(jobId) ?? throw Fail(StatusCode.NotFound, $"no job '{jobId}'");
         var circuit = FindCircuit(job.CircuitId) ?? throw Fail(StatusCode.Internal, $"circuit {job.CircuitId} of job '{jobId}' is missing from the store");
@@ -169,13 +171,14 @@ public sealed class JobScheduler : IDisposable
             throw Fail(StatusCode.InvalidArgument, $"a share of input '{input.QualifiedName}' is one {_options.Field} element ({ElementBytes} bytes), got {share.Length} bytes");
         if (!_runtime.IsCanonical(share))
             throw Fail(StatusCode.InvalidArgument, $"the share of input '{input.QualifiedName}' is not a canonical {_options.Field} element");
-        // On-chain jobs: a share counts only if the client committed to it on chain (the gRPC handler is synchronous).
+        // On-chain jobs: a share counts only if the client committed to it on chain.
         if (_chain is not null && _store.GetInputShares(jobId).All(s => s.InputName != input.QualifiedName || s.Client != client))
         {
             string? rejected;
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
             try
             {
-                rejected = _chain.CheckInputShareAsync(jobId, input.QualifiedName, client, share, salt, _stopping.Token).GetAwaiter().GetResult();
+                rejected = await _chain.CheckInputShareAsync(jobId, input.QualifiedName, client, share, salt, cancel.Token).ConfigureAwait(false);
             }
             catch (ChainException e)
             {

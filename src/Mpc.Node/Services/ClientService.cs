@@ -12,17 +12,16 @@ namespace Mpc.Node.Services;
 /// <summary>The client-facing gRPC service: authenticates the caller and translates calls to <see cref="NodeStore"/>.</summary>
 internal sealed class ClientService(NodeStore store, JobScheduler jobs, CertificatePins pins, NodeOptions options, ILogger<ClientService> log) : Protos.Client.ClientBase
 {
-    public override Task<SubmitInputShareReply> SubmitInputShare(SubmitInputShareRequest request, ServerCallContext context)
+    public override async Task<SubmitInputShareReply> SubmitInputShare(SubmitInputShareRequest request, ServerCallContext context)
     {
         string client = Authenticate(context);
+        // The scheduler checks the exact element size; this only keeps oversized requests from being copied.
         if (request.Share.Length > options.MaxMessageBytes)
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"share of {request.Share.Length} bytes exceeds MaxMessageBytes = {options.MaxMessageBytes}"));
-        if (request.Share.IsEmpty)
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "share is empty"));
-        var result = jobs.SubmitInputShare(request.JobId, request.InputName, client, request.Share.ToByteArray(), request.Salt.ToByteArray());
+        var result = await jobs.SubmitInputShareAsync(request.JobId, request.InputName, client, request.Share.ToByteArray(), request.Salt.ToByteArray(), context.CancellationToken);
         if (result == StoreResult.Stored)
             log.InputShareStored(request.JobId, request.InputName, client, request.Share.Length);
-        return Task.FromResult(new SubmitInputShareReply());
+        return new SubmitInputShareReply();
     }
 
     public override Task<JobStatusReply> StartJob(StartJobRequest request, ServerCallContext context)
