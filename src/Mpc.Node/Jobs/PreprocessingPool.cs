@@ -63,9 +63,6 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     /// <summary>Pooled triples jobs have used on this node since start (the same on every node).</summary>
     public long Consumed => Interlocked.Read(ref _consumed);
 
-    /// <summary>Triples per batch.</summary>
-    public int BatchSize => _batchSize;
-
     /// <summary>Starts generating (node 0) or following announcements (the others).</summary>
     public void Start()
     {
