@@ -22,6 +22,15 @@ public static class MultiplicationBenchmark
     /// <summary>How many products are opened afterwards to check that the layer computed x·y.</summary>
     public const int CheckedProducts = 16;
 
+    /// <summary>Session of the benchmark's preprocessing (triples and factors).</summary>
+    public const ulong SetupSession = 1;
+
+    /// <summary>Session of the benchmark's online layer and check.</summary>
+    public const ulong OnlineSession = 2;
+
+    /// <summary>The highest session the benchmark uses; callers sharing a transport keep their own sessions above it.</summary>
+    public const ulong LastSession = OnlineSession;
+
     /// <summary>Runs one party's side; every party calls this with the same arguments.</summary>
     /// <exception cref="InvalidOperationException">The products did not open to x·y (a bug, not a measurement).</exception>
     public static async Task<PartyBenchmark> RunPartyAsync<T>(ITransport transport, int threshold, int count,
@@ -29,7 +38,7 @@ public static class MultiplicationBenchmark
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, CheckedProducts);
         var metered = new MeteredTransport(transport);
-        var setup = new ProtocolContext<T>(metered, threshold, session: 1);
+        var setup = new ProtocolContext<T>(metered, threshold, SetupSession);
 
         var clock = Stopwatch.StartNew();
         TripleBatch<T> triples = await new Dn07TripleSource<T>(setup).GenerateAsync(count, cancellationToken).ConfigureAwait(false);
@@ -40,7 +49,7 @@ public static class MultiplicationBenchmark
         T[] x = await sharings.GenerateAsync(count, cancellationToken).ConfigureAwait(false);
         T[] y = await sharings.GenerateAsync(count, cancellationToken).ConfigureAwait(false);
 
-        var online = new ProtocolContext<T>(metered, threshold, session: 2);
+        var online = new ProtocolContext<T>(metered, threshold, OnlineSession);
         var multiplier = new BeaverMultiplier<T>(online);
         long bytes = metered.BytesSent, messages = metered.MessagesSent;
         clock.Restart();

@@ -83,6 +83,9 @@ public sealed class JobScheduler : IDisposable
     /// <summary>Bytes of one input share or output value in the node's field.</summary>
     public int ElementBytes => _runtime.ElementBytes;
 
+    // The node's benchmark: MultiplicationBenchmark's sessions, then one for the round-trip measurement.
+    private const ulong RoundTripSession = MultiplicationBenchmark.LastSession + 1;
+
     /// <summary>The protocol session of a job: SHA-256 of its id, top bit set (sessions below 2^63 are the benchmark's).</summary>
     public static ulong SessionOf(string jobId) =>
         BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(jobId))) | (1UL << 63);
@@ -227,7 +230,7 @@ public sealed class JobScheduler : IDisposable
         }
         finally
         {
-            for (ulong session = 1; session <= 3; session++)
+            for (ulong session = MultiplicationBenchmark.SetupSession; session <= RoundTripSession; session++)
                 _transport.DiscardSession(session, retire: false); // the benchmark reuses its sessions
             _benchmark.Release();
         }
@@ -410,7 +413,7 @@ public sealed class JobScheduler : IDisposable
         {
             var transport = owner._transport;
             var party = await MultiplicationBenchmark.RunPartyAsync<T>(transport, owner._options.Threshold, multiplications, cancellationToken).ConfigureAwait(false);
-            var opener = new Opener<T>(new ProtocolContext<T>(transport, owner._options.Threshold, session: 3));
+            var opener = new Opener<T>(new ProtocolContext<T>(transport, owner._options.Threshold, RoundTripSession));
             var one = new T[1];
             await opener.OpenAsync(one, cancellationToken).ConfigureAwait(false); // warm-up
             var clock = Stopwatch.StartNew();
