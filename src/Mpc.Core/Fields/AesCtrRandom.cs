@@ -130,8 +130,12 @@ public sealed class AesCtrRandom : IRandomSource, IDisposable
     /// <summary>Blocks that may still be drawn under the current key (unbounded for the fixed-key test constructor).</summary>
     private ulong BlocksLeftUnderKey() => _rekey ? _rekeyBlocks - _blocksUnderKey : ulong.MaxValue;
 
+    /// <summary>Keys used so far, the first included (for tests: re-keying must actually happen).</summary>
+    internal long Keys { get; private set; }
+
     private void Rekey()
     {
+        Keys++;
         Span<byte> key = stackalloc byte[16];
         RandomNumberGenerator.Fill(key);
         _aes.SetKey(key);

@@ -104,5 +104,7 @@ public sealed class AesCtrRandomTests
 
         var blocks = Enumerable.Range(0, output.Length / 16).Select(i => Convert.ToHexString(output, i * 16, 16));
         Assert.Equal(output.Length / 16, blocks.Distinct().Count());
+        // Distinct blocks alone would also pass if re-keying never happened: every key serves at most rekeyBlocks blocks.
+        Assert.True(random.Keys >= (output.Length / 16) / rekeyBlocks, $"{random.Keys} key(s) for {output.Length / 16} blocks at {rekeyBlocks} per key");
     }
 }
