@@ -4,6 +4,8 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Mpc.Core.Fields;
 
+using Mpc.Core.Tests.Support;
+
 namespace Mpc.Core.Tests.Fields;
 
 /// <summary>
@@ -216,7 +218,7 @@ public abstract class FieldTests<T> where T : struct, IField<T>
         var allOnes = Enumerable.Repeat((byte)0xFF, T.ByteLength).ToArray();
         var next = new byte[T.ByteLength];
         next[0] = 42;
-        var source = new ScriptedRandom([.. allOnes, .. next]);
+        var source = new ScriptedRandom([.. allOnes, .. next], seed: 1);
 
         Assert.Equal(T.FromUInt64(42), T.Random(source));
         Assert.Equal(2 * T.ByteLength, source.BytesServed);
@@ -232,7 +234,7 @@ public abstract class FieldTests<T> where T : struct, IField<T>
         script[n * T.ByteLength] = 7;                            // its redraw
         var dest = new T[n];
 
-        T.RandomFill(new ScriptedRandom(script), dest);
+        T.RandomFill(new ScriptedRandom(script, seed: 1), dest);
 
         Assert.Equal([T.FromUInt64(1), T.FromUInt64(2), T.FromUInt64(7), T.FromUInt64(4), T.FromUInt64(5)], dest);
     }

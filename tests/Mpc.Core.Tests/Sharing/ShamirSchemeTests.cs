@@ -123,7 +123,7 @@ public class ShamirSchemeTests
         for (uint s = 0; s < 2; s++)
             for (byte c = 0; c < 31; c++)
             {
-                Fp31[] shares = scheme.Share(Fp31.FromUInt64(s), new ScriptedRandom(c));
+                Fp31[] shares = scheme.Share(Fp31.FromUInt64(s), new ScriptedRandom([c]));
                 views.Add($"{shares[0].Value},{shares[1].Value}");
             }
         Assert.Equal(62, views.Count); // no pair of shares is shared by secrets 0 and 1
