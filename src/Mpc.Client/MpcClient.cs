@@ -161,6 +161,30 @@ public sealed class MpcClient : IDisposable
         }, cancellationToken: cancellationToken).ResponseAsync);
     }
 
+    /// <summary>
+    /// <see cref="SubmitSharesAsync"/>, retried while some node does not know the job yet (<c>NOT_FOUND</c>): on-chain jobs are
+    /// created by each node's chain watcher when it sees the job's event, a poll interval after the transaction.
+    /// </summary>
+    /// <exception cref="MpcClientException">A node refused the share, or still did not know the job after <paramref name="timeout"/>.</exception>
+    public async Task SubmitSharesWhenRegisteredAsync(string jobId, string inputName, IReadOnlyList<byte[]> shares, IReadOnlyList<byte[]> salts, TimeSpan timeout,
+        CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                // Resending to nodes that already stored the share is harmless: identical bytes are acknowledged again.
+                await SubmitSharesAsync(jobId, inputName, shares, salts, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (MpcClientException e) when (e.Status == StatusCode.NotFound && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Waits for the job on every node, then checks the public outputs agree and reconstructs the private ones.</summary>
     /// <exception cref="MpcClientException">The job failed on some node (every node's reason is listed), or the nodes disagree.</exception>
     public async Task<IReadOnlyList<OutputValue<T>>> AwaitOutputsAsync<T>(string jobId, Circuit circuit, TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -121,8 +121,7 @@ public sealed class NodeOptions
             options.CertificatePath = Path.GetFullPath(cert, baseDirectory);
         if (options.KeyPath is { Length: > 0 } key)
             options.KeyPath = Path.GetFullPath(key, baseDirectory);
-        if (options.Chain is { OperatorKeyFile.Length: > 0 } chain)
-            chain.OperatorKeyFile = Path.GetFullPath(chain.OperatorKeyFile, baseDirectory);
+        options.Chain?.ResolvePaths(baseDirectory);
         return options;
     }
 

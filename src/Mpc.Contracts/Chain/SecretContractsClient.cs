@@ -96,6 +96,74 @@ public sealed class SecretContractsClient
         return block.Time;
     }
 
+    /// <summary>
+    /// The clock deadlines are judged by: the timestamp the next block would get (the <c>pending</c> block), or the latest
+    /// block's when the node offers no pending block.
+    /// </summary>
+    /// <remarks>
+    /// A chain that mines only on demand (anvil's automine) has no new block until the next transaction, so the latest
+    /// block's time can stand still long after a deadline; the pending block carries the time a transaction sent now
+    /// would be mined at, which is exactly what <c>postResult</c>'s <c>inputDeadline ≤ block.timestamp</c> sees.
+    /// </remarks>
+    public async Task<DateTimeOffset> GetDeadlineClockAsync(CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset latest = await GetChainTimeAsync(cancellationToken).ConfigureAwait(false);
+        BlockHeader? pending;
+        try
+        {
+            pending = await Rpc.GetBlockAsync(BlockParameter.Pending, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EthereumRpcException)
+        {
+            // Some nodes refuse the pending tag; the latest block is then the best clock there is.
+            pending = null;
+        }
+
+        return pending is not null && pending.Time > latest ? pending.Time : latest;
+    }
+
+    /// <summary>
+    /// The first block that holds this contract's code: where event scans start (a long chain is never scanned from
+    /// genesis). Binary search over <c>eth_getCode</c> at historic blocks, O(log height) calls.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No contract code at <see cref="Address"/> in the latest block.</exception>
+    /// <exception cref="EthereumRpcException">The node cannot serve historic state (a pruned node): configure the start block instead.</exception>
+    public async Task<long> FindDeploymentBlockAsync(CancellationToken cancellationToken = default)
+    {
+        long high = await Rpc.GetBlockNumberAsync(cancellationToken).ConfigureAwait(false);
+        if ((await Rpc.GetCodeAsync(Address, BlockParameter.Number(high), cancellationToken).ConfigureAwait(false)).Length == 0)
+        {
+            throw new InvalidOperationException($"No contract code at {Address} in block {high}: is SecretContracts deployed on this chain?");
+        }
+
+        long low = 0;
+        // Invariant: code exists at `high`; it does not exist before `low`.
+        while (low < high)
+        {
+            long middle = low + ((high - low) / 2);
+            bool deployed = (await Rpc.GetCodeAsync(Address, BlockParameter.Number(middle), cancellationToken).ConfigureAwait(false)).Length > 0;
+            if (deployed)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return high;
+    }
+
+    /// <summary>A cluster with every member's registration: what a node pins its peers from and a client its nodes from.</summary>
+    /// <exception cref="SecretContractsRevertException"><c>UnknownCluster</c>.</exception>
+    public async Task<RegisteredCluster> GetRegisteredClusterAsync(ulong clusterId, CancellationToken cancellationToken = default)
+    {
+        ClusterInfo cluster = await GetClusterAsync(clusterId, cancellationToken).ConfigureAwait(false);
+        NodeInfo[] members = await Task.WhenAll(cluster.Members.Select(m => GetNodeAsync(m, cancellationToken))).ConfigureAwait(false);
+        return new RegisteredCluster(clusterId, cluster.Threshold, members);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Nodes
     // ---------------------------------------------------------------------------------------------
@@ -362,6 +430,10 @@ public sealed class SecretContractsClient
     // ---------------------------------------------------------------------------------------------
     // Events
     // ---------------------------------------------------------------------------------------------
+
+    /// <summary>Operator addresses of the <c>NodeRegistered</c> logs in the block range, in log order (each address at most once: registration is once per address).</summary>
+    public Task<IReadOnlyList<EthAddress>> GetRegisteredOperatorsAsync(BlockParameter fromBlock, BlockParameter toBlock, CancellationToken cancellationToken = default) =>
+        QueryAsync("NodeRegistered", fromBlock, toBlock, [], static (v, _) => (EthAddress)v[0]!, cancellationToken);
 
     /// <summary><c>JobCreated</c> logs in [<paramref name="fromBlock"/>, <paramref name="toBlock"/>], optionally of one contract.</summary>
     public Task<IReadOnlyList<JobCreatedEvent>> GetJobCreatedEventsAsync(

@@ -98,6 +98,29 @@ public sealed class EthKey : IDisposable
         }
     }
 
+    /// <summary>Reads a key file: one line holding the private key as 64 hex digits (optionally <c>0x</c>-prefixed); surrounding whitespace is ignored.</summary>
+    /// <param name="path">The file (keep it owner-readable only).</param>
+    /// <param name="what">What the file is, for the error message (e.g. <c>--key-file</c>).</param>
+    /// <exception cref="InvalidDataException">The file is missing or does not hold a key; the message names the file, never its content.</exception>
+    public static EthKey FromFile(string path, string what = "key file")
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"{what} '{path}' does not exist.");
+        }
+
+        try
+        {
+            return FromHex(File.ReadAllText(path).Trim());
+        }
+        catch (FormatException)
+        {
+            // Neither the parser's message nor the inner exception: both may describe the file's text, i.e. the key.
+            throw new InvalidDataException($"{what} '{path}': not a secp256k1 private key (one line of 64 hex digits, optionally 0x-prefixed).");
+        }
+    }
+
     /// <summary>Signs a 32-byte digest (RFC 6979 deterministic nonce, low s).</summary>
     public EthSignature Sign(ReadOnlySpan<byte> digest) => EcdsaSigner.Sign(this, digest);
 

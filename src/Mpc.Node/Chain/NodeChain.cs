@@ -51,6 +51,9 @@ public sealed class NodeChain : IDisposable
     private readonly TransactionSender _sender;
     private readonly SecretContractsClient _contract;
     private readonly ConcurrentQueue<InputRejection> _rejections = new();
+    private readonly List<Task> _posting = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<ulong, long> _jobBlocks = new();
     private ResultSigning? _signing;
 
     /// <summary>Loads the operator key and connects (lazily) to the chain.</summary>
@@ -61,20 +64,23 @@ public sealed class NodeChain : IDisposable
         _options = options;
         _nodeIndex = nodeIndex;
         _log = log;
-        try
-        {
-            _key = EthKey.FromHex(File.ReadAllText(options.OperatorKeyFile).Trim());
-        }
-        catch (FormatException)
-        {
-            // Neither the parser's message nor the inner exception: both may quote the file's text, i.e. the private key.
-            throw new InvalidDataException(
-                $"{nameof(NodeOptions.Chain)}.{nameof(ChainOptions.OperatorKeyFile)} '{options.OperatorKeyFile}': not a secp256k1 private key (64 hex digits).");
-        }
+        _key = EthKey.FromFile(options.OperatorKeyFile, $"{nameof(NodeOptions.Chain)}.{nameof(ChainOptions.OperatorKeyFile)}");
         _rpc = new EthereumRpcClient(new Uri(options.RpcUrl), SecretContractsClient.RevertDecoder);
         _sender = new TransactionSender(_rpc, _key);
         _contract = new SecretContractsClient(_rpc, EthAddress.Parse(options.ContractAddress), _sender);
     }
+
+    /// <summary>The typed contract client (sending from the operator account).</summary>
+    internal SecretContractsClient Contract => _contract;
+
+    /// <summary>The settings in force.</summary>
+    internal ChainOptions Options => _options;
+
+    /// <summary>The first block worth scanning for a job's commitments when its creation block is unknown (set by the watcher to its start block).</summary>
+    internal long ScanFloor { get; set; }
+
+    /// <summary>Records the block a job was created in: its commitments can only be in later blocks.</summary>
+    internal void RememberJobBlock(ulong jobId, long block) => _jobBlocks[jobId] = block;
 
     /// <summary>The operator address this node signs and posts with.</summary>
     public EthAddress Operator => _key.Address;
@@ -113,7 +119,8 @@ public sealed class NodeChain : IDisposable
             IReadOnlyList<InputsCommittedEvent> committed;
             try
             {
-                committed = await _contract.GetInputsCommittedEventsAsync(BlockParameter.Earliest, BlockParameter.Latest, id, cancellationToken).ConfigureAwait(false);
+                var from = BlockParameter.Number(_jobBlocks.TryGetValue(id, out long created) ? created : ScanFloor);
+                committed = await _contract.GetInputsCommittedEventsAsync(from, BlockParameter.Latest, id, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -138,16 +145,20 @@ public sealed class NodeChain : IDisposable
         return reason;
     }
 
-    /// <summary>Signs the job's public outputs; member 0 also collects the other members' signatures and posts the result.</summary>
+    /// <summary>Signs the job's public outputs, exchanges signatures with every other member, and schedules this member's post.</summary>
     /// <param name="jobId">The node job id (a chain job id).</param>
     /// <param name="outputs">The job's outputs in circuit order; the public ones are posted.</param>
     /// <param name="transport">The cluster transport.</param>
     /// <param name="session">The job's protocol session.</param>
     /// <param name="parties">n.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>Member 0: the <c>postResult</c> receipt; other members: null.</returns>
-    /// <exception cref="ChainException">Signing, collecting or posting failed; the message says which step.</exception>
-    public async Task<TransactionReceipt?> PublishAsync(string jobId, IReadOnlyList<OutputRecord> outputs, ITransport transport, ulong session, int parties,
+    /// <returns>The signatures this member holds (its own first), at least t + 1; posting runs in the background (<see cref="PostWithFallbackAsync"/>).</returns>
+    /// <exception cref="ChainException">Signing failed, the job's cluster is not this node's, or fewer than t + 1 valid signatures arrived.</exception>
+    /// <remarks>
+    /// All-to-all rather than to member 0 only: any member holding t + 1 signatures can post, which is what lets the next
+    /// member post when member 0 went down after the computation (fallback poster).
+    /// </remarks>
+    public async Task<IReadOnlyList<byte[]>> PublishAsync(string jobId, IReadOnlyList<OutputRecord> outputs, ITransport transport, ulong session, int parties,
         CancellationToken cancellationToken)
     {
         if (!TryParseJobId(jobId, out ulong id))
@@ -156,83 +167,134 @@ public sealed class NodeChain : IDisposable
         byte[] outputsHash = ResultSigning.OutputsHash(words);
         byte[] commitment = new byte[32];
         ResultSigning signing;
-        try
-        {
-            signing = _signing ??= await _contract.CreateResultSigningAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new ChainException($"cannot read the EIP-712 domain: {e.Message}", e);
-        }
-        byte[] own = signing.Sign(_key, id, outputsHash, commitment).ToBytes();
-        var tag = new MessageTag(session, SignatureSequence);
-        if (_nodeIndex != 0)
-        {
-            await transport.SendAsync(0, tag, own, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-
         ClusterInfo cluster;
         try
         {
+            signing = _signing ??= await _contract.CreateResultSigningAsync(cancellationToken).ConfigureAwait(false);
             var job = await _contract.GetJobAsync(id, cancellationToken).ConfigureAwait(false);
             cluster = await _contract.GetClusterAsync(job.ClusterId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new ChainException($"cannot read job {id} or its cluster: {e.Message}", e);
+            throw new ChainException($"cannot read the EIP-712 domain, job {id} or its cluster: {e.Message}", e);
         }
-        if (cluster.Size != parties || cluster.Members[0] != _key.Address)
-            throw new ChainException($"job {id} belongs to cluster {cluster.Id} whose member 0 is {cluster.Members[0]}, not this node's operator {_key.Address}");
+        if (cluster.Size != parties || cluster.Members[_nodeIndex] != _key.Address)
+            throw new ChainException($"job {id} belongs to cluster {cluster.Id} whose member {_nodeIndex} is {(cluster.Size > _nodeIndex ? cluster.Members[_nodeIndex] : "missing")}, not this node's operator {_key.Address}");
 
-        var received = await Task.WhenAll(Enumerable.Range(1, parties - 1).Select(async peer =>
+        byte[] own = signing.Sign(_key, id, outputsHash, commitment).ToBytes();
+        var tag = new MessageTag(session, SignatureSequence);
+        var peers = Enumerable.Range(0, parties).Where(p => p != _nodeIndex).ToArray();
+        await Task.WhenAll(peers.Select(async peer =>
+        {
+            try
+            {
+                await transport.SendAsync(peer, tag, own, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TransportException e)
+            {
+                _log.ResultSignatureMissing(jobId, peer, $"cannot send ours: {e.Message}");
+            }
+        })).ConfigureAwait(false);
+        var received = await Task.WhenAll(peers.Select(async peer =>
         {
             try
             {
                 var payload = await transport.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
                 if (signing.Verify(payload.Span, cluster.Members[peer], id, outputsHash, commitment))
-                    return payload.ToArray();
+                    return (Peer: peer, Signature: payload.ToArray());
                 _log.ResultSignatureMismatch(jobId, peer);
             }
             catch (TransportException e)
             {
                 _log.ResultSignatureMissing(jobId, peer, e.Message);
             }
-            return null;
+            return (Peer: peer, Signature: (byte[]?)null);
         })).ConfigureAwait(false);
         var signatures = new List<byte[]> { own };
-        signatures.AddRange(received.OfType<byte[]>());
+        signatures.AddRange(received.Where(r => r.Signature is not null).OrderBy(r => r.Peer).Select(r => r.Signature!));
         if (signatures.Count < cluster.Quorum)
             throw new ChainException($"only {signatures.Count} of the {cluster.Quorum} result signatures job {id} needs were collected");
-        return await PostAsync(id, words, commitment, signatures, cancellationToken).ConfigureAwait(false);
+        StartPosting(id, words, commitment, signatures);
+        return signatures;
     }
 
-    // postResult is only accepted from the input deadline on; until then the revert is expected and retried.
-    private async Task<TransactionReceipt> PostAsync(ulong id, byte[][] words, byte[] commitment, List<byte[]> signatures, CancellationToken cancellationToken)
+    /// <summary>Posting tasks still running (tests and shutdown wait for them).</summary>
+    internal Task PostingCompletion
     {
-        var giveUp = DateTime.UtcNow + _options.PostTimeout;
-        while (true)
+        get
         {
-            try
+            lock (_posting)
+                return Task.WhenAll(_posting);
+        }
+    }
+
+    private void StartPosting(ulong id, byte[][] words, byte[] commitment, List<byte[]> signatures)
+    {
+        lock (_posting)
+        {
+            _posting.RemoveAll(t => t.IsCompleted);
+            _posting.Add(Task.Run(() => PostWithFallbackAsync(id, words, commitment, signatures, _stopping.Token)));
+        }
+    }
+
+    /// <summary>
+    /// Member k waits k × <see cref="ChainOptions.FallbackPostDelay"/>, then posts the result unless one is on chain already,
+    /// retrying (every second, up to <see cref="ChainOptions.PostTimeout"/>) while the input phase is not over or a send fails.
+    /// </summary>
+    /// <returns>The receipt of this member's post, or null when another member's result was on chain first or posting gave up (logged).</returns>
+    internal async Task<TransactionReceipt?> PostWithFallbackAsync(ulong id, byte[][] words, byte[] commitment, IReadOnlyList<byte[]> signatures, CancellationToken cancellationToken)
+    {
+        string job = id.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            if (_nodeIndex > 0)
+                await Task.Delay(_options.FallbackPostDelay * _nodeIndex, cancellationToken).ConfigureAwait(false);
+            var giveUp = DateTime.UtcNow + _options.PostTimeout;
+            while (true)
             {
-                var receipt = await _contract.PostResultAsync(id, words, commitment, signatures, cancellationToken).ConfigureAwait(false);
-                _log.ResultPosted(id.ToString(CultureInfo.InvariantCulture), Hex.Encode(receipt.TransactionHash), signatures.Count, (long)receipt.GasUsed);
-                return receipt;
+                try
+                {
+                    if ((await _contract.GetResultAsync(id, cancellationToken).ConfigureAwait(false)).Posted)
+                    {
+                        _log.ResultAlreadyPosted(job, _nodeIndex);
+                        return null;
+                    }
+                    var receipt = await _contract.PostResultAsync(id, words, commitment, signatures, cancellationToken).ConfigureAwait(false);
+                    _log.ResultPosted(job, Hex.Encode(receipt.TransactionHash), signatures.Count, (long)receipt.GasUsed);
+                    return receipt;
+                }
+                catch (SecretContractsRevertException e) when (e.ErrorName == "JobNotOpen")
+                {
+                    // Another member's post was mined between our check and our transaction.
+                    _log.ResultAlreadyPosted(job, _nodeIndex);
+                    return null;
+                }
+                catch (Exception e) when (e is not OperationCanceledException && DateTime.UtcNow < giveUp)
+                {
+                    // InputPhaseNotOver until the deadline; anything else (no funds, RPC down) may heal, and a later member covers for us.
+                    if (!(e is SecretContractsRevertException { ErrorName: "InputPhaseNotOver" }))
+                        _log.ResultPostFailed(job, e.Message);
+                    await Task.Delay(e is SecretContractsRevertException { ErrorName: "InputPhaseNotOver" } ? 250 : 1000, cancellationToken).ConfigureAwait(false);
+                }
             }
-            catch (SecretContractsRevertException e) when (e.ErrorName == "InputPhaseNotOver" && DateTime.UtcNow < giveUp)
-            {
-                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                throw new ChainException($"postResult of job {id} failed: {e.Message}", e);
-            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        catch (Exception e)
+        {
+            _log.ResultPostFailed(job, $"gave up: {e.Message}");
+            return null;
         }
     }
 
     /// <summary>Releases the RPC client and the key.</summary>
     public void Dispose()
     {
+        _stopping.Cancel();
+        PostingCompletion.Wait(TimeSpan.FromSeconds(5));
+        _stopping.Dispose();
         _sender.Dispose();
         _rpc.Dispose();
         _key.Dispose();

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Mpc.Node.Chain;
 using Mpc.Node.Diagnostics;
 using Mpc.Node.Jobs;
 using Mpc.Node.Security;
@@ -64,6 +65,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>The job scheduler (registration, input shares, evaluation).</summary>
     public JobScheduler Jobs { get; }
 
+    /// <summary>The chain watcher (job events, deadlines), or null when the node has no <see cref="NodeOptions.Chain"/> settings.</summary>
+    public ChainWatcher? Watcher { get; private set; }
+
     /// <summary>The node's metrics.</summary>
     public NodeMetrics Metrics { get; }
 
@@ -79,6 +83,11 @@ public sealed class NodeHost : IAsyncDisposable
     public static async Task<NodeHost> StartAsync(NodeOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (ClusterRegistry.Applies(options))
+        {
+            using var loggers = LoggerFactory.Create(b => configureLogging?.Invoke(b));
+            await ClusterRegistry.ResolveAsync(options, loggers.CreateLogger<NodeHost>(), cancellationToken).ConfigureAwait(false);
+        }
         options.Validate();
         var identity = NodeIdentity.Load(options.ResolvedCertificatePath, options.ResolvedKeyPath);
         int self = options.Peers.FindIndex(p => p.Index == options.NodeIndex);
@@ -103,6 +112,8 @@ public sealed class NodeHost : IAsyncDisposable
             transport.Start();
             host.Jobs.StartPool();
             host.Jobs.Recover();
+            if (options.Chain is not null)
+                host.Watcher = ChainWatcher.Start(host.Jobs, store, options, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ChainWatcher>());
             host._log.NodeStarted(options.NodeIndex, options.Peers.Count, options.Threshold, options.Field, string.Join(", ", urls), identity.Fingerprint);
             return host;
         }
@@ -220,6 +231,8 @@ public sealed class NodeHost : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
             return;
         _log.NodeStopping(Options.NodeIndex);
+        if (Watcher is not null)
+            await Watcher.DisposeAsync().ConfigureAwait(false);
         // Transport first: running jobs fail fast on their pending receives, then the scheduler waits for them.
         await Transport.DisposeAsync().ConfigureAwait(false);
         Jobs.Dispose();

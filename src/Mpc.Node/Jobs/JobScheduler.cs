@@ -49,6 +49,8 @@ public sealed class JobScheduler : IDisposable
     private readonly NodeChain? _chain;
     private readonly ConcurrentDictionary<string, Circuit> _circuits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    // On-chain jobs whose input deadline has passed on chain (ChainWatcher); only these may start.
+    private readonly ConcurrentDictionary<string, byte> _released = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _benchmark = new(1, 1);
     // Serialises "is this input already taken / are all inputs in / start" decisions.
@@ -206,6 +208,29 @@ public sealed class JobScheduler : IDisposable
         return result;
     }
 
+    /// <summary>On-chain jobs: lets <paramref name="jobId"/> start, because its input deadline has passed on chain; it runs as soon as all its inputs are in.</summary>
+    /// <remarks>With <see cref="NodeOptions.Chain"/> set, a job never starts before this call (made by <see cref="ChainWatcher"/>), so late commitments cannot be missed.</remarks>
+    public void ReleaseChainJob(string jobId)
+    {
+        _released.TryAdd(jobId, 0);
+        TrySchedule(jobId);
+    }
+
+    /// <summary>Fails a job that is still pending (not started), e.g. because committed inputs never arrived; false when it already started or ended.</summary>
+    public bool FailPendingJob(string jobId, string reason)
+    {
+        lock (_gate)
+        {
+            var job = _store.GetJob(jobId);
+            if (job is null || job.Status != JobStatus.Pending || _running.ContainsKey(jobId))
+                return false;
+            _store.SetJobStatus(jobId, JobStatus.Failed, reason);
+        }
+        _metrics.JobFinished("failed");
+        _log.JobFailed(jobId, reason);
+        return true;
+    }
+
     /// <summary>Whether <paramref name="client"/> may read <paramref name="output"/> (public, or private to a party it acts for).</summary>
     public bool MayFetch(OutputRecord output, string client) => output.IsPublic || (output.Owner is { } owner && _options.MayActFor(client, owner));
 
@@ -250,6 +275,8 @@ public sealed class JobScheduler : IDisposable
         {
             var job = _store.GetJob(jobId);
             if (job is null || job.Status != JobStatus.Pending || _running.ContainsKey(jobId) || _stopping.IsCancellationRequested)
+                return;
+            if (_chain is not null && !_released.ContainsKey(jobId))
                 return;
             var circuit = FindCircuit(job.CircuitId);
             if (circuit is null)

@@ -46,7 +46,7 @@ public enum StoreResult
 public sealed class NodeStore : IDisposable
 {
     /// <summary>The schema version this code writes.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     // Migration k upgrades version k to k + 1.
     private static readonly string[] Migrations =
@@ -82,6 +82,13 @@ public sealed class NodeStore : IDisposable
         CREATE TABLE circuits (
             id TEXT PRIMARY KEY,
             encoding BLOB NOT NULL
+        );
+        """,
+        // Version 3: how far the chain watcher has scanned each contract's events, so a restart resumes there.
+        """
+        CREATE TABLE chain_cursor (
+            contract TEXT PRIMARY KEY,
+            next_block INTEGER NOT NULL
         );
         """,
     ];
@@ -312,6 +319,30 @@ public sealed class NodeStore : IDisposable
         {
             using var command = Command("SELECT encoding FROM circuits WHERE id = $id", ("$id", circuitId));
             return command.ExecuteScalar() as byte[];
+        }
+    }
+
+    /// <summary>The first block the chain watcher has not scanned yet for <paramref name="contract"/>, or null before its first scan.</summary>
+    public long? GetChainCursor(string contract)
+    {
+        ValidateId(contract, nameof(contract));
+        lock (_gate)
+        {
+            using var command = Command("SELECT next_block FROM chain_cursor WHERE contract = $contract", ("$contract", contract));
+            return command.ExecuteScalar() is long next ? next : null;
+        }
+    }
+
+    /// <summary>Records that every block below <paramref name="nextBlock"/> was scanned for <paramref name="contract"/> (durable on return).</summary>
+    public void SetChainCursor(string contract, long nextBlock)
+    {
+        ValidateId(contract, nameof(contract));
+        ArgumentOutOfRangeException.ThrowIfNegative(nextBlock);
+        lock (_gate)
+        {
+            using var command = Command("INSERT INTO chain_cursor (contract, next_block) VALUES ($contract, $next) ON CONFLICT (contract) DO UPDATE SET next_block = $next",
+                ("$contract", contract), ("$next", nextBlock));
+            command.ExecuteNonQuery();
         }
     }
 
