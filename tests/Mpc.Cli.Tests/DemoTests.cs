@@ -14,14 +14,18 @@ public sealed class DemoTests
         using var json = JsonDocument.Parse(last);
         var root = json.RootElement;
         Assert.True(root.GetProperty("result_matches").GetBoolean());
-        Assert.Equal("780", root.GetProperty("outputs").GetProperty("numerator").GetString());
-        Assert.Equal("10", root.GetProperty("outputs").GetProperty("denominator").GetString());
+        // The default circuit: five clients, one input each (sum_of_squares.expect.json: 3² + 1² + 4² + 1² + 5²).
+        Assert.Equal("52", root.GetProperty("outputs").GetProperty("sum_sq").GetString());
         long gas = root.GetProperty("gas_post_result").GetInt64();
         Assert.InRange(gas, 21_000, 120_000);
         Assert.Matches("^0x[0-9a-f]{64}$", root.GetProperty("post_result_tx").GetString()!);
-        Assert.True(root.GetProperty("transactions").TryGetProperty("commitInputs alice.v", out _));
+        foreach (string client in new[] { "alice", "bob", "carol", "dave", "erin" })
+            Assert.True(root.GetProperty("transactions").TryGetProperty($"commitInputs {client}.x", out _), client);
         Assert.True(root.GetProperty("total_s").GetDouble() > 0);
         Assert.Contains("stopped the nodes and anvil", stdout, StringComparison.Ordinal);
+        // Redirected output gets plain step lines with status and timing, no terminal control codes.
+        Assert.Matches(@"\[ ok \] deploy SecretContracts \(\d+\.\d\d s\)", stdout);
+        Assert.DoesNotContain("\u001b[", stdout, StringComparison.Ordinal);
     }
 }
 

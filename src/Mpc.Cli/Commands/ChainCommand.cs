@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Mpc.Contracts.Chain;
@@ -19,64 +20,180 @@ internal sealed record OnChainResult(ulong JobId, ResultInfo Result, ResultPoste
     public bool Consistent => Result.Posted && Posted is not null && Result.OutputsHash.AsSpan().SequenceEqual(Posted.OutputsHash);
 }
 
-/// <summary><c>mpc chain result --rpc URL --contract ADDRESS --job N</c>: reads a job's result from <c>SecretContracts</c>.</summary>
+/// <summary><c>mpc chain deploy|status|result</c>: deploy <c>SecretContracts</c>, summarise its state, read a job's result.</summary>
 internal static class ChainCommand
 {
-    public static Command Create()
+    private static readonly BigInteger Ether = BigInteger.Pow(10, 18);
+
+    public static Command Create() => new("chain", "Deploy and inspect SecretContracts on a chain.") { Deploy(), Status(), Result() };
+
+    private static Command Deploy()
     {
-        var rpc = new Option<string>("--rpc") { Description = "Ethereum JSON-RPC URL.", Required = true };
-        var address = new Option<string>("--contract") { Description = "SecretContracts address.", Required = true };
-        var job = new Option<ulong>("--job") { Description = "The chain job id.", Required = true };
+        var rpc = ChainAccess.RpcOption();
+        var keyFile = ChainAccess.KeyFileOption();
+        var minStake = new Option<string>("--min-stake") { Description = "Stake a node must lock, in wei (default 0.1 ETH).", DefaultValueFactory = _ => (Ether / 10).ToString() };
+        var exitDelay = new Option<long>("--exit-delay") { Description = "Seconds between requestDeregister and withdrawStake (default 1 day).", DefaultValueFactory = _ => 86_400 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
-        var result = new Command("result", "Read a job's posted result (getResult and the ResultPosted outputs) as an app would.") { rpc, address, job, json };
-        result.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        var deploy = new Command("deploy", "Deploy SecretContracts from the key's account; print its address, the tx hash and gas.") { rpc, keyFile, minStake, exitDelay, json };
+        deploy.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
-            if (!Uri.TryCreate(parse.GetValue(rpc), UriKind.Absolute, out var url))
-                throw new CliException($"--rpc '{parse.GetValue(rpc)}' is not a URL");
-            EthAddress contractAddress;
-            try
-            {
-                contractAddress = EthAddress.Parse(parse.GetValue(address)!);
-            }
-            catch (FormatException e)
-            {
-                throw new CliException($"--contract: {e.Message}");
-            }
-            using var client = new EthereumRpcClient(url, SecretContractsClient.RevertDecoder);
-            OnChainResult read;
-            try
-            {
-                read = await ReadResultAsync(new SecretContractsClient(client, contractAddress), parse.GetValue(job), ct);
-            }
-            catch (Exception e) when (e is EthereumRpcException or HttpRequestException or SecretContractsRevertException or InvalidDataException)
-            {
-                throw new CliException($"cannot read job {parse.GetValue(job)} from {url}: {e.Message}");
-            }
+            if (!BigInteger.TryParse(parse.GetValue(minStake), NumberStyles.None, CultureInfo.InvariantCulture, out var stake))
+                throw new CliException($"--min-stake '{parse.GetValue(minStake)}' is not a whole number of wei");
+            if (parse.GetValue(exitDelay) < 0)
+                throw new CliException($"--exit-delay {parse.GetValue(exitDelay)} must not be negative");
+            using var chain = await ChainAccess.OpenAsync(parse.GetValue(rpc), parse.GetValue(keyFile), needKey: true, ct);
+            var (contract, receipt) = await SecretContractsClient.DeployAsync(chain.Rpc, chain.Sender!, stake, TimeSpan.FromSeconds(parse.GetValue(exitDelay)), ct);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    job_id = read.JobId,
-                    posted = read.Result.Posted,
-                    consistent = read.Consistent,
-                    outputs_hash = Hex.Encode(read.Result.OutputsHash),
-                    outputs = read.Outputs.Select(o => o.ToString()).ToArray(),
-                    signers = read.Posted?.SignerIndices(),
-                    tx = read.Posted is { } p ? Hex.Encode(p.Log.TransactionHash) : null,
+                    contract = contract.Address.ToString(),
+                    chain_id = chain.ChainId.ToString(CultureInfo.InvariantCulture),
+                    deployer = chain.Sender!.Address.ToString(),
+                    tx = Hex.Encode(receipt.TransactionHash),
+                    block = receipt.BlockNumber,
+                    gas = receipt.GasUsed,
                 }));
-            }
-            else if (!read.Result.Posted)
-            {
-                Console.WriteLine($"job {read.JobId}: no result posted yet");
             }
             else
             {
-                Console.WriteLine($"job {read.JobId}: outputs [{string.Join(", ", read.Outputs)}], signed by members {string.Join(", ", read.Posted?.SignerIndices() ?? [])}, " +
-                    $"tx {(read.Posted is { } p ? Hex.Encode(p.Log.TransactionHash) : "?")}{(read.Consistent ? "" : " (INCONSISTENT with getResult)")}");
+                Console.WriteLine($"SecretContracts deployed at {contract.Address} on chain {chain.ChainId} by {chain.Sender!.Address}");
+                Console.WriteLine($"  tx {Hex.Encode(receipt.TransactionHash)}  block {receipt.BlockNumber}  gas {receipt.GasUsed}");
             }
-            return read.Result.Posted ? 0 : 1;
+            return 0;
         }));
-        return new Command("chain", "Read SecretContracts state.") { result };
+        return deploy;
+    }
+
+    private static Command Status()
+    {
+        var rpc = ChainAccess.RpcOption();
+        var address = ChainAccess.ContractOption();
+        var recent = new Option<int>("--jobs") { Description = "How many of the latest jobs to list.", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var status = new Command("status", "Summarise a SecretContracts deployment: parameters, nodes, clusters, jobs.") { rpc, address, recent, json };
+        status.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            using var chain = await ChainAccess.OpenAsync(parse.GetValue(rpc), null, needKey: false, ct);
+            var contract = chain.Contract(ChainAccess.ParseContract(parse.GetValue(address)));
+            var report = await ReadStatusAsync(contract, Math.Max(0, parse.GetValue(recent)), ct);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    contract = contract.Address.ToString(),
+                    chain_id = chain.ChainId.ToString(CultureInfo.InvariantCulture),
+                    block = report.Block,
+                    deployment_block = report.DeploymentBlock,
+                    min_stake_wei = report.MinStake.ToString(CultureInfo.InvariantCulture),
+                    exit_delay_s = (long)report.ExitDelay.TotalSeconds,
+                    nodes = report.Nodes.Select(n => new { @operator = n.Operator.ToString(), endpoint = n.Endpoint, fingerprint = Convert.ToHexStringLower(n.TlsFingerprint), status = n.Status.ToString(), stake_wei = n.Stake.ToString(CultureInfo.InvariantCulture) }),
+                    clusters = report.Clusters.Select(c => new { id = c.Id, threshold = c.Threshold, members = c.Members.Select(m => m.ToString()) }),
+                    contracts = report.Contracts,
+                    jobs = new { total = report.JobCount, by_status = report.JobsByStatus, recent = report.RecentJobs.Select(j => new { id = j.Job.Id, contract = j.Job.ContractId, cluster = j.Job.ClusterId, status = j.Job.Status.ToString(), result_posted = j.Posted, input_deadline = j.Job.InputDeadline.ToUnixTimeSeconds() }) },
+                }));
+                return 0;
+            }
+            Console.WriteLine($"SecretContracts {contract.Address} on chain {chain.ChainId}, block {report.Block} (deployed in block {report.DeploymentBlock})");
+            Console.WriteLine($"  min stake {report.MinStake} wei, exit delay {report.ExitDelay}");
+            Console.WriteLine($"nodes: {report.Nodes.Count}");
+            foreach (var n in report.Nodes)
+                Console.WriteLine($"  {n.Operator}  {n.Status,-9} {n.Endpoint}  tls {Convert.ToHexStringLower(n.TlsFingerprint)[..16]}…  stake {n.Stake} wei");
+            Console.WriteLine($"clusters: {report.Clusters.Count}");
+            foreach (var c in report.Clusters)
+                Console.WriteLine($"  {c.Id}: t = {c.Threshold}, members {string.Join(", ", c.Members)}");
+            Console.WriteLine($"secret contracts: {report.Contracts}");
+            Console.WriteLine($"jobs: {report.JobCount} ({string.Join(", ", report.JobsByStatus.Select(kv => $"{kv.Value} {kv.Key.ToLowerInvariant()}"))})");
+            foreach (var (job, posted) in report.RecentJobs)
+                Console.WriteLine($"  job {job.Id}: contract {job.ContractId}, cluster {job.ClusterId}, {job.Status.ToString().ToLowerInvariant()}{(posted ? ", result posted" : "")}, input deadline {job.InputDeadline:u}");
+            return 0;
+        }));
+        return status;
+    }
+
+    private sealed record StatusReport(long Block, long DeploymentBlock, BigInteger MinStake, TimeSpan ExitDelay, IReadOnlyList<NodeInfo> Nodes,
+        IReadOnlyList<ClusterInfo> Clusters, ulong Contracts, ulong JobCount, IReadOnlyDictionary<string, int> JobsByStatus, IReadOnlyList<(JobInfo Job, bool Posted)> RecentJobs);
+
+    private static async Task<StatusReport> ReadStatusAsync(SecretContractsClient contract, int recent, CancellationToken ct)
+    {
+        long block = await contract.Rpc.GetBlockNumberAsync(ct);
+        long deployed = await contract.FindDeploymentBlockAsync(ct);
+        var operators = await contract.GetRegisteredOperatorsAsync(BlockParameter.Number(deployed), BlockParameter.Number(block), ct);
+        var nodes = await Task.WhenAll(operators.Select(o => contract.GetNodeAsync(o, ct)));
+        var clusters = new List<ClusterInfo>();
+        for (ulong id = 1, count = await contract.ClusterCountAsync(ct); id <= count; id++)
+            clusters.Add(await contract.GetClusterAsync(id, ct));
+        ulong jobCount = await contract.JobCountAsync(ct);
+        var byStatus = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var jobs = new List<(JobInfo, bool)>();
+        for (ulong id = jobCount; id >= 1; id--)
+        {
+            var job = await contract.GetJobAsync(id, ct);
+            byStatus[job.Status.ToString()] = byStatus.GetValueOrDefault(job.Status.ToString()) + 1;
+            if (jobs.Count < recent)
+                jobs.Add((job, (await contract.GetResultAsync(id, ct)).Posted));
+        }
+        return new StatusReport(block, deployed, await contract.MinStakeAsync(ct), await contract.ExitDelayAsync(ct), nodes, clusters,
+            await contract.ContractCountAsync(ct), jobCount, byStatus, jobs);
+    }
+
+    private static Command Result()
+    {
+        var rpc = ChainAccess.RpcOption();
+        var address = ChainAccess.ContractOption();
+        var job = new Option<ulong>("--job") { Description = "The chain job id.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var result = new Command("result", "Read a job's posted result (getResult and the ResultPosted outputs) as an app would; exit 1 while none is posted.") { rpc, address, job, json };
+        result.SetAction((parse, ct) => CliErrors.RunAsync(() =>
+            PrintResultAsync(parse.GetValue(rpc), parse.GetValue(address), parse.GetValue(job), TimeSpan.Zero, parse.GetValue(json), ct)));
+        return result;
+    }
+
+    /// <summary>Reads (waiting up to <paramref name="wait"/> for it to be posted) and prints a job's result; 0 when posted, 1 when not.</summary>
+    public static async Task<int> PrintResultAsync(string? rpcUrl, string? contractAddress, ulong jobId, TimeSpan wait, bool json, CancellationToken ct)
+    {
+        var address = ChainAccess.ParseContract(contractAddress);
+        var url = ChainAccess.ParseRpc(rpcUrl);
+        using var client = new EthereumRpcClient(url, SecretContractsClient.RevertDecoder);
+        OnChainResult read;
+        try
+        {
+            var contract = new SecretContractsClient(client, address);
+            var giveUp = DateTime.UtcNow + wait;
+            read = await ReadResultAsync(contract, jobId, ct);
+            while (!read.Result.Posted && DateTime.UtcNow < giveUp)
+            {
+                await Task.Delay(250, ct);
+                read = await ReadResultAsync(contract, jobId, ct);
+            }
+        }
+        catch (Exception e) when (e is EthereumRpcException or HttpRequestException or SecretContractsRevertException or InvalidDataException)
+        {
+            throw new CliException($"cannot read job {jobId} from {url}: {e.Message}");
+        }
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                job_id = read.JobId,
+                posted = read.Result.Posted,
+                consistent = read.Consistent,
+                outputs_hash = Hex.Encode(read.Result.OutputsHash),
+                outputs = read.Outputs.Select(o => o.ToString()).ToArray(),
+                signers = read.Posted?.SignerIndices(),
+                tx = read.Posted is { } p ? Hex.Encode(p.Log.TransactionHash) : null,
+            }));
+        }
+        else if (!read.Result.Posted)
+        {
+            Console.WriteLine($"job {read.JobId}: no result posted yet");
+        }
+        else
+        {
+            Console.WriteLine($"job {read.JobId}: outputs [{string.Join(", ", read.Outputs)}], signed by members {string.Join(", ", read.Posted?.SignerIndices() ?? [])}, " +
+                $"tx {(read.Posted is { } p ? Hex.Encode(p.Log.TransactionHash) : "?")}{(read.Consistent ? "" : " (INCONSISTENT with getResult)")}");
+        }
+        return read.Result.Posted ? 0 : 1;
     }
 
     /// <summary>Reads <paramref name="jobId"/>'s stored result and its <c>ResultPosted</c> event (whose outputs the client checks against the stored hash).</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Mpc.Client;
@@ -26,46 +27,60 @@ internal sealed record DemoReport(
     IReadOnlyDictionary<string, string> Transactions,
     double TotalSeconds);
 
-/// <summary><c>mpc demo</c>: the whole secret-contract life cycle on a local anvil chain and a 3-node cluster of real node processes.</summary>
+/// <summary><c>mpc demo</c>: the whole secret-contract life cycle on a chain (a local anvil, or <c>--rpc</c>) and a 3-node cluster of real node processes.</summary>
 /// <remarks>
-/// Steps: start anvil, deploy <c>SecretContracts</c>, fund one operator key per node, start the nodes (as
-/// <c>mpc cluster up</c>, with chain settings in every node.json), register them with endpoint and TLS
-/// fingerprint, create the cluster (t = 1), deploy the circuit id, create a job with a fee and an input
-/// deadline, commit keccak(share ‖ salt) per node on chain (one client account per input) and send shares and
-/// salts to the nodes. The nodes check each share against its commitment, compute, sign the EIP-712 result;
-/// member 0 posts it. The demo then reads the result back as an app would (getResult + ResultPosted) and
-/// compares it with the plaintext evaluation. Anvil and the nodes are stopped also on failure.
+/// Steps: start anvil (or connect), deploy <c>SecretContracts</c>, fund one operator key per node and one client key per
+/// input, start the nodes (as <c>mpc cluster up</c>, each node.json with a chain section: they watch the contract and
+/// load circuits from the circuit's directory), register them with endpoint and TLS fingerprint, create the cluster
+/// (t = 1), deploy the circuit id and create a job with a fee and an input deadline. Each client then reads the
+/// cluster's endpoints and fingerprints from the registry, commits keccak(share ‖ salt) per node on chain and sends
+/// shares and salts. The nodes create the job from its event, check each share against its commitment, evaluate once
+/// chain time passes the deadline, exchange EIP-712 signatures; member 0 posts. The demo then reads the result back as
+/// an app would (getResult + ResultPosted) and compares it with the plaintext evaluation. Nodes and anvil are stopped
+/// also on failure.
 /// </remarks>
 internal static class DemoCommand
 {
     private const int Parties = 3, Threshold = 1;
     private static readonly BigInteger Ether = BigInteger.Pow(10, 18);
+    // Small amounts, so that --rpc on a public test chain costs little: stake, operator gas money, client gas money, fee.
+    private static readonly BigInteger MinStake = Ether / 100, OperatorFunds = Ether / 20, ClientFunds = Ether / 200, Fee = Ether / 1000;
+
+    /// <summary>The demo's default circuit: five clients, one input each, one public output.</summary>
+    public const string DefaultCircuit = "circuits/sum_of_squares.ir";
 
     public static Command Create()
     {
-        var circuitFile = new Option<FileInfo>("--circuit") { Description = "The circuit (.ir); inputs come from its .expect.json when present, else random.", DefaultValueFactory = _ => new FileInfo(Path.Combine("circuits", "weighted_average.ir")) };
+        var circuitFile = new Option<FileInfo>("--circuit") { Description = "The circuit (.ir); inputs come from its .expect.json when present, else random. Each input is committed by its own client.", DefaultValueFactory = _ => new FileInfo(DefaultCircuit) };
         var dir = new Option<DirectoryInfo?>("--dir") { Description = "Working directory for keys, configs and node logs (default: a fresh temporary directory)." };
-        var deadline = new Option<int>("--input-window") { Description = "Seconds from job creation to the input deadline (postResult is accepted only after it).", DefaultValueFactory = _ => 6 };
+        var deadline = new Option<int>("--input-window") { Description = "Seconds from job creation to the input deadline (the nodes compute after it).", DefaultValueFactory = _ => 5 };
+        var rpc = new Option<string?>("--rpc") { Description = "Use this chain (JSON-RPC URL) instead of starting anvil; needs --key-file." };
+        var keyFile = ChainAccess.KeyFileOption();
         var json = new Option<bool>("--json") { Description = "End with one JSON object (result_matches, gas_post_result, total_s, tx hashes)." };
-        var demo = new Command("demo", "Run a secret contract end to end on a local chain (anvil) and a 3-node cluster, and check the on-chain result.") { circuitFile, dir, deadline, json };
+        var demo = new Command("demo", "Run a secret contract end to end on a local chain (anvil) and a 3-node cluster, and check the on-chain result.") { circuitFile, dir, deadline, rpc, keyFile, json };
         demo.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var circuit = CircuitLoader.Load(parse.GetValue(circuitFile)!);
             var inputs = DemoInputs(parse.GetValue(circuitFile)!, circuit);
+            if (parse.GetValue(rpc) is null && parse.GetValue(keyFile) is not null)
+                throw new CliException("--key-file is for --rpc chains; the local anvil uses its dev account 0");
             string? kept = parse.GetValue(dir)?.FullName;
             string directory = kept ?? Path.Combine(Path.GetTempPath(), "mpc-demo-" + Guid.NewGuid().ToString("N")[..8]);
+            var settings = new DemoSettings(circuit, inputs, Path.GetDirectoryName(parse.GetValue(circuitFile)!.FullName)!, directory,
+                TimeSpan.FromSeconds(parse.GetValue(deadline)), parse.GetValue(rpc), parse.GetValue(keyFile));
+            var display = new StepDisplay();
             DemoReport report;
             try
             {
-                report = await RunAsync(circuit, inputs, directory, TimeSpan.FromSeconds(parse.GetValue(deadline)), Console.WriteLine, ct);
+                report = await RunAsync(settings, display, ct);
             }
             finally
             {
-                // A temporary directory holds only throw-away dev keys; a --dir is left for inspection (node logs).
+                // A temporary directory holds only throw-away keys; a --dir is left for inspection (node logs).
                 if (kept is null && Directory.Exists(directory))
                     Directory.Delete(directory, recursive: true);
             }
-            Console.WriteLine(report.ResultMatches
+            display.Line(report.ResultMatches
                 ? $"on-chain outputs equal the plaintext evaluation; postResult used {report.GasPostResult} gas; {report.TotalSeconds:F1} s in total"
                 : "MISMATCH: the on-chain outputs differ from the plaintext evaluation");
             if (parse.GetValue(json))
@@ -110,133 +125,177 @@ internal static class DemoCommand
         return values;
     }
 
-    /// <summary>Runs the demo flow in <paramref name="directory"/>, reporting each step through <paramref name="step"/>.</summary>
-    public static async Task<DemoReport> RunAsync(Circuit circuit, IReadOnlyDictionary<string, BigInteger> inputs, string directory, TimeSpan inputWindow,
-        Action<string> step, CancellationToken ct)
+    /// <summary>What one demo run uses.</summary>
+    public sealed record DemoSettings(Circuit Circuit, IReadOnlyDictionary<string, BigInteger> Inputs, string CircuitsDirectory, string Directory,
+        TimeSpan InputWindow, string? RpcUrl, FileInfo? KeyFile);
+
+    /// <summary>Runs the demo flow, showing each step on <paramref name="display"/>.</summary>
+    public static async Task<DemoReport> RunAsync(DemoSettings settings, StepDisplay display, CancellationToken ct)
     {
-        if (circuit.Inputs.Length + 1 > DevAccounts.PrivateKeys.Count)
-            throw new CliException($"the demo commits each input from its own dev account; circuit '{circuit.Name}' has {circuit.Inputs.Length} inputs, at most {DevAccounts.PrivateKeys.Count - 1} are possible");
+        var circuit = settings.Circuit;
+        string directory = settings.Directory;
         var clock = Stopwatch.StartNew();
         var txs = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Tx(string what, TransactionReceipt receipt)
+        void Tx(Action<string> report, string what, TransactionReceipt receipt)
         {
-            txs[what] = Hex.Encode(receipt.TransactionHash);
-            step($"  {what,-22} tx {Hex.Encode(receipt.TransactionHash)}  gas {receipt.GasUsed}");
+            lock (txs)
+                txs[what] = Hex.Encode(receipt.TransactionHash);
+            report($"{what,-24} tx {Hex.Encode(receipt.TransactionHash)}  gas {receipt.GasUsed}");
         }
 
-        step("starting anvil");
-        await using var anvil = await AnvilNode.StartAsync(cancellationToken: ct);
+        AnvilNode? anvil = null;
+        ChainAccess? chain = null;
         bool clusterUp = false;
         var operators = new EthKey[Parties];
+        var clients = new EthKey[circuit.Inputs.Length];
         try
         {
-            step($"  anvil at {anvil.RpcUrl} (chain id {anvil.ChainId})");
-            using var deployerKey = AnvilNode.DevAccount(0);
-            using var deployer = new TransactionSender(anvil.Rpc, deployerKey);
-            step("deploying SecretContracts");
-            var (contract, deployReceipt) = await SecretContractsClient.DeployAsync(anvil.Rpc, deployer, minStake: Ether / 10, exitDelay: TimeSpan.FromDays(1), ct);
-            Tx("deploy", deployReceipt);
-
-            step("funding one operator key per node");
-            Directory.CreateDirectory(directory);
-            for (int i = 0; i < Parties; i++)
+            chain = await display.RunAsync(settings.RpcUrl is null ? "start anvil" : "connect to the chain", async report =>
             {
-                operators[i] = EthKey.Generate();
-                Tx($"fund operator {i}", await deployer.TransferAsync(operators[i].Address, Ether, ct));
-            }
-
-            step($"starting {Parties} node processes (t = {Threshold}) in {directory}");
-            var cluster = await ClusterCommand.UpAsync(directory, Parties, Threshold, "fp61", ct, (i, options) =>
-            {
-                string keyFile = Path.Combine(directory, $"node{i}", "operator.key");
-                Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
-                TlsIdentity.WriteSecretFile(keyFile, operators[i].ExportPrivateKeyHex());
-                options.Chain = new ChainOptions { RpcUrl = anvil.RpcUrl.ToString(), ContractAddress = contract.Address.ToString(), OperatorKeyFile = keyFile };
-            });
-            clusterUp = true;
-
-            step("registering the nodes (endpoint + TLS fingerprint, staked)");
-            BigInteger stake = await contract.MinStakeAsync(ct);
-            for (int i = 0; i < Parties; i++)
-            {
-                using var sender = new TransactionSender(anvil.Rpc, operators[i]);
-                var node = cluster.Nodes[i];
-                Tx($"registerNode {i}", await contract.WithSender(sender).RegisterNodeAsync(node.Endpoint, CertificatePins.ParseFingerprint(node.Fingerprint), stake, ct));
-            }
-            ulong clusterId = await contract.CreateClusterAsync(operators.Select(o => o.Address).ToList(), Threshold, ct);
-            ulong contractId = await contract.DeployContractAsync(circuit.Id.Bytes.ToArray(), clusterId, ct);
-            step($"  cluster {clusterId}, secret contract {contractId} for circuit {circuit.Id}");
-            var deadline = (await contract.GetChainTimeAsync(ct)) + inputWindow;
-            ulong jobId = await contract.CreateJobAsync(contractId, deadline, TimeSpan.FromMinutes(10), Ether / 100, ct);
-            step($"  job {jobId}, fee 0.01 ETH, input deadline {deadline:HH:mm:ss}");
-
-            using var client = MpcClient.Open(cluster, out var identity);
-            using var _ = identity;
-            string nodeJob = jobId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await client.StartJobAsync<Fp61>(nodeJob, circuit, ct);
-
-            step("clients commit keccak256(share ‖ salt) per node on chain, then send shares + salts");
-            var scheme = new ShamirScheme<Fp61>(Parties, Threshold);
-            var plain = CircuitInputs.ToField<Fp61>(circuit, inputs);
-            var submissions = new List<Task>();
-            int account = 1;
-            foreach (var input in circuit.Inputs)
-            {
-                var secret = plain[input.QualifiedName];
-                var shares = scheme.Share(secret, CryptoRandom.Shared).Select(Bytes).ToArray();
-                var salts = Enumerable.Range(0, Parties).Select(_ => InputCommitment.NewSalt()).ToArray();
-                using var committerKey = AnvilNode.DevAccount(account++);
-                using var committer = new TransactionSender(anvil.Rpc, committerKey);
-                Tx($"commitInputs {input.QualifiedName}", await contract.WithSender(committer)
-                    .CommitInputsAsync(jobId, shares.Select((s, i) => InputCommitment.Compute(s, salts[i])).ToList(), ct));
-                submissions.Add(client.SubmitSharesAsync(nodeJob, input.QualifiedName, shares, salts, ct));
-            }
-            await Task.WhenAll(submissions);
-
-            step("nodes verified the shares and compute; member 0 collects signatures and posts after the input deadline");
-            await client.AwaitOutputsAsync<Fp61>(nodeJob, circuit, TimeSpan.FromMinutes(2), ct);
-
-            step("reading the result back from chain");
-            var read = await ChainCommand.ReadResultAsync(contract, jobId, ct);
-            var posted = read.Posted ?? throw new CliException($"no ResultPosted event for job {jobId}");
-            var postReceipt = await anvil.Rpc.GetTransactionReceiptAsync(posted.Log.TransactionHash, ct)
-                ?? throw new CliException("the postResult receipt is missing");
-            Tx("postResult", postReceipt);
-            step($"  getResult: posted = {read.Result.Posted}, outputsHash {Hex.Encode(read.Result.OutputsHash)}, signers {string.Join(", ", posted.SignerIndices())}");
-
-            var expected = CircuitEvaluator.Evaluate(circuit, plain);
-            var publicOutputs = circuit.Outputs.Where(o => o.Visibility == OutputVisibility.Public).ToList();
-            var onChain = new Dictionary<string, string>(StringComparer.Ordinal);
-            var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
-            bool matches = read.Consistent && read.Outputs.Count == publicOutputs.Count;
-            for (int i = 0; i < publicOutputs.Count; i++)
-            {
-                string name = publicOutputs[i].Name;
-                BigInteger want = expected[name].ToBigInteger();
-                wanted[name] = want.ToString();
-                if (i < read.Outputs.Count)
+                if (settings.RpcUrl is not null)
                 {
-                    onChain[name] = read.Outputs[i].ToString();
-                    matches &= read.Outputs[i] == want;
+                    var access = await ChainAccess.OpenAsync(settings.RpcUrl, settings.KeyFile, needKey: true, ct);
+                    var url = ChainAccess.ParseRpc(settings.RpcUrl);
+                    report($"{url.Scheme}://{url.Authority} (chain id {access.ChainId}), sending from {access.Sender!.Address}");
+                    return access;
                 }
-                step($"  {name} = {onChain.GetValueOrDefault(name, "(missing)")} on chain, {want} expected");
-            }
-            return new DemoReport(jobId, matches, onChain, wanted, postReceipt.GasUsed, Hex.Encode(postReceipt.TransactionHash), txs, clock.Elapsed.TotalSeconds);
+                anvil = await AnvilNode.StartAsync(cancellationToken: ct);
+                report($"anvil at {anvil.RpcUrl} (chain id {anvil.ChainId})");
+                return await ChainAccess.OpenAsync(anvil.RpcUrl.ToString(), null, needKey: true, ct);
+            });
+            var deployer = chain.Sender!;
+
+            var contract = await display.RunAsync("deploy SecretContracts", async report =>
+            {
+                var (deployed, receipt) = await SecretContractsClient.DeployAsync(chain.Rpc, deployer, MinStake, TimeSpan.FromDays(1), ct);
+                Tx(report, "deploy", receipt);
+                report($"contract {deployed.Address}");
+                return deployed;
+            });
+
+            await display.RunAsync($"fund {Parties} operator and {clients.Length} client accounts", async report =>
+            {
+                for (int i = 0; i < Parties; i++)
+                    operators[i] = EthKey.Generate();
+                for (int i = 0; i < clients.Length; i++)
+                    clients[i] = EthKey.Generate();
+                // The sender numbers the transactions locally, so they can all be in flight at once.
+                var receipts = await Task.WhenAll(
+                    operators.Select(o => deployer.TransferAsync(o.Address, OperatorFunds + MinStake, ct))
+                    .Concat(clients.Select(c => deployer.TransferAsync(c.Address, ClientFunds, ct))));
+                report($"{receipts.Length} transfers, {receipts.Sum(r => r.GasUsed)} gas");
+            });
+
+            var cluster = await display.RunAsync($"start {Parties} node processes (t = {Threshold})", async report =>
+            {
+                var started = await ClusterCommand.UpAsync(directory, Parties, Threshold, "fp61", ct, (i, options) =>
+                {
+                    string keyFile = Path.Combine(directory, $"node{i}", "operator.key");
+                    Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
+                    TlsIdentity.WriteSecretFile(keyFile, operators[i].ExportPrivateKeyHex());
+                    options.Chain = new ChainOptions
+                    {
+                        RpcUrl = chain.Rpc.Endpoint.ToString(),
+                        ContractAddress = contract.Address.ToString(),
+                        OperatorKeyFile = keyFile,
+                        CircuitsDirectory = settings.CircuitsDirectory,
+                        PollInterval = TimeSpan.FromMilliseconds(250),
+                        FallbackPostDelay = TimeSpan.FromSeconds(5),
+                    };
+                });
+                clusterUp = true;
+                foreach (var node in started.Nodes)
+                    report($"node {node.Index} {node.Endpoint} pid {node.Pid}");
+                report($"configs and logs in {directory}");
+                return started;
+            });
+
+            ulong jobId = await display.RunAsync("register nodes, create cluster, secret contract and job", async report =>
+            {
+                var registrations = await Task.WhenAll(Enumerable.Range(0, Parties).Select(async i =>
+                {
+                    using var sender = new TransactionSender(chain.Rpc, operators[i]);
+                    var node = cluster.Nodes[i];
+                    return await contract.WithSender(sender).RegisterNodeAsync(node.Endpoint, Fingerprints.Parse(node.Fingerprint), MinStake, ct);
+                }));
+                for (int i = 0; i < Parties; i++)
+                    Tx(report, $"registerNode {i}", registrations[i]);
+                ulong clusterId = await contract.CreateClusterAsync(operators.Select(o => o.Address).ToList(), Threshold, ct);
+                ulong contractId = await contract.DeployContractAsync(circuit.Id.Bytes.ToArray(), clusterId, ct);
+                report($"cluster {clusterId}, secret contract {contractId} for {circuit.Name} ({circuit.Id})");
+                var deadline = await contract.GetChainTimeAsync(ct) + settings.InputWindow;
+                ulong id = await contract.CreateJobAsync(contractId, deadline, TimeSpan.FromMinutes(10), Fee, ct);
+                report($"job {id}, fee {Fee} wei, input deadline {deadline:HH:mm:ss}");
+                return id;
+            });
+
+            var plain = CircuitInputs.ToField<Fp61>(circuit, settings.Inputs);
+            await display.RunAsync($"{clients.Length} clients commit keccak256(share ‖ salt) per node and send their shares", async report =>
+            {
+                // As any client would: the cluster's endpoints and TLS fingerprints come from the registry.
+                var (registered, nodes) = await ChainInputs.ClusterOfJobAsync(contract, jobId, ct);
+                using var identity = TlsIdentity.Load(cluster.ClientCertificate, cluster.ClientKey);
+                using var client = new MpcClient(nodes, registered.Threshold, identity);
+                var receipts = await Task.WhenAll(circuit.Inputs.Select(async (input, k) =>
+                {
+                    using var sender = new TransactionSender(chain.Rpc, clients[k]);
+                    return await ChainInputs.CommitAndSendAsync(contract.WithSender(sender), client, jobId, input.QualifiedName, plain[input.QualifiedName], ct);
+                }));
+                for (int k = 0; k < receipts.Length; k++)
+                    Tx(report, $"commitInputs {circuit.Inputs[k].QualifiedName}", receipts[k]);
+            });
+
+            var read = await display.RunAsync("nodes compute after the input deadline, sign, member 0 posts", async report =>
+            {
+                var giveUp = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+                while (!(await contract.GetResultAsync(jobId, ct)).Posted)
+                {
+                    if (DateTime.UtcNow > giveUp)
+                        throw new CliException($"no result for job {jobId} on chain after 2 minutes (see {directory}/node*/node.log with --dir)");
+                    await Task.Delay(200, ct);
+                }
+                var result = await ChainCommand.ReadResultAsync(contract, jobId, ct);
+                var posted = result.Posted ?? throw new CliException($"no ResultPosted event for job {jobId}");
+                var receipt = await chain.Rpc.GetTransactionReceiptAsync(posted.Log.TransactionHash, ct) ?? throw new CliException("the postResult receipt is missing");
+                Tx(report, "postResult", receipt);
+                report($"posted by {receipt.From}, signed by members {string.Join(", ", posted.SignerIndices())}");
+                return (Result: result, Receipt: receipt);
+            });
+
+            return await display.RunAsync("read the result back from chain as an app", report =>
+            {
+                report($"getResult: posted = {read.Result.Result.Posted}, outputsHash {Hex.Encode(read.Result.Result.OutputsHash)}");
+                var expected = CircuitEvaluator.Evaluate(circuit, plain);
+                var publicOutputs = circuit.Outputs.Where(o => o.Visibility == OutputVisibility.Public).ToList();
+                var onChain = new Dictionary<string, string>(StringComparer.Ordinal);
+                var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
+                var outputs = read.Result.Outputs;
+                bool matches = read.Result.Consistent && outputs.Count == publicOutputs.Count;
+                for (int i = 0; i < publicOutputs.Count; i++)
+                {
+                    string name = publicOutputs[i].Name;
+                    BigInteger want = expected[name].ToBigInteger();
+                    wanted[name] = want.ToString(CultureInfo.InvariantCulture);
+                    if (i < outputs.Count)
+                    {
+                        onChain[name] = outputs[i].ToString(CultureInfo.InvariantCulture);
+                        matches &= outputs[i] == want;
+                    }
+                    report($"{name} = {onChain.GetValueOrDefault(name, "(missing)")} on chain, {want} expected");
+                }
+                return Task.FromResult(new DemoReport(jobId, matches, onChain, wanted, read.Receipt.GasUsed, Hex.Encode(read.Receipt.TransactionHash), txs, clock.Elapsed.TotalSeconds));
+            });
         }
         finally
         {
             if (clusterUp)
                 ClusterCommand.Down(directory);
-            foreach (var key in operators)
+            foreach (var key in operators.Concat(clients))
                 key?.Dispose();
-            step("stopped the nodes and anvil");
+            chain?.Dispose();
+            if (anvil is not null)
+                await anvil.DisposeAsync();
+            display.Line("stopped the nodes and anvil");
         }
-    }
-
-    private static byte[] Bytes(Fp61 value)
-    {
-        var bytes = new byte[Fp61.ByteLength];
-        value.Write(bytes);
-        return bytes;
     }
 }
