@@ -14,6 +14,24 @@ public sealed class NodeStoreTests : IDisposable
     }
 
     [Fact]
+    public void ChainCursor_IsPerContractAndSurvivesReopen()
+    {
+        using (var store = NodeStore.Open(_directory))
+        {
+            Assert.Null(store.GetChainCursor("jobs@0xaa"));
+            store.SetChainCursor("jobs@0xaa", 17);
+            store.SetChainCursor("jobs@0xaa", 42);
+            store.SetChainCursor("jobs@0xbb", 5);
+        }
+
+        using var reopened = NodeStore.Open(_directory);
+
+        Assert.Equal(42, reopened.GetChainCursor("jobs@0xaa"));
+        Assert.Equal(5, reopened.GetChainCursor("jobs@0xbb"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => reopened.SetChainCursor("jobs@0xaa", -1));
+    }
+
+    [Fact]
     public void Reopen_KeepsJobsSharesAndOutputs()
     {
         byte[] share = [1, 2, 3, 4, 5, 6, 7, 8], salt = [9, 9, 9];
