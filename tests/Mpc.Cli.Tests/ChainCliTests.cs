@@ -92,10 +92,11 @@ public sealed class ChainCliTests
             Assert.Contains($"Cluster {clusterId} read from the registry: this node is member 2 of 3", File.ReadAllText(Path.Combine(root, "node2", "node.log")), StringComparison.Ordinal);
 
             // Five clients (dev accounts 4-8): the first creates the job, the others join it, each commits and sends one input.
+            // The window leaves room for four CLI processes starting at once on a loaded 2-core machine.
             string[] Submit(string input, int account, params string[] job) =>
                 ["job", "submit", circuitFile, "--rpc", rpc, "--contract", address, "--key-file", KeyFile(clientDir, $"client{account}", account),
                  "--identity", clientDir, "--input", input, "--json", .. job];
-            var first = MpcProcess.Run(Submit("alice.x=3", 4, "--secret-contract", contractId.ToString(), "--input-window", "10", "--fee", "1000"));
+            var first = MpcProcess.Run(Submit("alice.x=3", 4, "--secret-contract", contractId.ToString(), "--input-window", "16", "--fee", "1000"));
             Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
             using var created = JsonDocument.Parse(first.Stdout);
             string jobId = created.RootElement.GetProperty("job_id").GetUInt64().ToString();

@@ -223,7 +223,7 @@ internal static class DemoCommand
                 ulong clusterId = await contract.CreateClusterAsync(operators.Select(o => o.Address).ToList(), Threshold, ct);
                 ulong contractId = await contract.DeployContractAsync(circuit.Id.Bytes.ToArray(), clusterId, ct);
                 report($"cluster {clusterId}, secret contract {contractId} for {circuit.Name} ({circuit.Id})");
-                var deadline = await contract.GetChainTimeAsync(ct) + settings.InputWindow;
+                var deadline = await contract.GetDeadlineClockAsync(ct) + settings.InputWindow;
                 ulong id = await contract.CreateJobAsync(contractId, deadline, TimeSpan.FromMinutes(10), Fee, ct);
                 report($"job {id}, fee {Fee} wei, input deadline {deadline:HH:mm:ss}");
                 return id;

@@ -96,7 +96,7 @@ internal static class JobCommand
             if (parse.GetValue(secretContract) is { } contractId)
             {
                 await RequireCircuitAsync(contract, contractId, circuit, ct);
-                var deadline = await contract.GetChainTimeAsync(ct) + TimeSpan.FromSeconds(parse.GetValue(window));
+                var deadline = await contract.GetDeadlineClockAsync(ct) + TimeSpan.FromSeconds(parse.GetValue(window));
                 jobId = await contract.CreateJobAsync(contractId, deadline, TimeSpan.FromSeconds(parse.GetValue(resultTimeout)), feeWei, ct);
                 created = true;
             }

@@ -127,7 +127,7 @@ public sealed class ChainWatcherTests
         }
 
         public async Task<ulong> CreateJobAsync(TimeSpan inputWindow) =>
-            await Contract.CreateJobAsync(ContractId, (await Contract.GetChainTimeAsync()) + inputWindow, TimeSpan.FromMinutes(10), Ether / 100);
+            await Contract.CreateJobAsync(ContractId, (await Contract.GetDeadlineClockAsync()) + inputWindow, TimeSpan.FromMinutes(10), Ether / 100);
 
         /// <summary>Commits each weighted_average input from its own dev account (4..9) and sends the shares.</summary>
         public async Task CommitAndSubmitAsync(ulong jobId)
