@@ -30,14 +30,16 @@ public sealed class ChainException(string message, Exception? inner = null) : Ex
 /// chain (one commitment vector per client account), so a client with several inputs uses one account per input.</para>
 /// <para>Results: every member signs the EIP-712 <c>Result(jobId, outputsHash, outputCommitment)</c> over the
 /// public outputs in circuit order (each a field element as a 32-byte big-endian word) with its operator key and
-/// sends the 65-byte signature to member 0 over the job's own protocol session (tag sequence
-/// <see cref="SignatureSequence"/>, never used by the engine). Member 0 checks each against the cluster's
-/// on-chain member list and posts all valid ones (at least t + 1) with <c>postResult</c>, retrying while the input
-/// phase is not over. <c>outputCommitment</c> is zero: the circuits posted on chain have public outputs only.</para>
+/// sends the 65-byte signature to every other member over the job's own protocol session (tag sequence
+/// <see cref="SignatureSequence"/>, never used by the engine). Each member keeps the signatures that verify against
+/// the cluster's on-chain member list (at least t + 1). Member 0 posts them with <c>postResult</c> at once; member k
+/// after k × <see cref="ChainOptions.FallbackPostDelay"/> if no result is on chain by then, so a member 0 that went
+/// down or cannot pay gas after the computation delays the result instead of losing it. <c>outputCommitment</c> is
+/// zero: the circuits posted on chain have public outputs only.</para>
 /// </remarks>
 public sealed class NodeChain : IDisposable
 {
-    /// <summary>The message sequence within a job's session that carries result signatures to member 0.</summary>
+    /// <summary>The message sequence within a job's session that carries result signatures between members.</summary>
     public const ulong SignatureSequence = ulong.MaxValue - 1;
 
     /// <summary>How many recent rejections <see cref="Rejections"/> keeps (a misbehaving client cannot grow it without bound).</summary>
