@@ -51,6 +51,9 @@ public sealed class ChainWatcher : IAsyncDisposable
         _cursorKey = "jobs@" + chain.Contract.Address;
     }
 
+    /// <summary>The block this watcher's first scan started at (the stored position after a restart); −1 before it.</summary>
+    public long ScanStart { get; private set; } = -1;
+
     /// <summary>The first block not scanned yet (−1 before the first scan).</summary>
     public long NextBlock => Interlocked.Read(ref _next);
 
@@ -170,6 +173,7 @@ public sealed class ChainWatcher : IAsyncDisposable
                 Track(id, info.InputDeadline);
             }
         }
+        ScanStart = start;
         Interlocked.Exchange(ref _next, start);
         _log.WatcherStarted(_chain.Contract.Address.ToString(), start, _chain.Operator.ToString());
     }

@@ -39,9 +39,17 @@ public sealed class ChainWatcherTests
         var info = await chain.Contract.GetJobAsync(jobId);
         var block = await chain.Anvil.Rpc.GetBlockAsync(BlockParameter.Number(read.Log.BlockNumber));
         Assert.True(block!.Time >= info.InputDeadline);
-        // The scan position is durable, past the job's block, so a restart resumes there.
+        // The scan position is durable: a node that was down while a job was created resumes from it and still runs that job.
         long? cursor = chain.Cluster[1].Store.GetChainCursor("jobs@" + chain.Contract.Address);
-        Assert.True(cursor > 0);
+        Assert.True(cursor > read.Log.BlockNumber - 1);
+        await chain.Cluster.StopAsync(1);
+        ulong second = await chain.CreateJobAsync(TimeSpan.FromSeconds(5));
+        await chain.Cluster.StartAsync(1);
+        await chain.Cluster.ConnectedAsync();
+        await chain.CommitAndSubmitAsync(second);
+        Assert.True((await chain.AwaitResultAsync(second)).Succeeded);
+        Assert.True(chain.Cluster[1].Watcher!.ScanStart >= cursor, $"restarted scan began at {chain.Cluster[1].Watcher!.ScanStart}, stored position {cursor}");
+        Assert.Equal(JobStatus.Succeeded, chain.Cluster[1].Store.GetJob(second.ToString(CultureInfo.InvariantCulture))!.Status);
     }
 
     [Fact]
