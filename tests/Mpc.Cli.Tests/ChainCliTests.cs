@@ -13,8 +13,8 @@ using Mpc.Node.Hosting;
 namespace Mpc.Cli.Tests;
 
 /// <summary>
-/// Operators and clients through the real <c>mpc</c>: <c>chain deploy</c>, node processes whose cluster comes from the
-/// on-chain registry, five <c>job submit</c> clients, <c>job result</c> and <c>chain status</c>, all against anvil.
+/// Operators and clients through the real <c>mpc</c>: <c>chain deploy|register|create-cluster|bind</c>, node processes whose
+/// cluster comes from the on-chain registry, five <c>job submit</c> clients, <c>job result</c> and <c>chain status</c>, all against anvil.
 /// </summary>
 public sealed class ChainCliTests
 {
@@ -39,13 +39,14 @@ public sealed class ChainCliTests
             Assert.Matches("^0x[0-9a-f]{64}$", deployed.RootElement.GetProperty("tx").GetString()!);
             Assert.True(deployed.RootElement.GetProperty("gas").GetInt64() > 1_000_000);
 
-            // Operators (dev accounts 1-3) register identities and ports; the cluster exists on chain only.
+            // Operators (dev accounts 1-3) register identities and ports with mpc chain register; the cluster exists on chain only.
             var contract = new SecretContractsClient(anvil.Rpc, EthAddress.Parse(address));
             int[] ports = LoopbackPorts.Reserve(3);
             using var client = TlsIdentity.Create("client");
             string clientDir = Path.Combine(root, "client");
             client.Save(Path.Combine(clientDir, "client.crt"), Path.Combine(clientDir, "client.key"));
             var operators = new EthAddress[3];
+            var registrations = new List<Task<(int ExitCode, string Stdout, string Stderr)>>();
             for (int i = 0; i < 3; i++)
             {
                 string nodeDir = Path.Combine(root, $"node{i}");
@@ -53,16 +54,18 @@ public sealed class ChainCliTests
                 identity.Save(Path.Combine(nodeDir, "node.crt"), Path.Combine(nodeDir, "node.key"));
                 using var key = AnvilNode.DevAccount(i + 1);
                 operators[i] = key.Address;
-                using var sender = new TransactionSender(anvil.Rpc, key);
-                await contract.WithSender(sender).RegisterNodeAsync($"https://127.0.0.1:{ports[i]}", Fingerprints.Parse(identity.Fingerprint), Ether / 10);
+                registrations.Add(MpcProcess.RunAsync("chain", "register", "--rpc", rpc, "--contract", address, "--key-file", KeyFile(nodeDir, "operator", i + 1),
+                    "--endpoint", $"https://127.0.0.1:{ports[i]}", "--cert", Path.Combine(nodeDir, "node.crt"), "--json"));
             }
-            using var ownerKey = AnvilNode.DevAccount(0);
-            using var owner = new TransactionSender(anvil.Rpc, ownerKey);
-            var admin = contract.WithSender(owner);
-            ulong clusterId = await admin.CreateClusterAsync(operators, 1);
+            Assert.All(await Task.WhenAll(registrations), r => Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr));
+            var created = MpcProcess.Run("chain", "create-cluster", "--rpc", rpc, "--contract", address, "--key-file", deployerKey,
+                "--members", string.Join(",", operators.Select(o => o.ToString())), "--threshold", "1", "--json");
+            Assert.True(created.ExitCode == 0, created.Stdout + created.Stderr);
+            ulong clusterId = JsonDocument.Parse(created.Stdout).RootElement.GetProperty("cluster_id").GetUInt64();
             string circuitFile = Path.Combine(MpcProcess.RepoRoot, "circuits", "sum_of_squares.ir");
-            var circuit = CircuitOptimizer.Optimize(CircuitText.Parse(File.ReadAllText(circuitFile)));
-            ulong contractId = await admin.DeployContractAsync(circuit.Id.Bytes.ToArray(), clusterId);
+            var bound = MpcProcess.Run("chain", "bind", "--rpc", rpc, "--contract", address, "--key-file", deployerKey, "--circuit", circuitFile, "--cluster", clusterId.ToString(), "--json");
+            Assert.True(bound.ExitCode == 0, bound.Stdout + bound.Stderr);
+            ulong contractId = JsonDocument.Parse(bound.Stdout).RootElement.GetProperty("contract_id").GetUInt64();
 
             // node.json names the cluster id instead of peers: index, t, endpoints and fingerprints come from the registry.
             for (int i = 0; i < 3; i++)
@@ -98,9 +101,9 @@ public sealed class ChainCliTests
                  "--identity", clientDir, "--input", input, "--json", .. job];
             var first = MpcProcess.Run(Submit("alice.x=3", 4, "--secret-contract", contractId.ToString(), "--input-window", "16", "--fee", "1000"));
             Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
-            using var created = JsonDocument.Parse(first.Stdout);
-            string jobId = created.RootElement.GetProperty("job_id").GetUInt64().ToString();
-            Assert.True(created.RootElement.GetProperty("created").GetBoolean());
+            using var firstJson = JsonDocument.Parse(first.Stdout);
+            string jobId = firstJson.RootElement.GetProperty("job_id").GetUInt64().ToString();
+            Assert.True(firstJson.RootElement.GetProperty("created").GetBoolean());
             var others = await Task.WhenAll(new[] { "bob.x=1", "carol.x=4", "dave.x=1", "erin.x=5" }.Select((input, k) => MpcProcess.RunAsync(Submit(input, 5 + k, "--job", jobId))));
             Assert.All(others, r => Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr));
 
@@ -115,6 +118,7 @@ public sealed class ChainCliTests
             Assert.True(status.ExitCode == 0, status.Stderr);
             using var summary = JsonDocument.Parse(status.Stdout);
             Assert.Equal(3, summary.RootElement.GetProperty("nodes").GetArrayLength());
+            Assert.Equal($"https://127.0.0.1:{ports[2]}", summary.RootElement.GetProperty("nodes")[2].GetProperty("endpoint").GetString());
             Assert.Equal(clusterId, summary.RootElement.GetProperty("clusters")[0].GetProperty("id").GetUInt64());
             Assert.Equal(1UL, summary.RootElement.GetProperty("jobs").GetProperty("total").GetUInt64());
             Assert.Equal(1, summary.RootElement.GetProperty("jobs").GetProperty("by_status").GetProperty("Completed").GetInt32());

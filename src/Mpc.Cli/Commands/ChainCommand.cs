@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using Mpc.Client;
 using Mpc.Contracts.Chain;
 using Mpc.Contracts.Ethereum;
 
@@ -25,7 +26,128 @@ internal static class ChainCommand
 {
     private static readonly BigInteger Ether = BigInteger.Pow(10, 18);
 
-    public static Command Create() => new("chain", "Deploy and inspect SecretContracts on a chain.") { Deploy(), Status(), Result() };
+    public static Command Create() => new("chain", "Deploy SecretContracts, register nodes and clusters, bind circuits, inspect state.")
+    {
+        Deploy(), Register(), CreateCluster(), Bind(), Status(), Result(),
+    };
+
+    private static Command Register()
+    {
+        var rpc = ChainAccess.RpcOption();
+        var keyFile = ChainAccess.KeyFileOption();
+        var address = ChainAccess.ContractOption();
+        var endpoint = new Option<string>("--endpoint") { Description = "The node's gRPC endpoint peers and clients dial, https://host:port.", Required = true };
+        var cert = new Option<FileInfo>("--cert") { Description = "The node's TLS certificate (node.crt); its SHA-256 fingerprint is registered and pinned by everyone.", Required = true };
+        var stake = new Option<string?>("--stake") { Description = "Wei to lock (default: the contract's minimum stake)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var register = new Command("register", "Register the key's account as a node operator with endpoint and TLS fingerprint, locking the stake.") { rpc, keyFile, address, endpoint, cert, stake, json };
+        register.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            if (!Uri.TryCreate(parse.GetValue(endpoint), UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps)
+                throw new CliException($"--endpoint '{parse.GetValue(endpoint)}' is not an https://host:port URL");
+            string fingerprint = CertificateFingerprint(parse.GetValue(cert)!);
+            using var chain = await ChainAccess.OpenAsync(parse.GetValue(rpc), parse.GetValue(keyFile), needKey: true, ct);
+            var contract = chain.Contract(ChainAccess.ParseContract(parse.GetValue(address)));
+            BigInteger wei = parse.GetValue(stake) is { } text
+                ? BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw new CliException($"--stake '{text}' is not a whole number of wei")
+                : await contract.MinStakeAsync(ct);
+            var receipt = await contract.RegisterNodeAsync(parse.GetValue(endpoint)!, Fingerprints.Parse(fingerprint), wei, ct);
+            Report(parse.GetValue(json), $"node {chain.Sender!.Address} registered at {parse.GetValue(endpoint)}, fingerprint {fingerprint}, stake {wei} wei", receipt,
+                new { @operator = chain.Sender!.Address.ToString(), endpoint = parse.GetValue(endpoint), fingerprint, stake_wei = wei.ToString(CultureInfo.InvariantCulture) });
+            return 0;
+        }));
+        return register;
+    }
+
+    private static Command CreateCluster()
+    {
+        var rpc = ChainAccess.RpcOption();
+        var keyFile = ChainAccess.KeyFileOption();
+        var address = ChainAccess.ContractOption();
+        var members = new Option<string>("--members") { Description = "Operator addresses in party order, comma-separated (member i evaluates at i + 1).", Required = true };
+        var threshold = new Option<int>("--threshold", "-t") { Description = "t: any t members learn nothing; n ≥ 2t + 1.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var create = new Command("create-cluster", "Group registered, active nodes into a cluster with threshold t; prints the cluster id.") { rpc, keyFile, address, members, threshold, json };
+        create.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            var operators = parse.GetValue(members)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m =>
+            {
+                try
+                {
+                    return EthAddress.Parse(m);
+                }
+                catch (FormatException e)
+                {
+                    throw new CliException($"--members: {e.Message}");
+                }
+            }).ToList();
+            int t = parse.GetValue(threshold);
+            if (t < 1 || operators.Count < 2 * t + 1)
+                throw new CliException($"--threshold {t} needs 1 ≤ t and n ≥ 2t + 1 with n = {operators.Count} members");
+            using var chain = await ChainAccess.OpenAsync(parse.GetValue(rpc), parse.GetValue(keyFile), needKey: true, ct);
+            ulong id = await chain.Contract(ChainAccess.ParseContract(parse.GetValue(address))).CreateClusterAsync(operators, t, ct);
+            if (parse.GetValue(json))
+                Console.WriteLine(JsonSerializer.Serialize(new { cluster_id = id, threshold = t, members = operators.Select(o => o.ToString()) }));
+            else
+                Console.WriteLine($"cluster {id}: t = {t}, members {string.Join(", ", operators)}");
+            return 0;
+        }));
+        return create;
+    }
+
+    private static Command Bind()
+    {
+        var rpc = ChainAccess.RpcOption();
+        var keyFile = ChainAccess.KeyFileOption();
+        var address = ChainAccess.ContractOption();
+        var circuitFile = new Option<FileInfo>("--circuit") { Description = "The circuit (.ir); its id (Keccak-256 of the compiled encoding) is bound.", Required = true };
+        var cluster = new Option<ulong>("--cluster") { Description = "The cluster that evaluates it.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var bind = new Command("bind", "Deploy a secret contract: bind a circuit's id to a cluster; prints the secret contract id jobs are created for.") { rpc, keyFile, address, circuitFile, cluster, json };
+        bind.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            var circuit = CircuitLoader.Load(parse.GetValue(circuitFile)!);
+            using var chain = await ChainAccess.OpenAsync(parse.GetValue(rpc), parse.GetValue(keyFile), needKey: true, ct);
+            ulong id = await chain.Contract(ChainAccess.ParseContract(parse.GetValue(address))).DeployContractAsync(circuit.Id.Bytes.ToArray(), parse.GetValue(cluster), ct);
+            if (parse.GetValue(json))
+                Console.WriteLine(JsonSerializer.Serialize(new { contract_id = id, circuit = circuit.Name, circuit_id = circuit.Id.ToString(), cluster = parse.GetValue(cluster) }));
+            else
+                Console.WriteLine($"secret contract {id}: {circuit.Name} ({circuit.Id}) on cluster {parse.GetValue(cluster)}");
+            return 0;
+        }));
+        return bind;
+    }
+
+    private static string CertificateFingerprint(FileInfo file)
+    {
+        if (!file.Exists)
+            throw new CliException($"--cert '{file.FullName}' does not exist");
+        try
+        {
+            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(file.FullName));
+            return TlsIdentity.ComputeFingerprint(certificate);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new CliException($"--cert '{file.FullName}' is not a PEM certificate: {e.Message}");
+        }
+    }
+
+    private static void Report(bool json, string text, TransactionReceipt receipt, object fields)
+    {
+        if (json)
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(fields))!.AsObject();
+            node["tx"] = Hex.Encode(receipt.TransactionHash);
+            node["gas"] = receipt.GasUsed;
+            Console.WriteLine(node.ToJsonString());
+        }
+        else
+        {
+            Console.WriteLine(text);
+            Console.WriteLine($"  tx {Hex.Encode(receipt.TransactionHash)}  gas {receipt.GasUsed}");
+        }
+    }
 
     private static Command Deploy()
     {
