@@ -295,7 +295,7 @@ internal static class DemoCommand
             chain?.Dispose();
             if (anvil is not null)
                 await anvil.DisposeAsync();
-            display.Line("stopped the nodes and anvil");
+            display.Line(anvil is not null ? "stopped the nodes and anvil" : "stopped the nodes");
         }
     }
 }
