@@ -103,8 +103,19 @@ public static class FixedMath
     /// </remarks>
     public static SecretFixed Exp2(SecretFixed x) => new(Exp2(x.Wire, x.Format.Bits, x.Format, x.Format.Bits - x.Format.FractionBits - 3), x.Format);
 
-    /// <summary>e^x = 2^(x·log2 e): <see cref="Exp2(SecretFixed)"/> after one public multiplication (1 more ulp of x's error, scaled by e^x).</summary>
-    public static SecretFixed Exp(SecretFixed x) => Exp2(x * 1.4426950408889634);
+    /// <summary>e^x = 2^(x·log2 e). Relative error ≤ 2^−(f−2) plus 1 ulp for x below (k − f − 2)·ln 2; larger x is out of range and gives 0.</summary>
+    /// <remarks>
+    /// x·log2 e is computed with log2 e to f + G bits (G = min(20, 84 − k − f) guard bits) and kept on k + 1 bits, so the
+    /// constant's rounding costs less than an ulp of the exponent; the 1-ulp rounding of the exponent itself becomes a
+    /// relative error of ln 2·2^−f in the result. Then <see cref="Exp2(SecretFixed)"/>.
+    /// </remarks>
+    public static SecretFixed Exp(SecretFixed x)
+    {
+        var fmt = x.Format;
+        int k = fmt.Bits, f = fmt.FractionBits;
+        var exponent = Log2eTimes(x.Wire, fmt, negate: false);
+        return new SecretFixed(Exp2(exponent, k + 1, fmt, k - f - 3), fmt);
+    }
 
     /// <summary>The logistic function 1/(1 + e^−x). Absolute error ≤ 2^−(f−2) + 2 ulp over the whole range.</summary>
     /// <remarks>
@@ -121,12 +132,21 @@ public static class FixedMath
         var negative = b.LessThanZero(x.Wire, k);
         var abs = b.Mul(Normalization.SignFactor(b, negative), x.Wire); // ≤ 2^(k−1): k + 1 bits
         // z = −|x|·log2 e − 1 may leave the k-bit range for large |x|; it is kept on k + 1 bits, where it fits.
-        var scaled = fmt.Truncate(b.MulConst(abs, -fmt.Encode(1.4426950408889634)), k + f + 2, f);
-        var z = b.Sub(scaled, b.Constant(BigInteger.One << f));
+        var z = b.Sub(Log2eTimes(abs, fmt, negate: true, valueBits: k + 1), b.Constant(BigInteger.One << f));
         var e = Exp2(z, k + 1, fmt, -1); // ∈ (0, 0.5]
         var c = b.Add(e, b.Constant(BigInteger.One << (f - 1)));
         var half = new SecretFixed(Normalization.NewtonReciprocal(b, c, f, fmt.Rounding, extraShift: 1), fmt);
         return new SecretBool(negative).Select(1.0 - half, half);
+    }
+
+    // ±x·log2 e on k + 1 bits, with guard bits on the constant (the product keeps within an 85-bit gate).
+    private static Wire Log2eTimes(Wire x, FixedFormat fmt, bool negate, int? valueBits = null)
+    {
+        int k = valueBits ?? fmt.Bits, f = fmt.FractionBits;
+        int guard = Math.Min(20, TypedLimits.MaxGateBits - 2 - k - f);
+        if (guard < 0) throw new ArgumentException($"Exp on {fmt}: k + f too large for an 85-bit gate (needs k + f ≤ 83).");
+        var constant = Encode(1.4426950408889634, f + guard);
+        return fmt.Truncate(x.Builder!.MulConst(x, negate ? -constant : constant), k + f + guard + 2, f + guard);
     }
 
     // 2^x for x̃ a signed valueBits-bit integer with f fractional bits; exponents above maxExponent give 0.
