@@ -113,7 +113,7 @@ public class CommandLineTests
             var stats = JsonDocument.Parse(stdout).RootElement;
             Assert.Equal(1, stats.GetProperty("comparisons").GetInt32());
             Assert.Equal(1, stats.GetProperty("truncations").GetInt32());
-            Assert.Equal(6, stats.GetProperty("rounds").GetInt32()); // LTZ on 33 bits: 1 + ⌈log2 32⌉, overlapping the trunc (1 + 2)
+            Assert.Equal(5, stats.GetProperty("rounds").GetInt32()); // LTZ on 33 bits: 1 + ⌈log2 ⌈32/2⌉⌉, overlapping the trunc (1 + 1)
             Assert.Equal(33 + 40 + 32 + 40, stats.GetProperty("random_bits").GetInt64());
 
             // No --field: a circuit with integer gates runs in fp127.
@@ -123,7 +123,7 @@ public class CommandLineTests
             Assert.Equal("Fp127", run.GetProperty("field").GetString());
             Assert.Equal("0", run.GetProperty("outputs").GetProperty("alice_richer").GetString());
             Assert.Equal("-7", run.GetProperty("outputs").GetProperty("alice_div16").GetString()); // ⌊−100 / 16⌋
-            Assert.Equal(6, run.GetProperty("rounds").GetInt32());
+            Assert.Equal(5, run.GetProperty("rounds").GetInt32());
 
             // fp61 cannot hold 33 + κ + 1 bits: one clear line, exit 2.
             (code, _, stderr) = MpcProcess.Run("run", file, "--parties", "3", "--field", "fp61", "--input", "alice.wealth=1", "--input", "bob.wealth=2");
@@ -146,7 +146,7 @@ public class CommandLineTests
         var json = JsonDocument.Parse(stdout).RootElement;
         foreach (var figure in new[] { "cmps_per_s", "online_s", "preprocessing_s", "bytes_per_cmp" })
             Assert.True(json.GetProperty(figure).GetDouble() > 0, figure);
-        Assert.Equal(6, json.GetProperty("rounds").GetInt32());
+        Assert.Equal(5, json.GetProperty("rounds").GetInt32());
         Assert.Equal(32 + 1 + 40, json.GetProperty("bits_per_cmp").GetInt32());
     }
 
