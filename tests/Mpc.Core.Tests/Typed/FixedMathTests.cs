@@ -78,4 +78,37 @@ public class FixedMathTests(ITestOutputHelper output)
         Report("sigmoid", format, m);
         Assert.True(m.WorstRatio <= 1, $"sigmoid error exceeds its bound at x̃ = {m.WorstInput}");
     }
+
+    [Fact]
+    public void The_functions_stay_within_their_bounds_in_MPC()
+    {
+        // Probabilistic truncation may add up to 1 ulp per truncation; the bounds get 2 ulps of slack.
+        var format = new FixedFormat(64, 16);
+        var b = new CircuitBuilder("fixed_math_mpc");
+        var x = SecretFixed.Input(b, "x", "alice", format);
+        var y = SecretFixed.Input(b, "y", "bob", format);
+        FixedMath.Reciprocal(y).Output("recip");
+        (x / y).Output("div");
+        FixedMath.Sqrt(FixedMath.Abs(x)).Output("sqrt");
+        FixedMath.Exp(y).Output("exp");
+        FixedMath.Sigmoid(x).Output("sigmoid");
+        var circuit = b.Build();
+        output.WriteLine($"{circuit.Stats}");
+        foreach (var (xv, yv) in new[] { (-1234.5678, 3.25), (0.0001, -0.75), (140737488355327.0 / 2, 20.5) })
+        {
+            var a = RunMpc(circuit, Inputs(("alice.x", format.Encode(xv)), ("bob.y", format.Encode(yv))));
+            double X = format.Decode(format.Encode(xv)), Y = format.Decode(format.Encode(yv));
+            void Near(string name, double exact, double relative, double ulps)
+            {
+                double got = format.Decode(a[name]);
+                double allowed = Math.Abs(exact) * relative + Math.ScaleB(ulps + 2, -16);
+                Assert.True(Math.Abs(got - exact) <= allowed, $"{name}({X}, {Y}) = {got}, expected {exact} ± {allowed}");
+            }
+            Near("recip", 1 / Y, Math.ScaleB(1, -15), 1);
+            Near("div", X / Y, Math.ScaleB(1, -14), 2);
+            Near("sqrt", Math.Sqrt(Math.Abs(X)), Math.ScaleB(1, -14), 2);
+            Near("exp", Math.Exp(Y), Math.ScaleB(1, -14), 1);
+            Near("sigmoid", 1 / (1 + Math.Exp(-X)), 0, 6);
+        }
+    }
 }
