@@ -10,73 +10,60 @@ namespace Mpc.Core.Tests.Typed;
 
 public class FixedMathTests(ITestOutputHelper output)
 {
-    public static TheoryData<int, int> Formats => new() { { 64, 16 }, { 48, 20 }, { 32, 8 } };
+    /// <summary>A function under test: its circuit, double reference, domain of representations and allowed error in ulps.</summary>
+    private sealed record Spec(Func<SecretFixed, SecretFixed> Function, Func<double, double> Reference,
+        Func<int, int, (BigInteger Lo, BigInteger Hi, bool BothSigns)> Domain, Func<double, double> AllowedUlps);
 
-    private void Report(string what, FixedFormat format, FixedAccuracy.Measurement m) => output.WriteLine($"{what} {format}: {m}");
-
-    [Theory]
-    [MemberData(nameof(Formats))]
-    public void Reciprocal_is_within_its_relative_bound(int k, int f)
+    // Relative bound 2^−(f−c) of the exact value y is 2^c·|y| ulps.
+    private static readonly Dictionary<string, Spec> Specs = new()
     {
-        var format = new FixedFormat(k, f);
-        var acc = new FixedAccuracy(format, FixedMath.Reciprocal);
-        // Domain: |x̃| ≥ 2^(2f+2−k) (the result fits) and x̃ ≠ −2^(k−1).
-        var lo = BigInteger.One << Math.Max(0, 2 * f + 2 - k);
-        var m = acc.Measure(FixedAccuracy.Spread(lo, Max(k), 200, k, bothSigns: true), x => 1 / x,
-            exact => Math.Abs(exact) * Math.ScaleB(1, 1) + 1); // 2^−(f−1) relative = 2·|1/x| ulps
-        Report("reciprocal", format, m);
-        Assert.True(m.WorstRatio <= 1, $"reciprocal error exceeds its bound at x̃ = {m.WorstInput}");
+        ["reciprocal"] = new(FixedMath.Reciprocal, x => 1 / x,
+            (k, f) => (BigInteger.One << Math.Max(0, 2 * f + 2 - k), Max(k), true), y => 2 * Math.Abs(y) + 1),
+        ["sqrt"] = new(FixedMath.Sqrt, Math.Sqrt, (k, f) => (0, Max(k), false), y => 4 * y + 2),
+        // From deep underflow to just below the overflow limit k − f − 2.
+        ["exp2"] = new(FixedMath.Exp2, x => Math.Pow(2, x),
+            (k, f) => (-((BigInteger)(f + 4) << f), ((BigInteger)(k - f - 2) << f) - 1, false), y => 2 * y + 1),
+        // e^x's input error (x·log2 e rounded to 1 ulp) is amplified by e^x: 2^−(f−2) relative.
+        ["exp"] = new(FixedMath.Exp, Math.Exp,
+            (k, f) => (-(BigInteger)((k - f - 3) / Math.Log2(Math.E) * Math.ScaleB(1, f)), (BigInteger)((k - f - 3) / Math.Log2(Math.E) * Math.ScaleB(1, f)), false), y => 4 * y + 1),
+        ["sigmoid"] = new(FixedMath.Sigmoid, x => 1 / (1 + Math.Exp(-x)), (k, f) => (Min(k) + 1, Max(k), false), _ => 6),
+    };
+
+    public static TheoryData<string, int, int> Cases()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var name in Specs.Keys)
+            foreach (var (k, f) in new[] { (64, 16), (48, 20), (32, 8) })
+                data.Add(name, k, f);
+        return data;
     }
 
     [Theory]
-    [MemberData(nameof(Formats))]
-    public void Sqrt_is_within_its_bound(int k, int f)
+    [MemberData(nameof(Cases))]
+    public void Functions_are_within_their_bounds_on_edges_and_random_values(string name, int k, int f)
     {
+        var spec = Specs[name];
         var format = new FixedFormat(k, f);
-        var acc = new FixedAccuracy(format, FixedMath.Sqrt);
-        var m = acc.Measure(FixedAccuracy.Spread(0, Max(k), 200, k), Math.Sqrt, exact => exact * 4 + 2);
-        Report("sqrt", format, m);
-        Assert.True(m.WorstRatio <= 1, $"sqrt error exceeds its bound at x̃ = {m.WorstInput}");
-    }
+        var acc = new FixedAccuracy(format, spec.Function);
+        var (lo, hi, bothSigns) = spec.Domain(k, f);
 
-    [Theory]
-    [MemberData(nameof(Formats))]
-    public void Exp2_is_within_its_relative_bound(int k, int f)
-    {
-        var format = new FixedFormat(k, f);
-        var acc = new FixedAccuracy(format, FixedMath.Exp2);
-        // x from deep underflow to just below the overflow limit k − f − 2.
-        var hi = ((BigInteger)(k - f - 2) << f) - 1;
-        var lo = -((BigInteger)(f + 4) << f);
-        var inputs = FixedAccuracy.Spread(1, hi, 150, k).Concat(FixedAccuracy.Spread(1, -lo, 100, k + 1).Select(v => -v)).Append(0);
-        var m = acc.Measure(inputs, x => Math.Pow(2, x), exact => exact * 2 + 1);
-        Report("exp2", format, m);
-        Assert.True(m.WorstRatio <= 1, $"exp2 error exceeds its bound at x̃ = {m.WorstInput}");
-    }
+        // Edges: log-uniform magnitudes, powers of two and their neighbours, the ends of the domain (both signs where allowed).
+        IEnumerable<BigInteger> edges = lo.Sign >= 0
+            ? FixedAccuracy.Spread(BigInteger.Max(lo, 1), hi, 200, k, bothSigns).Append(lo)
+            : FixedAccuracy.Spread(1, hi, 120, k).Concat(FixedAccuracy.Spread(1, -lo, 120, k + 1).Select(v => -v)).Append(0);
+        var m = acc.Measure(edges, spec.Reference, spec.AllowedUlps);
+        output.WriteLine($"{name} {format}: {m}");
+        Assert.True(m.WorstRatio <= 1, $"{name} error exceeds its bound at x̃ = {m.WorstInput}: {m}");
 
-    [Theory]
-    [MemberData(nameof(Formats))]
-    public void Exp_is_within_its_relative_bound(int k, int f)
-    {
-        var format = new FixedFormat(k, f);
-        var acc = new FixedAccuracy(format, FixedMath.Exp);
-        // e^x's input error (x·log2 e rounded to 1 ulp) is amplified by e^x: allow 2^−(f−2) relative.
-        var hi = (BigInteger)((k - f - 3) / Math.Log2(Math.E) * Math.ScaleB(1, f));
-        var m = acc.Measure(FixedAccuracy.Spread(1, hi, 150, k, bothSigns: true), Math.Exp, exact => exact * 4 + 1);
-        Report("exp", format, m);
-        Assert.True(m.WorstRatio <= 1, $"exp error exceeds its bound at x̃ = {m.WorstInput}");
-    }
-
-    [Theory]
-    [MemberData(nameof(Formats))]
-    public void Sigmoid_is_within_its_absolute_bound_over_the_whole_range(int k, int f)
-    {
-        var format = new FixedFormat(k, f);
-        var acc = new FixedAccuracy(format, FixedMath.Sigmoid);
-        var inputs = FixedAccuracy.Spread(1, Max(k), 200, k, bothSigns: true).Append(0).Append(Min(k) + 1);
-        var m = acc.Measure(inputs, x => 1 / (1 + Math.Exp(-x)), _ => 6);
-        Report("sigmoid", format, m);
-        Assert.True(m.WorstRatio <= 1, $"sigmoid error exceeds its bound at x̃ = {m.WorstInput}");
+        // And uniformly random representations of the domain (FsCheck).
+        var span = hi - lo;
+        var random = Gen.Choose(0, int.MaxValue).Select(seed =>
+        {
+            var v = lo + BigInteger.Abs(Uniform(new Random(seed), (int)span.GetBitLength() + 2)) % (span + 1);
+            return bothSigns && seed % 2 == 0 ? -v : v;
+        }).ToArbitrary();
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(random, x =>
+            Assert.True(acc.Measure([x], spec.Reference, spec.AllowedUlps).WorstRatio <= 1, $"{name}({format.Decode(x)}) exceeds its bound")));
     }
 
     [Fact]
