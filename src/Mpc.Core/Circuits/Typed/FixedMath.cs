@@ -105,7 +105,7 @@ public static class FixedMath
 
     /// <summary>e^x = 2^(x·log2 e). Relative error ≤ 2^−(f−2) plus 1 ulp for x below (k − f − 2)·ln 2; larger x is out of range and gives 0.</summary>
     /// <remarks>
-    /// x·log2 e is computed with log2 e to f + G bits (G = min(20, 84 − k − f) guard bits) and kept on k + 1 bits, so the
+    /// x·log2 e is computed with log2 e to f + G bits (G = min(20, 83 − k − f) guard bits) and kept on k + 1 bits, so the
     /// constant's rounding costs less than an ulp of the exponent; the 1-ulp rounding of the exponent itself becomes a
     /// relative error of ln 2·2^−f in the result. Then <see cref="Exp2(SecretFixed)"/>.
     /// </remarks>
