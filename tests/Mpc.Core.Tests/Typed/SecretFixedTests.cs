@@ -121,4 +121,41 @@ public class SecretFixedTests
             Assert.Equal(xv < yv ? 1 : 0, (int)a["lt"]);
         }
     }
+
+    [Fact]
+    public void Order_statistics_work_on_fixed_point()
+    {
+        var fmt = new FixedFormat(48, 16);
+        var b = new CircuitBuilder("fixed_order");
+        var xs = Enumerable.Range(0, 5).Select(i => SecretFixed.Input(b, "x" + i, "alice", fmt)).ToArray();
+        SecretMath.Min(xs).Output("min");
+        var (max, index) = SecretMath.ArgMax(xs);
+        max.Output("max");
+        index.Output("argmax");
+        var circuit = b.Build();
+        double[] values = [-0.5, 3.25, -1e6, 3.25, 0.0001];
+        var a = Plain(circuit, Enumerable.Range(0, 5).ToDictionary(i => $"alice.x{i}", i => fmt.Encode(values[i])));
+        Assert.Equal(fmt.Encode(-1e6), a["min"]);
+        Assert.Equal(fmt.Encode(3.25), a["max"]);
+        Assert.Equal(1, (int)a["argmax"]);
+        Assert.Throws<ArgumentException>(() => SecretMath.Max([xs[0], SecretFixed.Input(b, "y", "alice", new FixedFormat(48, 20))]));
+    }
+
+    [Fact]
+    public void Normalisation_comparisons_and_bit_decomposition_truncations_form_single_batched_layers()
+    {
+        const int k = 64;
+        var b = new CircuitBuilder("layers");
+        FixedMath.Reciprocal(SecretFixed.Input(b, "x", "alice", new FixedFormat(k, 16))).Output("r");
+        var bits = SecretMath.BitDecompose(SecretInt.Input(b, "y", "alice", k));
+        for (int i = 0; i < k; i++) bits[i].Output("b" + i);
+        var schedule = b.Build().Schedule;
+
+        // The k − 1 comparisons [|x| ≥ 2^i] share one group (same kind, bit length and start).
+        Assert.Contains(schedule.Groups, g => g.Kind == GateKind.LessThanZero && g.Bits == k && g.Gates.Length == k - 1);
+        // The k − 1 truncations ⌊y / 2^i⌋ all start together.
+        var truncations = schedule.Groups.Where(g => g.Kind == GateKind.Trunc && g.Bits == k).ToList();
+        Assert.Equal(k - 1, truncations.Sum(g => g.Gates.Length));
+        Assert.Single(truncations.Select(g => g.Start).Distinct());
+    }
 }
