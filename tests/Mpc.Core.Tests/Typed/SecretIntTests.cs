@@ -269,4 +269,27 @@ public class SecretIntTests
         var mpc = RunMpc(circuit, Inputs(("alice.p", 1), ("bob.q", 0)));
         Assert.Equal(new Dictionary<string, BigInteger> { ["and"] = 0, ["or"] = 1, ["xor"] = 1, ["not"] = 0, ["mux"] = 0 }, mpc);
     }
+
+    [Fact]
+    public void Shifts_and_residues_match_floor_division()
+    {
+        const int bits = 32;
+        var b = new CircuitBuilder("shifts");
+        var x = SecretInt.Input(b, "x", "alice", bits);
+        var shifted = x.ShiftRight(5);
+        var residue = x.Mod2m(5);
+        shifted.Output("shift");
+        residue.Output("mod");
+        (x.IsNegative().ToInt(bits) + shifted.WithBits(bits)).Output("mixed");
+        Assert.Equal(27, shifted.Bits);
+        Assert.Equal(6, residue.Bits);
+        var circuit = b.Build();
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(Arb(bits), v =>
+        {
+            var a = Plain(circuit, Inputs(("alice.x", v)));
+            Assert.Equal(v >> 5, a["shift"]);
+            Assert.Equal(v - ((v >> 5) << 5), a["mod"]);
+            Assert.Equal((v.Sign < 0 ? 1 : 0) + (v >> 5), a["mixed"]);
+        }));
+    }
 }
