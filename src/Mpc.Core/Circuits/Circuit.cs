@@ -191,6 +191,10 @@ public sealed class Circuit : IEquatable<Circuit>
             if (!hasConstant && !g.Constant.IsZero)
                 throw new CircuitValidationException(CircuitPart.Constant, i, $"{g.Kind.Mnemonic()} gate carries a constant");
 
+            string? badParameter = GateKinds.CheckParameters(g.Kind, g.Bits, g.Shift, out var parameterPart);
+            if (badParameter is not null)
+                throw new CircuitValidationException(parameterPart, i, badParameter);
+
             bool named = g.Kind is GateKind.Input or GateKind.Output;
             if (!named && (g.Name is not null || g.Party is not null))
                 throw new CircuitValidationException(CircuitPart.Name, i, $"{g.Kind.Mnemonic()} gate carries a name or party");

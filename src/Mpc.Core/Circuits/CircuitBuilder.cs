@@ -139,6 +139,76 @@ public sealed class CircuitBuilder
     /// <summary><paramref name="a"/> · <paramref name="b"/> (one secure multiplication).</summary>
     public Wire Mul(Wire a, Wire b) => Append(Gate.Mul(Own(a), Own(b)));
 
+    /// <summary><c>[a &lt; 0]</c> ∈ {0, 1} for a signed <paramref name="bits"/>-bit <paramref name="a"/> (k ≥ 2).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k is out of range.</exception>
+    public Wire LessThanZero(Wire a, int bits) => AppendInteger(GateKind.LessThanZero, a, bits, 0);
+
+    /// <summary><c>[a = 0]</c> ∈ {0, 1} for a signed <paramref name="bits"/>-bit <paramref name="a"/> (k ≥ 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k is out of range.</exception>
+    public Wire EqualZero(Wire a, int bits) => AppendInteger(GateKind.EqualZero, a, bits, 0);
+
+    /// <summary>Exact <c>⌊a / 2^shift⌋</c> for a signed <paramref name="bits"/>-bit <paramref name="a"/> (1 ≤ shift &lt; bits).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k or m is out of range.</exception>
+    public Wire Trunc(Wire a, int bits, int shift) => AppendInteger(GateKind.Trunc, a, bits, shift);
+
+    /// <summary>
+    /// Probabilistic truncation <c>⌊a / 2^shift⌋ + u</c>, u ∈ {0, 1} with Pr[u = 1] = (a mod 2^shift)/2^shift
+    /// (Catrina–de Hoogh 2010, §3.1): one round and no triples, for fixed point where rounding up is harmless.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">k or m is out of range.</exception>
+    public Wire TruncPr(Wire a, int bits, int shift) => AppendInteger(GateKind.TruncPr, a, bits, shift);
+
+    /// <summary><c>a mod 2^shift</c> ∈ [0, 2^shift) for a signed <paramref name="bits"/>-bit <paramref name="a"/> (1 ≤ shift &lt; bits).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k or m is out of range.</exception>
+    public Wire Mod2m(Wire a, int bits, int shift) => AppendInteger(GateKind.Mod2m, a, bits, shift);
+
+    /// <summary><c>[a &lt; b]</c> for signed <paramref name="bits"/>-bit a and b: LTZ(a − b) on k + 1 bits (the difference needs one more bit).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k + 1 is out of range.</exception>
+    public Wire LessThan(Wire a, Wire b, int bits)
+    {
+        int wide = Widen(bits); // before appending anything, so a refused call leaves the builder as it was
+        return LessThanZero(Sub(a, b), wide);
+    }
+
+    /// <summary><c>[a ≤ b]</c> for signed <paramref name="bits"/>-bit a and b: 1 − [b &lt; a].</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k + 1 is out of range.</exception>
+    public Wire LessOrEqual(Wire a, Wire b, int bits)
+    {
+        var greater = LessThan(b, a, bits);
+        return Sub(Constant(BigInteger.One), greater);
+    }
+
+    /// <summary><c>[a &gt; b]</c> for signed <paramref name="bits"/>-bit a and b: [b &lt; a].</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k + 1 is out of range.</exception>
+    public Wire GreaterThan(Wire a, Wire b, int bits) => LessThan(b, a, bits);
+
+    /// <summary><c>[a ≥ b]</c> for signed <paramref name="bits"/>-bit a and b: [b ≤ a].</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k + 1 is out of range.</exception>
+    public Wire GreaterOrEqual(Wire a, Wire b, int bits) => LessOrEqual(b, a, bits);
+
+    /// <summary><c>[a = b]</c> for signed <paramref name="bits"/>-bit a and b: EQZ(a − b) on k + 1 bits.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k + 1 is out of range.</exception>
+    public Wire Equal(Wire a, Wire b, int bits)
+    {
+        int wide = Widen(bits);
+        return EqualZero(Sub(a, b), wide);
+    }
+
+    /// <summary><c>[a ≠ b]</c> for signed <paramref name="bits"/>-bit a and b: 1 − [a = b].</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k + 1 is out of range.</exception>
+    public Wire NotEqual(Wire a, Wire b, int bits)
+    {
+        var equal = Equal(a, b, bits);
+        return Sub(Constant(BigInteger.One), equal);
+    }
+
+    /// <summary>
+    /// Oblivious select (mux): <paramref name="ifTrue"/> where the bit <paramref name="condition"/> is 1,
+    /// <paramref name="ifFalse"/> where it is 0, as <c>c·(x − y) + y</c>: one multiplication.
+    /// </summary>
+    /// <remarks>The condition must be 0 or 1 (a comparison result); any other value gives c·(x − y) + y all the same.</remarks>
+    public Wire Select(Wire condition, Wire ifTrue, Wire ifFalse) => Add(Mul(condition, Sub(ifTrue, ifFalse)), ifFalse);
+
     /// <summary>Sum of the wires (a chain of Add gates).</summary>
     /// <exception cref="ArgumentException">No wires.</exception>
     public Wire Sum(IEnumerable<Wire> wires)
@@ -166,6 +236,22 @@ public sealed class CircuitBuilder
     /// <summary>Validates and returns the circuit; the builder can keep growing afterwards.</summary>
     /// <exception cref="CircuitValidationException">An IR rule is broken (duplicate names, no outputs…).</exception>
     public Circuit Build() => new(Name, _parties, _gates);
+
+    private Wire AppendInteger(GateKind kind, Wire a, int bits, int shift)
+    {
+        string? bad = GateKinds.CheckParameters(kind, bits, shift, out var part);
+        if (bad is not null)
+            throw new ArgumentOutOfRangeException(part == CircuitPart.Shift ? "shift" : "bits", bad + ".");
+        return Append(Gate.Integer(kind, Own(a), bits, shift));
+    }
+
+    // Comparing k-bit operands looks at their (k + 1)-bit difference.
+    private static int Widen(int bits)
+    {
+        if (bits < 1 || bits >= Gate.MaxBits)
+            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"Comparing k-bit operands needs 1 ≤ k < {Gate.MaxBits} (their difference has k + 1 bits).");
+        return bits + 1;
+    }
 
     private Wire Append(Gate gate)
     {

@@ -35,9 +35,13 @@ public sealed class CircuitEncodingException : FormatException
 ///   add/sub/mul  u32 left, u32 right
 ///   mulc      u32 left, int constant
 ///   output    u32 left, str name, u32 receiver (0 = public, else party index + 1)
+///   ltz/eqz   u32 left, u32 bits
+///   trunc/truncpr/mod2m  u32 left, u32 bits, u32 shift
 /// str = u32 byte length, UTF-8 bytes
 /// int = u32 byte length, minimal two's-complement bytes (BigInteger.ToByteArray; zero is one 0x00 byte)
 /// </code>
+/// The integer gates (kinds 8–12) were appended without a version change: a circuit without them
+/// encodes exactly as before, so its id is unchanged, and an older reader rejects the new kinds by number.
 /// Every field has exactly one encoding, so equal circuits have equal bytes. The decoder accepts only
 /// canonical bytes (re-encoding gives back the input) and then validates the circuit.
 /// </remarks>
@@ -84,6 +88,15 @@ public static class CircuitEncoding
                     w.Str(g.Name!);
                     w.U32(g.Party is null ? 0u : (uint)circuit.Parties.IndexOf(g.Party) + 1);
                     break;
+                case GateKind.LessThanZero or GateKind.EqualZero:
+                    w.U32((uint)g.Left);
+                    w.U32((uint)g.Bits);
+                    break;
+                case GateKind.Trunc or GateKind.TruncPr or GateKind.Mod2m:
+                    w.U32((uint)g.Left);
+                    w.U32((uint)g.Bits);
+                    w.U32((uint)g.Shift);
+                    break;
                 default:
                     throw new InvalidOperationException($"Gate kind {g.Kind} has no encoding.");
             }
@@ -128,6 +141,8 @@ public static class CircuitEncoding
                 GateKind.Mul => Gate.Mul(r.Wire(), r.Wire()),
                 GateKind.MulConst => Gate.MulConst(r.Wire(), r.Int()),
                 GateKind.Output => ReadOutput(ref r, parties),
+                GateKind.LessThanZero or GateKind.EqualZero => Gate.Integer(kind, r.Wire(), r.Parameter("bit length"), 0),
+                GateKind.Trunc or GateKind.TruncPr or GateKind.Mod2m => Gate.Integer(kind, r.Wire(), r.Parameter("bit length"), r.Parameter("shift")),
                 _ => throw new CircuitEncodingException(at, $"gate {i}: unknown gate kind {(byte)kind}"),
             };
         }
@@ -239,6 +254,16 @@ public static class CircuitEncoding
             if (wire > int.MaxValue)
                 throw new CircuitEncodingException(at, $"wire {wire} out of range");
             return (int)wire;
+        }
+
+        /// <summary>A gate parameter (bit length, shift): at most <see cref="Gate.MaxBits"/>, the rest is left to validation.</summary>
+        public int Parameter(string what)
+        {
+            int at = Offset;
+            uint value = U32();
+            if (value > Gate.MaxBits)
+                throw new CircuitEncodingException(at, $"{what} {value} exceeds {Gate.MaxBits}");
+            return (int)value;
         }
 
         public string Str()

@@ -12,7 +12,9 @@ namespace Mpc.Core.Circuits;
 /// only what the outputs need, plus every Input gate (inputs are the circuit's interface: removing an
 /// unused one would change what clients must provide).</para>
 /// <para>Rewrites: const∘const → const; x+0, x−0, x·1 → x; x·0 → 0; x−x → 0; mulc(mulc(x,a),b) →
-/// mulc(x,a·b); mul(x, const c) → mulc(x, c). Each replacement has depth ≤ the gate it replaces, so
+/// mulc(x,a·b); mul(x, const c) → mulc(x, c); an integer gate (ltz, eqz, trunc, truncpr, mod2m) on a
+/// constant inside its signed k-bit range → its value (<see cref="GateKinds.EvaluateInteger"/>; a constant
+/// outside the range is left for the run to refuse). CSE keys include the integer gates' k and m. Each replacement has depth ≤ the gate it replaces, so
 /// the multiplicative depth (rounds) can only fall.</para>
 /// <para>Folding uses integer arithmetic, which is exact in every prime field because Z → F_p is a ring
 /// homomorphism (this is also how constants are read: <c>T.FromBigInteger</c>). Folded constants are
@@ -82,6 +84,8 @@ public static class CircuitOptimizer
                     GateKind.Sub => Sub(a, b),
                     GateKind.MulConst => MulConst(a, g.Constant),
                     GateKind.Mul => Mul(a, b),
+                    GateKind.LessThanZero or GateKind.EqualZero or GateKind.Trunc or GateKind.TruncPr or GateKind.Mod2m =>
+                        Integer(g with { Left = a }),
                     _ => throw new NotSupportedException($"gate %{i}: the optimiser has no rule for {g.Kind}."),
                 };
             }
@@ -122,6 +126,17 @@ public static class CircuitOptimizer
             if (IsConst(a, out var ca)) return MulConst(b, ca);
             if (IsConst(b, out var cb)) return MulConst(a, cb);
             return Emit(Gate.Mul(Math.Min(a, b), Math.Max(a, b)));
+        }
+
+        /// <summary>
+        /// Folds an integer gate on a constant. A constant c inside the signed k-bit range is the field
+        /// element whose signed reading is c in every field the gate can run in (p &gt; 2^(k+κ+1)).
+        /// </summary>
+        private int Integer(Gate gate)
+        {
+            if (IsConst(gate.Left, out var c) && GateKinds.FitsSigned(c, gate.Bits))
+                return Const(gate.Kind.EvaluateInteger(c, gate.Bits, gate.Shift));
+            return Emit(gate);
         }
 
         private int Const(BigInteger value) => Emit(Gate.Const(value));

@@ -49,6 +49,8 @@ public sealed class CircuitParseException : FormatException
 /// %i = add|sub|mul %a %b
 /// %i = mulc %a INT
 /// %i = output NAME %a [@PARTY]    # no @PARTY: public
+/// %i = ltz|eqz %a K               # [a &lt; 0], [a = 0] for signed K-bit a
+/// %i = trunc|truncpr|mod2m %a K M # ⌊a / 2^M⌋ exact or probabilistic, a mod 2^M
 /// </code>
 /// Gates are numbered 0, 1, 2… in order: <c>%i</c> must equal the gate's index, so a wire's name is its id.
 /// IR rules (unknown party, forward reference, duplicate names…) are checked by <see cref="Circuit"/>
@@ -77,6 +79,12 @@ public static class CircuitText
                     sb.Append(' ').Append(g.Name).Append(" %").Append(g.Left);
                     if (g.Party is not null) sb.Append(" @").Append(g.Party);
                     break;
+                case GateKind.LessThanZero or GateKind.EqualZero:
+                    sb.Append(" %").Append(g.Left).Append(' ').Append(g.Bits);
+                    break;
+                case GateKind.Trunc or GateKind.TruncPr or GateKind.Mod2m:
+                    sb.Append(" %").Append(g.Left).Append(' ').Append(g.Bits).Append(' ').Append(g.Shift);
+                    break;
                 default: sb.Append(" %").Append(g.Left).Append(" %").Append(g.Right); break;
             }
             sb.Append('\n');
@@ -94,6 +102,8 @@ public static class CircuitText
         return new Parser(text, file).Run();
     }
 
+    private const string Operations = "input, const, add, sub, mulc, mul, output, ltz, eqz, trunc, truncpr, mod2m";
+
     private readonly record struct Pos(int Line, int Column);
 
     private readonly record struct Token(string Text, int Column);
@@ -101,7 +111,7 @@ public static class CircuitText
     /// <summary>Token positions of one gate, so IR errors point at the right token.</summary>
     private struct GatePositions
     {
-        public Pos Gate, Left, Right, Constant, Name, Party;
+        public Pos Gate, Left, Right, Constant, Name, Party, Bits, Shift;
     }
 
     private sealed class Parser(string text, string file)
@@ -144,6 +154,8 @@ public static class CircuitText
             CircuitPart.Constant => _gatePos[e.Index].Constant,
             CircuitPart.Name => _gatePos[e.Index].Name,
             CircuitPart.GateParty => _gatePos[e.Index].Party,
+            CircuitPart.Bits => _gatePos[e.Index].Bits,
+            CircuitPart.Shift => _gatePos[e.Index].Shift,
             _ => _gatePos[e.Index].Gate,
         };
 
@@ -180,12 +192,12 @@ public static class CircuitText
                 throw Error(At(t[0]), $"expected %{index} (gates are numbered in order), got {t[0].Text}");
             if (t.Count < 2 || t[1].Text != "=")
                 throw Error(t.Count < 2 ? End(t) : At(t[1]), $"expected '=' after {t[0].Text}");
-            if (t.Count < 3) throw Error(End(t), "expected an operation (input, const, add, sub, mulc, mul, output)");
+            if (t.Count < 3) throw Error(End(t), $"expected an operation ({Operations})");
             var op = t[2];
             if (!GateKinds.TryParseMnemonic(op.Text, out var kind))
-                throw Error(At(op), $"unknown operation '{op.Text}' (expected input, const, add, sub, mulc, mul, output)");
+                throw Error(At(op), $"unknown operation '{op.Text}' (expected {Operations})");
             var pos = new GatePositions { Gate = At(t[0]) };
-            pos.Left = pos.Right = pos.Constant = pos.Name = pos.Party = At(op);
+            pos.Left = pos.Right = pos.Constant = pos.Name = pos.Party = pos.Bits = pos.Shift = At(op);
             Gate gate;
             switch (kind)
             {
@@ -225,6 +237,19 @@ public static class CircuitText
                     }
                     gate = Gate.Output(Identifier(t[3], "output name"), WireNumber(t[4]), party);
                     break;
+                case GateKind.LessThanZero or GateKind.EqualZero:
+                    Expect(t, 5, $"%i = {op.Text} %a BITS");
+                    pos.Left = At(t[3]);
+                    pos.Bits = At(t[4]);
+                    gate = Gate.Integer(kind, WireNumber(t[3]), Parameter(t[4], "bit length"), 0);
+                    break;
+                case GateKind.Trunc or GateKind.TruncPr or GateKind.Mod2m:
+                    Expect(t, 6, $"%i = {op.Text} %a BITS SHIFT");
+                    pos.Left = At(t[3]);
+                    pos.Bits = At(t[4]);
+                    pos.Shift = At(t[5]);
+                    gate = Gate.Integer(kind, WireNumber(t[3]), Parameter(t[4], "bit length"), Parameter(t[5], "shift"));
+                    break;
                 default:
                     Expect(t, 5, $"%i = {op.Text} %a %b");
                     pos.Left = At(t[3]);
@@ -261,6 +286,15 @@ public static class CircuitText
                 || !int.TryParse(s.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out int wire))
                 throw Error(At(token), $"expected a wire like %3, got '{s}'");
             return wire;
+        }
+
+        private int Parameter(Token token, string what)
+        {
+            var s = token.Text;
+            if (!IsDigits(s) || s.Length == 0 || (s.Length > 1 && s[0] == '0')
+                || !int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value > Gate.MaxBits)
+                throw Error(At(token), $"expected a {what} (a decimal integer from 0 to {Gate.MaxBits}), got '{s}'");
+            return value;
         }
 
         private BigInteger Integer(Token token)

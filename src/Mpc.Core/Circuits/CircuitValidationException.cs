@@ -29,6 +29,12 @@ public enum CircuitPart
 
     /// <summary>The owner or receiving party of the gate.</summary>
     GateParty,
+
+    /// <summary>The bit length k of an integer gate.</summary>
+    Bits,
+
+    /// <summary>The shift m of an integer gate.</summary>
+    Shift,
 }
 
 /// <summary>A circuit breaks an IR rule (unknown party, duplicate name, forward reference…).</summary>

@@ -100,7 +100,8 @@ public class RandomCircuitsTests
         var circuits = Enumerable.Range(0, 200).Select(seed => RandomCircuits.Create(seed, 30)).ToList();
         var optimized = circuits.Select(CircuitOptimizer.Optimize).ToList();
 
-        foreach (var kind in Enum.GetValues<GateKind>())
+        // Integer gates need operands in their k-bit range, which random field inputs are not: IntegerCircuits covers them.
+        foreach (var kind in Enum.GetValues<GateKind>().Where(k => !k.IsInteger()))
             Assert.Contains(circuits, c => c.Gates.Any(g => g.Kind == kind));
         Assert.Contains(circuits, c => c.Stats.Rounds >= 5);
         Assert.Contains(circuits, c => c.Outputs.Any(o => o.Visibility == OutputVisibility.Private));

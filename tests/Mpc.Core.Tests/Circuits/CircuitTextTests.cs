@@ -56,7 +56,7 @@ public class CircuitTextTests
         { "circuit c\nparty a\n%0 = input x @a\n%1 = input x @a\n%2 = output o %0\n", "t.ir:4:12: duplicate input 'a.x'" },
         { "circuit c\nparty a\n%0 = input x @a\n%1 = output o %0\n%2 = output o %0\n", "t.ir:5:13: duplicate output name 'o'" },
         { "circuit c\nparty a\n%0 = input x @a\n", "t.ir:1:9: circuit has no outputs" },
-        { "circuit c\nparty a\n%0 = input x @a\n%1 = div %0 %0\n", "t.ir:4:6: unknown operation 'div' (expected input, const, add, sub, mulc, mul, output)" },
+        { "circuit c\nparty a\n%0 = input x @a\n%1 = div %0 %0\n", "t.ir:4:6: unknown operation 'div' (expected input, const, add, sub, mulc, mul, output, ltz, eqz, trunc, truncpr, mod2m)" },
         { "circuit c\nparty a\n%0 = const 0x10\n", "t.ir:3:12: expected a decimal integer (optionally negative, no leading zeros), got '0x10'" },
         { "circuit c\nparty a\n%0 = input x @a\n%1 = mulc %0\n", "t.ir:4:13: incomplete statement: expected '%i = mulc %a INTEGER'" },
         { "circuit c\nparty a\n%0 = input x @a extra\n", "t.ir:3:17: unexpected 'extra': expected '%i = input NAME @PARTY'" },
