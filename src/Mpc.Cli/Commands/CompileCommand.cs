@@ -9,7 +9,7 @@ internal static class CompileCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A circuit in the IR text form (.ir)." };
+        var file = new Argument<FileInfo>("file") { Description = "A circuit: the IR text form (.ir) or a program (.circ)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var emit = new Option<string?>("--emit") { Description = "Also print the compiled circuit: 'ir' for the text form." };
         emit.AcceptOnlyFromAmong("ir");

@@ -12,23 +12,30 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A circuit in the IR text form (.ir)." };
+        var file = new Argument<FileInfo>("file") { Description = "A circuit: the IR text form (.ir) or a program (.circ)." };
         var inputs = InputAssignment.CreateOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var field = FieldOption.Create();
+        var plaintext = new Option<bool>("--plaintext") { Description = "For a .circ program: run the language's plaintext interpreter instead of MPC (for debugging a contract)." };
         var party = new PartyOptions();
         var command = new Command("run", "Run a circuit with N in-process parties (real protocol, in-memory network) and print its outputs.")
         {
-            file, inputs, json, field,
+            file, inputs, json, field, plaintext,
         };
         party.AddTo(command);
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var (n, t) = party.Read(parse);
-            var circuit = CircuitLoader.Load(parse.GetValue(file)!);
-            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? []);
+            var loaded = CircuitLoader.LoadContract(parse.GetValue(file)!);
+            var circuit = loaded.Circuit;
+            var values = loaded.Interface is null
+                ? InputAssignment.ParseAll(parse.GetValue(inputs) ?? [])
+                : InputAssignment.ParseAll(parse.GetValue(inputs) ?? [], loaded.Interface);
+            string fieldName = CircuitLoader.FieldFor(circuit, parse.GetValue(field)!, explicitly: parse.GetResult(field) is { Implicit: false });
+            if (parse.GetValue(plaintext))
+                return CircuitLoader.RunPlaintext(loaded, values, fieldName, parse.GetValue(json));
             var task = new RunTask(circuit, values, n, t, ct);
-            var report = await FieldOption.Dispatch(parse.GetValue(field)!, task);
+            var report = await FieldOption.Dispatch(fieldName, task);
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report.ToJson()));
             else report.Print();
             return 0;
