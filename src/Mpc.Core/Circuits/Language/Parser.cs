@@ -363,6 +363,12 @@ internal sealed class Parser
                 if (!Accept(TokenKind.LParen))
                 {
                     if (t.Kind == TokenKind.Keyword) throw new SyntaxError(t.At, $"'{t.Text}' is a type; write {t.Text}(x) to convert a value");
+                    // party.input names an input when several parties use the same input name.
+                    if (At(TokenKind.Dot) && _tokens[_pos + 1].Kind == TokenKind.Identifier)
+                    {
+                        Advance();
+                        return new NameExpr(t.Text + "." + Advance().Text, t.At);
+                    }
                     return new NameExpr(t.Text, t.At);
                 }
                 var args = ImmutableArray.CreateBuilder<Expr>();

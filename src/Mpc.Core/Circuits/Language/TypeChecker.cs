@@ -26,6 +26,7 @@ internal sealed class TypeChecker
     private readonly List<Dictionary<string, CType>> _scopes = [];
     private readonly Dictionary<string, CType> _consts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inputs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _ambiguous = new(StringComparer.Ordinal);
     private readonly HashSet<string> _outputs = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), CType> _checkedCalls = [];
     private readonly Stack<string> _calling = new();
@@ -63,9 +64,25 @@ internal sealed class TypeChecker
             {
                 if (input.PartyCount is not null) PublicInteger(input.PartyCount, "the number of parties");
                 foreach (var dim in input.Type.Dimensions) PublicInteger(dim, "an array size");
-                if (!_inputs.Add(input.Name)) _d.Error(input.At, $"input '{input.Name}' is declared twice (input names are program variables and must be unique)");
-                else if (Declare(input.Name, input.At))
-                    _scopes[0][input.Name] = new CType(Of(input.Type.Scalar), true, input.Type.Dimensions.Length + (input.PartyCount is null ? 0 : 1));
+                var type = new CType(Of(input.Type.Scalar), true, input.Type.Dimensions.Length + (input.PartyCount is null ? 0 : 1));
+                string qualified = input.Owner + "." + input.Name;
+                if (!_inputs.Add(qualified)) _d.Error(input.At, $"input '{qualified}' is declared twice");
+                else
+                {
+                    _scopes[0][qualified] = type;
+                    // The bare name works while only one party uses it; then party.name is needed.
+                    if (_ambiguous.Contains(input.Name)) { }
+                    else if (_inputs.Any(i => i != qualified && i.EndsWith("." + input.Name, StringComparison.Ordinal)))
+                    {
+                        _ambiguous.Add(input.Name);
+                        _scopes[0].Remove(input.Name);
+                    }
+                    else if (Declare(input.Name, input.At))
+                    {
+                        _inputs.Add(input.Name);
+                        _scopes[0][input.Name] = type;
+                    }
+                }
                 break;
             }
             case OutputDecl output:
@@ -261,7 +278,9 @@ internal sealed class TypeChecker
                 if (t is not null) return t.Value;
                 _d.Error(n.At, _program.Functions.ContainsKey(n.Name) || Builtins.Contains(n.Name)
                     ? $"'{n.Name}' is a function; call it with {n.Name}(…)"
-                    : $"'{n.Name}' is not declared");
+                    : _ambiguous.Contains(n.Name)
+                        ? $"'{n.Name}' is ambiguous: several parties have an input '{n.Name}'; write party.{n.Name} (e.g. {_inputs.First(i => i.EndsWith("." + n.Name, StringComparison.Ordinal))})"
+                        : $"'{n.Name}' is not declared");
                 return CType.Unknown;
             }
             case IndexExpr ix: return IndexOf(ix);

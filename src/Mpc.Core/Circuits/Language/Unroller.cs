@@ -82,7 +82,8 @@ internal sealed partial class Unroller<TS>
             for (int p = 0; p < parties; p++) items[p] = Make(input.Owner + p, "", 0);
             value = new ArrayValue(items);
         }
-        _scopes[0][input.Name] = value;
+        _scopes[0][input.Owner + "." + input.Name] = value;
+        _scopes[0].TryAdd(input.Name, value); // the checker rejects uses of a bare name several parties share
         _inputs.Add(new ContractValue(input.Name, input.PartyCount is null ? input.Owner : input.Owner + "[]", ToScalarKind(kind), names.ToImmutable()));
     }
 
