@@ -95,11 +95,15 @@ internal static class Lexer
                 '^' => (TokenKind.Caret, 1),
                 _ => (TokenKind.End, 0),
             };
+            if (c is '&' or '|' && length == 0)
+            {
+                // Read a lone & or | as the logical operator it almost certainly means, so parsing goes on cleanly.
+                diagnostics.Error(at, $"unexpected '{c}': the logical operators are '&&' and '||'");
+                (kind, length) = (c == '&' ? TokenKind.AndAnd : TokenKind.OrOr, 1);
+            }
             if (length == 0)
             {
-                diagnostics.Error(at, c is '&' or '|'
-                    ? $"unexpected '{c}': the logical operators are '&&' and '||'"
-                    : $"unexpected character '{(char.IsControl(c) ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : c.ToString())}'");
+                diagnostics.Error(at, $"unexpected character '{(char.IsControl(c) ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : c.ToString())}'");
                 i++;
                 continue;
             }
