@@ -58,8 +58,11 @@ internal sealed partial class Unroller<TS>
     private Scalar<TS> Coerce(Scalar<TS> s, Kind kind, SourcePosition at)
     {
         if (s.Kind == kind || kind == Kind.Unknown) return s;
-        if (s.Kind == Kind.Number)
+        if (s.Kind == Kind.Number && !s.IsSecret)
             return Scalar<TS>.Public(kind, CheckPublic(kind == Kind.Fixed ? s.Raw * FixedOne : s.Raw, kind, at));
+        // A secret literal-typed value, e.g. select(secret, 1, 2), adopts its context's type like a literal does.
+        if (s.Kind == Kind.Number && IsNumeric(kind))
+            return Secret(kind, kind == Kind.Fixed ? _b.MulConst(s.Handle, FixedOne) : s.Handle, at);
         throw new CircEvaluationError(at, $"expected {Name(kind)}, found {Name(s.Kind)}");
     }
 
@@ -201,7 +204,6 @@ internal sealed partial class Unroller<TS>
     private Scalar<TS> Mux(Scalar<TS> c, Scalar<TS> a, Scalar<TS> b, SourcePosition at)
     {
         var kind = Unify(a.Kind, b.Kind) ?? throw new CircEvaluationError(at, $"cannot select between {Name(a.Kind)} and {Name(b.Kind)}");
-        if (kind == Kind.Number && c.IsSecret) kind = Kind.Int32;
         a = Coerce(a, kind, at);
         b = Coerce(b, kind, at);
         if (!c.IsSecret) return c.Raw.IsZero ? b : a;

@@ -164,7 +164,7 @@ internal sealed partial class Unroller<TS>
             {
                 var v = Eval(let.Value);
                 if (let.Type is not null) v = Conform(v, let.Type, let.Value.At, broadcast: true);
-                else if (v is Scalar<TS> { Kind: Kind.Number } n) v = Scalar<TS>.Public(Kind.Int32, CheckPublic(n.Raw, Kind.Int32, let.Value.At));
+                else if (v is Scalar<TS> { Kind: Kind.Number } n) v = Coerce(n, Kind.Int32, let.Value.At);
                 _scopes[^1][let.Name] = ArrayValue.Copy(v);
                 break;
             }
