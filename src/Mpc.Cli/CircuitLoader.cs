@@ -35,15 +35,6 @@ internal static class CircuitLoader
         }
     }
 
-    /// <summary>
-    /// The field to run in: the one asked for, except that a circuit with integer gates (comparisons,
-    /// truncations) runs in fp127 unless fp61 was asked for explicitly — their protocols need k + κ + 1 &lt; log2 p.
-    /// </summary>
-    public static string FieldFor(Circuit circuit, string requested, bool explicitly) =>
-        !explicitly && circuit.Gates.Any(g => g.Kind is GateKind.LessThanZero or GateKind.EqualZero or GateKind.Trunc or GateKind.TruncPr or GateKind.Mod2m)
-            ? "fp127"
-            : requested;
-
     /// <summary><c>mpc run x.circ --plaintext</c>: the language's reference interpreter on the given inputs.</summary>
     public static int RunPlaintext(LoadedCircuit loaded, Dictionary<string, BigInteger> values, string field, bool json)
     {

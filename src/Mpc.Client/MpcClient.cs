@@ -28,6 +28,18 @@ public sealed record JobResult<T>(string JobId, IReadOnlyList<OutputValue<T>> Ou
 /// <param name="RoundTrip">Mean one-element opening time (one round).</param>
 public sealed record ClusterBenchmark(int Multiplications, TimeSpan Preprocessing, TimeSpan Online, long OnlineBytesSent, TimeSpan RoundTrip);
 
+/// <summary>The cluster's comparison benchmark: the slowest node's times, all nodes' online bytes, and the per-comparison costs.</summary>
+/// <param name="Comparisons">Comparisons in the batch.</param>
+/// <param name="Bits">k.</param>
+/// <param name="Preprocessing">Mask and triple generation.</param>
+/// <param name="Online">The batched comparison.</param>
+/// <param name="OnlineBytesSent">Payload bytes all nodes sent online.</param>
+/// <param name="Rounds">Online rounds of one comparison.</param>
+/// <param name="RandomBits">Random bits per comparison.</param>
+/// <param name="Triples">Triples per comparison.</param>
+public sealed record ClusterComparisonBenchmark(int Comparisons, int Bits, TimeSpan Preprocessing, TimeSpan Online, long OnlineBytesSent,
+    int Rounds, int RandomBits, int Triples);
+
 /// <summary>A node refused a call or a job failed; the message names the node and, for a job, every node's reason.</summary>
 public sealed class MpcClientException : Exception
 {
@@ -216,6 +228,25 @@ public sealed class MpcClient : IDisposable
             TimeSpan.FromSeconds(replies.Max(r => r.OnlineS)),
             replies.Sum(r => r.OnlineBytesSent),
             TimeSpan.FromMicroseconds(replies.Max(r => r.RoundTripUs)));
+    }
+
+    /// <summary>
+    /// Runs the node-side comparison benchmark on every node at once (<paramref name="comparisons"/> signed
+    /// <paramref name="bits"/>-bit comparisons in one batch) and reports the slowest node's times and the total bytes.
+    /// </summary>
+    /// <param name="comparisons">At least 16.</param>
+    /// <param name="bits">k.</param>
+    /// <param name="security">κ in bits; 0 for the nodes' own setting.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    public async Task<ClusterComparisonBenchmark> BenchmarkComparisonsAsync(int comparisons, int bits, int security = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);
+        var request = new BenchmarkRequest { Multiplications = comparisons, RoundTrips = 1, ComparisonBits = bits, Security = security };
+        var replies = await AllAsync((node, i) => node.RunBenchmarkAsync(request, cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+        return new ClusterComparisonBenchmark(comparisons, bits,
+            TimeSpan.FromSeconds(replies.Max(r => r.PreprocessingS)),
+            TimeSpan.FromSeconds(replies.Max(r => r.OnlineS)),
+            replies.Sum(r => r.OnlineBytesSent), replies[0].Rounds, replies[0].RandomBitsPerOp, replies[0].TriplesPerOp);
     }
 
     /// <summary>Polls every node until each answers an authenticated call (a status query for a reserved, never-registered job id).</summary>

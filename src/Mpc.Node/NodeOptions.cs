@@ -69,6 +69,13 @@ public sealed class NodeOptions
     /// <summary>The computation field: <c>Fp61</c> (default) or <c>Fp127</c>.</summary>
     public string Field { get; set; } = "Fp61";
 
+    /// <summary>
+    /// κ, the statistical security in bits of the masks behind comparisons and truncations (Catrina–de Hoogh 2010):
+    /// a masked opening leaks at most 2^−κ. A circuit whose integer gates have k + κ + 1 ≥ log2 p in <see cref="Field"/>
+    /// is refused when its job is registered. All nodes of a cluster must use the same value. Default 40; 1..120.
+    /// </summary>
+    public int Security { get; set; } = 40;
+
     /// <summary>How long peers may take to connect after start-up (and to reconnect) before exchanges with them fail. Default 30 s.</summary>
     public TimeSpan PeerConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -157,6 +164,8 @@ public sealed class NodeOptions
             Error(nameof(Threshold), $"t = {Threshold} needs 1 ≤ t and n ≥ 2t + 1 with n = {n} (honest majority)");
         if (!SupportedFields.Contains(Field))
             Error(nameof(Field), $"'{Field}' is not one of {string.Join(", ", SupportedFields)}");
+        if (Security is < 1 or > 120)
+            Error(nameof(Security), $"κ = {Security} must be between 1 and 120 bits (40 is the usual choice)");
         if (PeerConnectTimeout <= TimeSpan.Zero)
             Error(nameof(PeerConnectTimeout), $"{PeerConnectTimeout} must be positive");
         if (RoundTimeout <= TimeSpan.Zero)

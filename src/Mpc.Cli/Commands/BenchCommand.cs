@@ -7,13 +7,14 @@ using Mpc.Core.Network;
 
 namespace Mpc.Cli.Commands;
 
-/// <summary><c>mpc bench mul …</c>: macro benchmarks of the protocols, with machine-readable output.</summary>
+/// <summary><c>mpc bench mul|cmp …</c>: macro benchmarks of the protocols, with machine-readable output.</summary>
 internal static class BenchCommand
 {
     public static Command Create()
     {
         var bench = new Command("bench", "Measure protocol throughput (use --json for one JSON object on stdout).");
         bench.Add(CreateMul());
+        bench.Add(CreateCmp());
         return bench;
     }
 
@@ -75,12 +76,114 @@ internal static class BenchCommand
         return command;
     }
 
+    private static Command CreateCmp()
+    {
+        var count = new Option<int>("--n") { Description = "Number of comparisons (one batched call).", DefaultValueFactory = _ => 10_000 };
+        var bits = new Option<int>("--bits") { Description = "k, the bit length of the signed operands.", DefaultValueFactory = _ => 32 };
+        var transport = new Option<string>("--transport")
+        {
+            Description = "memory: parties as tasks in this process; grpc: a local cluster of node processes (mutual TLS on loopback).",
+            DefaultValueFactory = _ => "memory",
+        };
+        transport.AcceptOnlyFromAmong("memory", "grpc");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var security = RunCommand.SecurityOption();
+        var party = new PartyOptions();
+        var command = new Command("cmp", "Dealer-free masks and triples, then n secure k-bit comparisons [x < y] in one batch (Catrina–de Hoogh 2010, Fp127).")
+        {
+            count, bits, transport, json, security,
+        };
+        party.AddTo(command);
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            var (n, t) = party.Read(parse);
+            int m = parse.GetValue(count), k = parse.GetValue(bits), kappa = parse.GetValue(security);
+            if (m < ComparisonBenchmark.CheckedComparisons)
+                throw new CliException($"--n {m}: measure at least {ComparisonBenchmark.CheckedComparisons} comparisons.");
+            if (k < 1 || k > 64)
+                throw new CliException($"--bits {k}: the operands are signed integers of 1 to 64 bits.");
+            string via = parse.GetValue(transport)!;
+            var result = via == "grpc"
+                ? await ComparisonClusterBench.RunAsync(n, t, m, k, kappa, ct)
+                : await InMemoryCmpAsync(n, t, m, k, kappa, ct);
+            var report = new
+            {
+                benchmark = "cmp",
+                transport = via,
+                field = "fp127",
+                parties = n,
+                threshold = t,
+                n = m,
+                bits = k,
+                security_bits = kappa,
+                cmps_per_s = m / result.Online.TotalSeconds,
+                rounds = result.Rounds,
+                online_s = result.Online.TotalSeconds,
+                preprocessing_s = result.Preprocessing.TotalSeconds,
+                bits_per_cmp = result.RandomBitsPerCmp,
+                triples_per_cmp = result.TriplesPerCmp,
+                bytes_sent = result.Bytes,
+                bytes_per_cmp = (double)result.Bytes / m,
+            };
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report));
+            else
+            {
+                Console.WriteLine($"{m:N0} comparisons of {k}-bit integers, {n} parties (t = {t}), fp127, κ = {kappa}, {(via == "grpc" ? "gRPC node processes" : "in-memory transport")}");
+                Console.WriteLine($"  preprocessing  {report.preprocessing_s:F3} s   {report.bits_per_cmp} random bits + {report.triples_per_cmp} triples per comparison");
+                Console.WriteLine($"  online         {report.online_s:F3} s   {report.cmps_per_s:N0} comparisons/s, {report.rounds} rounds");
+                Console.WriteLine($"  sent           {report.bytes_sent:N0} bytes ({report.bytes_per_cmp:F1} bytes/comparison, all parties)");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>What <c>bench cmp</c> reports, from either transport.</summary>
+    internal sealed record CmpResult(TimeSpan Preprocessing, TimeSpan Online, long Bytes, int Rounds, int RandomBitsPerCmp, int TriplesPerCmp);
+
+    private static async Task<CmpResult> InMemoryCmpAsync(int n, int t, int count, int bits, int security, CancellationToken ct)
+    {
+        var transports = InMemoryNetwork.Create(n);
+        try
+        {
+            var parties = await Task.WhenAll(transports.Select(tr =>
+                Task.Run(() => ComparisonBenchmark.RunPartyAsync<Fp127>(tr, t, count, bits, security, ct), ct)));
+            // The slowest party decides when a phase is over.
+            var first = parties[0];
+            return new CmpResult(parties.Max(p => p.Preprocessing), parties.Max(p => p.Online), parties.Sum(p => p.OnlineBytesSent),
+                first.Rounds, first.RandomBits, first.Triples);
+        }
+        finally
+        {
+            foreach (var tr in transports) await tr.DisposeAsync();
+        }
+    }
+
+    /// <summary><c>bench cmp --transport grpc</c>: the node-side comparison benchmark on a throw-away Fp127 cluster.</summary>
+    private static class ComparisonClusterBench
+    {
+        public static Task<CmpResult> RunAsync(int n, int t, int count, int bits, int security, CancellationToken ct) =>
+            WithClusterAsync(n, t, "fp127", async client =>
+            {
+                var r = await client.BenchmarkComparisonsAsync(count, bits, security, ct);
+                return new CmpResult(r.Preprocessing, r.Online, r.OnlineBytesSent, r.Rounds, r.RandomBits, r.Triples);
+            }, ct);
+    }
+
     private const string TieredCompilationVariable = "DOTNET_TieredCompilation";
 
     private sealed record MulResult(TimeSpan Preprocessing, TimeSpan Online, long Bytes, long? Messages, TimeSpan? RoundTrip = null);
 
     // A throw-away cluster of real node processes; the nodes run the benchmark job type over the Client service.
-    private static async Task<MulResult> GrpcBenchAsync(int n, int t, int m, string field, CancellationToken ct)
+    private static Task<MulResult> GrpcBenchAsync(int n, int t, int m, string field, CancellationToken ct) =>
+        WithClusterAsync(n, t, field, async client =>
+        {
+            var result = await client.BenchmarkAsync(m, roundTrips: 200, ct);
+            return new MulResult(result.Preprocessing, result.Online, result.OnlineBytesSent, null, result.RoundTrip);
+        }, ct);
+
+    /// <summary>Starts a local cluster of node processes, runs <paramref name="measure"/> against it, and tears it down.</summary>
+    internal static async Task<TResult> WithClusterAsync<TResult>(int n, int t, string field, Func<MpcClient, Task<TResult>> measure, CancellationToken ct)
     {
         // The node processes inherit this environment. A benchmark node lives for seconds, so under tiered
         // compilation it measures tier-0 code and background tier-1 re-JIT competing for the cores; fully
@@ -95,8 +198,7 @@ internal static class BenchCommand
             {
                 using var client = MpcClient.Open(cluster, out var identity);
                 using var _ = identity;
-                var result = await client.BenchmarkAsync(m, roundTrips: 200, ct);
-                return new MulResult(result.Preprocessing, result.Online, result.OnlineBytesSent, null, result.RoundTrip);
+                return await measure(client);
             }
             finally
             {

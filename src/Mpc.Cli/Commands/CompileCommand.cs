@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Mpc.Core.Circuits;
+using Mpc.Core.Protocols.Integers;
 
 namespace Mpc.Cli.Commands;
 
@@ -13,7 +14,7 @@ internal static class CompileCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var emit = new Option<string?>("--emit") { Description = "Also print the compiled circuit: 'ir' for the text form." };
         emit.AcceptOnlyFromAmong("ir");
-        var command = new Command("compile", "Print a circuit's inputs, outputs, multiplications, rounds and circuit id.") { file, json, emit };
+        var command = new Command("compile", "Print a circuit's inputs, outputs, multiplications, comparisons, rounds, preprocessing and circuit id.") { file, json, emit };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var circuit = CircuitLoader.Load(parse.GetValue(file)!);
@@ -29,7 +30,11 @@ internal static class CompileCommand
                     multiplications = stats.Multiplications,
                     rounds = stats.Rounds,
                     gates = stats.Gates,
-                    triples = stats.Multiplications,
+                    comparisons = stats.Comparisons,
+                    truncations = stats.Truncations,
+                    triples = stats.Triples,
+                    random_bits = stats.RandomBits,
+                    security_bits = SignedEncoding.DefaultStatisticalSecurity,
                 }));
             }
             else
@@ -40,9 +45,16 @@ internal static class CompileCommand
                 Console.WriteLine($"inputs           {stats.Inputs} ({string.Join(", ", circuit.Inputs.Select(i => i.QualifiedName))})");
                 Console.WriteLine($"outputs          {stats.Outputs} ({string.Join(", ", circuit.Outputs.Select(Describe))})");
                 Console.WriteLine($"multiplications  {stats.Multiplications}");
-                Console.WriteLine($"rounds           {stats.Rounds}");
+                if (stats.Comparisons + stats.Truncations > 0)
+                {
+                    Console.WriteLine($"comparisons      {stats.Comparisons} (ltz, eqz)");
+                    Console.WriteLine($"truncations      {stats.Truncations} (trunc, truncpr, mod2m)");
+                }
+                Console.WriteLine($"rounds           {stats.Rounds} (online, critical path; + 1 to open public outputs)");
                 Console.WriteLine($"gates            {stats.Gates}");
-                Console.WriteLine($"preprocessing    {stats.Multiplications} triples");
+                Console.WriteLine(stats.RandomBits > 0
+                    ? $"preprocessing    {stats.Triples} triples, {stats.RandomBits} random bits (κ = {SignedEncoding.DefaultStatisticalSecurity})"
+                    : $"preprocessing    {stats.Triples} triples");
             }
             if (parse.GetValue(emit) == "ir") Console.Write(CircuitText.Print(circuit));
             return 0;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Mpc.Core.Circuits;
 using Mpc.Core.Engine;
 using Mpc.Core.Fields;
+using Mpc.Core.Protocols.Integers;
 
 namespace Mpc.Cli.Commands;
 
@@ -16,11 +17,12 @@ internal static class RunCommand
         var inputs = InputAssignment.CreateOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var field = FieldOption.Create();
+        var security = SecurityOption();
         var plaintext = new Option<bool>("--plaintext") { Description = "For a .circ program: run the language's plaintext interpreter instead of MPC (for debugging a contract)." };
         var party = new PartyOptions();
         var command = new Command("run", "Run a circuit with N in-process parties (real protocol, in-memory network) and print its outputs.")
         {
-            file, inputs, json, field, plaintext,
+            file, inputs, json, field, security, plaintext,
         };
         party.AddTo(command);
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
@@ -31,16 +33,35 @@ internal static class RunCommand
             var values = loaded.Interface is null
                 ? InputAssignment.ParseAll(parse.GetValue(inputs) ?? [])
                 : InputAssignment.ParseAll(parse.GetValue(inputs) ?? [], loaded.Interface);
-            string fieldName = CircuitLoader.FieldFor(circuit, parse.GetValue(field)!, explicitly: parse.GetResult(field) is { Implicit: false });
+            int kappa = parse.GetValue(security);
+            var task = new RunTask(circuit, values, n, t, kappa, ct);
+            // Integer gates need k + κ + 1 < log2 p: a circuit with them runs in fp127 unless --field says otherwise.
+            bool fieldGiven = parse.GetResult(field) is { Implicit: false };
+            string fieldName = !fieldGiven && !circuit.Schedule.Groups.IsEmpty ? "fp127" : parse.GetValue(field)!;
             if (parse.GetValue(plaintext))
                 return CircuitLoader.RunPlaintext(loaded, values, fieldName, parse.GetValue(json));
-            var task = new RunTask(circuit, values, n, t, ct);
             var report = await FieldOption.Dispatch(fieldName, task);
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report.ToJson()));
             else report.Print();
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The <c>--security</c> option: κ for the integer gates (also used by <c>mpc bench cmp</c>).</summary>
+    internal static Option<int> SecurityOption()
+    {
+        var option = new Option<int>("--security")
+        {
+            Description = "κ, statistical security of comparisons and truncations in bits (k + κ + 1 < log2 p must hold).",
+            DefaultValueFactory = _ => SignedEncoding.DefaultStatisticalSecurity,
+        };
+        option.Validators.Add(result =>
+        {
+            int value = result.GetValueOrDefault<int>();
+            if (value < 1 || value > 120) result.AddError($"--security {value}: κ must be between 1 and 120 bits.");
+        });
+        return option;
     }
 
     private sealed record RunReport(Circuit Circuit, string Field, int Parties, int Threshold, IReadOnlyList<(string Name, string Line, BigInteger Value)> Outputs,
@@ -51,7 +72,7 @@ internal static class RunCommand
             Console.WriteLine($"{Circuit.Name} ({Circuit.Id}) on {Parties} parties, t = {Threshold}, {Field}, semi-honest");
             foreach (var output in Outputs) Console.WriteLine($"  {output.Line}");
             Console.WriteLine($"preprocessing {Preprocessing.TotalMilliseconds:F1} ms, online {Online.TotalMilliseconds:F1} ms, " +
-                              $"{Rounds} multiplication round(s), {Bytes} bytes sent");
+                              $"{Rounds} online round(s), {Bytes} bytes sent");
         }
 
         public object ToJson() => new
@@ -70,12 +91,12 @@ internal static class RunCommand
         };
     }
 
-    private sealed class RunTask(Circuit circuit, Dictionary<string, BigInteger> inputs, int n, int t, CancellationToken ct)
+    private sealed class RunTask(Circuit circuit, Dictionary<string, BigInteger> inputs, int n, int t, int security, CancellationToken ct)
         : IFieldTask<Task<RunReport>>
     {
         public async Task<RunReport> Run<T>() where T : struct, IField<T>
         {
-            var result = await LocalRunner.RunAsync<T>(circuit, inputs, n, t, ct);
+            var result = await LocalRunner.RunAsync<T>(circuit, inputs, n, t, security, ct);
             var outputs = result.Outputs
                 .Select(o => (o.Name, OutputText.Describe(o), o.Signed))
                 .ToList();

@@ -4,6 +4,7 @@ using Mpc.Core.Circuits;
 using Mpc.Core.Fields;
 using Mpc.Core.Network;
 using Mpc.Core.Protocols;
+using Mpc.Core.Protocols.Integers;
 using Mpc.Core.Sharing;
 
 namespace Mpc.Core.Engine;
@@ -22,10 +23,10 @@ public readonly record struct OutputValue<T>(string Name, OutputVisibility Visib
 
 /// <summary>The outputs and costs of an in-process run.</summary>
 /// <param name="Outputs">Every output, in circuit order.</param>
-/// <param name="Preprocessing">Wall time to generate the Beaver triples.</param>
+/// <param name="Preprocessing">Wall time to generate the Beaver triples and the integer gates' masks.</param>
 /// <param name="Online">Wall time of input sharing, evaluation and output delivery.</param>
 /// <param name="OnlineBytesSent">Payload bytes all parties sent during the online phase.</param>
-/// <param name="Rounds">Multiplication rounds of the circuit.</param>
+/// <param name="Rounds">Online rounds of the circuit (<see cref="CircuitStats.Rounds"/>: multiplications and integer protocols on the critical path).</param>
 public sealed record LocalRunResult<T>(IReadOnlyList<OutputValue<T>> Outputs, TimeSpan Preprocessing, TimeSpan Online,
     long OnlineBytesSent, int Rounds) where T : struct, IField<T>;
 
@@ -48,10 +49,24 @@ public static class LocalRunner
     /// <param name="threshold">t, with n ≥ 2t + 1.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <exception cref="ArgumentException">Bad n/t, or a missing, unknown, repeated or out-of-range input.</exception>
+    public static Task<LocalRunResult<T>> RunAsync<T>(Circuit circuit, IReadOnlyDictionary<string, BigInteger> inputs,
+        int parties, int threshold, CancellationToken cancellationToken = default) where T : struct, IField<T> =>
+        RunAsync<T>(circuit, inputs, parties, threshold, SignedEncoding.DefaultStatisticalSecurity, cancellationToken);
+
+    /// <summary>Validates the inputs, runs the circuit with statistical security κ for its integer gates and returns its outputs.</summary>
+    /// <param name="circuit">The circuit to evaluate.</param>
+    /// <param name="inputs">One value per circuit input, keyed <c>owner.name</c> (or an unambiguous bare name).</param>
+    /// <param name="parties">n, the number of computing parties.</param>
+    /// <param name="threshold">t, with n ≥ 2t + 1.</param>
+    /// <param name="security">κ, in bits: integer gates need k + κ + 1 &lt; log2 p.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <exception cref="ArgumentException">Bad n/t, a missing, unknown, repeated or out-of-range input, or an integer gate that does not fit the field.</exception>
     public static async Task<LocalRunResult<T>> RunAsync<T>(Circuit circuit, IReadOnlyDictionary<string, BigInteger> inputs,
-        int parties, int threshold, CancellationToken cancellationToken = default) where T : struct, IField<T>
+        int parties, int threshold, int security, CancellationToken cancellationToken = default) where T : struct, IField<T>
     {
         ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentOutOfRangeException.ThrowIfNegative(security);
+        PartyEngine<T>.CheckSupported(circuit, security); // before any party sends anything
         var scheme = new ShamirScheme<T>(parties, threshold);
         var values = CircuitInputs.ToField<T>(circuit, inputs);
 
@@ -66,20 +81,19 @@ public static class LocalRunner
 
         var transports = InMemoryNetwork.Create(parties);
         var metered = Array.ConvertAll(transports, t => new MeteredTransport(t));
-        int multiplications = circuit.Stats.Multiplications;
         try
         {
             var clock = Stopwatch.StartNew();
-            var triples = await Task.WhenAll(Enumerable.Range(0, parties).Select(i => Task.Run(async () =>
-                await new Dn07TripleSource<T>(new ProtocolContext<T>(metered[i], threshold, session: 1))
-                    .GenerateAsync(multiplications, cancellationToken).ConfigureAwait(false), cancellationToken))).ConfigureAwait(false);
+            var material = await Task.WhenAll(Enumerable.Range(0, parties).Select(i => Task.Run(() =>
+                new PartyEngine<T>(new ProtocolContext<T>(metered[i], threshold, session: 1), security)
+                    .PrepareAsync(circuit, cancellationToken), cancellationToken))).ConfigureAwait(false);
             var preprocessing = clock.Elapsed;
             long bytesBefore = metered.Sum(m => m.BytesSent);
 
             clock.Restart();
             var results = await Task.WhenAll(Enumerable.Range(0, parties).Select(i => Task.Run(() =>
-                new PartyEngine<T>(new ProtocolContext<T>(metered[i], threshold, session: 2))
-                    .RunAsync(circuit, shares[i], triples[i], cancellationToken), cancellationToken))).ConfigureAwait(false);
+                new PartyEngine<T>(new ProtocolContext<T>(metered[i], threshold, session: 2), security)
+                    .RunAsync(circuit, shares[i], material[i], cancellationToken), cancellationToken))).ConfigureAwait(false);
             var outputs = CollectOutputs(circuit, scheme, results);
             var online = clock.Elapsed;
 

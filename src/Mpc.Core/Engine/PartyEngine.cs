@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using Mpc.Core.Circuits;
 using Mpc.Core.Fields;
 using Mpc.Core.Protocols;
+using Mpc.Core.Protocols.Integers;
 
 namespace Mpc.Core.Engine;
 
@@ -10,14 +12,42 @@ namespace Mpc.Core.Engine;
 public sealed record PartyOutputs<T>(IReadOnlyDictionary<string, T> Public, IReadOnlyDictionary<string, T> PrivateShares)
     where T : struct, IField<T>;
 
+/// <summary>This party's preprocessed material for one run of a circuit. Use once.</summary>
+/// <typeparam name="T">The field.</typeparam>
+public sealed class CircuitPreprocessing<T> where T : struct, IField<T>
+{
+    /// <summary>Wraps material generated elsewhere (a pool, <see cref="PartyEngine{T}.PrepareAsync"/>).</summary>
+    /// <param name="triples">At least <see cref="CircuitStats.Multiplications"/> triples for the Mul gates.</param>
+    /// <param name="integer">One entry per <see cref="CircuitSchedule.Groups"/> entry, in that order.</param>
+    public CircuitPreprocessing(TripleBatch<T> triples, IReadOnlyList<IntegerPreprocessing<T>> integer)
+    {
+        ArgumentNullException.ThrowIfNull(integer);
+        Triples = triples;
+        Integer = integer;
+    }
+
+    /// <summary>Triples for the Mul gates.</summary>
+    public TripleBatch<T> Triples { get; }
+
+    /// <summary>Masks and triples of the integer groups, in schedule order.</summary>
+    public IReadOnlyList<IntegerPreprocessing<T>> Integer { get; }
+}
+
 /// <summary>Evaluates one party's side of a circuit on Shamir shares over a <see cref="ProtocolContext{T}"/>.</summary>
 /// <remarks>
-/// Follows the circuit's <see cref="CircuitSchedule"/>: in step d the linear gates of depth d are computed
-/// locally (addition and multiplication by public constants commute with Shamir sharing; a public constant is
-/// the constant polynomial, so every party's share of it is the constant itself), then every
-/// multiplication of depth d + 1 runs as one Beaver batch: one exchange per step, so the online phase
-/// takes exactly <see cref="CircuitStats.Rounds"/> rounds plus one to open the public outputs.
-/// Every party must call <see cref="RunAsync"/> with the same circuit on contexts of the same session.
+/// <para>Follows the circuit's <see cref="CircuitSchedule"/>: at round d the linear gates ready at d are
+/// computed locally (addition and multiplication by public constants commute with Shamir sharing; a public
+/// constant is the constant polynomial, so every party's share of it is the constant itself), then
+/// everything starting at d is launched: every multiplication as one Beaver batch, and every integer group
+/// (gates of one kind and parameters) as one batched call of <see cref="IntegerProtocols{T}"/>.
+/// Launched work runs concurrently with later rounds' work: each integer group uses its own message lane
+/// (<see cref="ProtocolContext{T}.Fork"/>, lane = group index + 1), so concurrent groups' exchanges never mix
+/// and the online phase takes <see cref="CircuitStats.Rounds"/> rounds (the critical path) plus one to open the
+/// public outputs, not the sum of the groups' rounds.</para>
+/// <para>Integer gates need k + κ + 1 &lt; log2 p (Catrina–de Hoogh 2010, §2); a circuit that breaks it is
+/// refused by <see cref="CheckSupported"/> before any message is sent.</para>
+/// <para>Every party must call <see cref="RunAsync(Circuit, IReadOnlyDictionary{string, T}, CircuitPreprocessing{T}, CancellationToken)"/>
+/// with the same circuit on contexts of the same session.</para>
 /// </remarks>
 /// <typeparam name="T">The field.</typeparam>
 public sealed class PartyEngine<T> where T : struct, IField<T>
@@ -27,57 +57,196 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
     private readonly BeaverMultiplier<T> _multiplier;
 
     /// <summary>Creates an engine for the party that owns <paramref name="context"/>.</summary>
-    public PartyEngine(ProtocolContext<T> context)
+    /// <param name="context">This party's context (a session's root context: the engine forks lanes of it).</param>
+    /// <param name="security">κ, the statistical security of the integer gates' masks in bits (default 40).</param>
+    public PartyEngine(ProtocolContext<T> context, int security = SignedEncoding.DefaultStatisticalSecurity)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentOutOfRangeException.ThrowIfNegative(security);
         _context = context;
         _opener = new Opener<T>(context);
         _multiplier = new BeaverMultiplier<T>(_opener);
+        Security = security;
     }
 
-    /// <summary>Evaluates <paramref name="circuit"/> on this party's input shares.</summary>
+    /// <summary>κ, the statistical security of the integer gates in bits.</summary>
+    public int Security { get; }
+
+    /// <summary>
+    /// Throws unless every integer gate of <paramref name="circuit"/> can run in <typeparamref name="T"/> with
+    /// statistical security <paramref name="security"/>: k + κ + 1 &lt; log2 p for each gate's k.
+    /// </summary>
+    /// <exception cref="ArgumentException">A gate does not fit; the message names the gate, k, κ and the field.</exception>
+    public static void CheckSupported(Circuit circuit, int security = SignedEncoding.DefaultStatisticalSecurity)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        foreach (var group in circuit.Schedule.Groups)
+        {
+            try
+            {
+                SignedEncoding.Validate<T>(group.Cost.MaskBits, security, $"{group.Operation} on {group.Bits}-bit values");
+            }
+            catch (ArgumentException e)
+            {
+                var g = circuit.Gates[group.Gates[0]];
+                throw new ArgumentException($"Circuit '{circuit.Name}', gate %{group.Gates[0]} ({g.Kind.Mnemonic()} %{g.Left} {g.Bits}{(g.Kind.HasShift() ? " " + g.Shift : "")}): {e.Message}", nameof(circuit), e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Generates this party's material for one run of <paramref name="circuit"/> with the other parties, no dealer:
+    /// all masks' random bits in one batch (2 rounds) and all triples in one batch (3 rounds).
+    /// </summary>
+    /// <exception cref="ArgumentException">The circuit's integer gates do not fit the field (<see cref="CheckSupported"/>); nothing was sent.</exception>
+    public async Task<CircuitPreprocessing<T>> PrepareAsync(Circuit circuit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        CheckSupported(circuit, Security);
+        var (material, triples) = await PrepareIntegerAsync(circuit, circuit.Stats.Multiplications, cancellationToken).ConfigureAwait(false);
+        return new CircuitPreprocessing<T>(triples, material);
+    }
+
+    /// <summary>Evaluates <paramref name="circuit"/> on this party's input shares, generating the integer gates' material first if it has any.</summary>
     /// <param name="circuit">The circuit; its schedule fixes the order of exchanges.</param>
     /// <param name="inputShares">This party's share of every circuit input, keyed by qualified name (<c>owner.name</c>).</param>
-    /// <param name="triples">At least <see cref="CircuitStats.Multiplications"/> unused triples.</param>
+    /// <param name="triples">At least <see cref="CircuitStats.Multiplications"/> unused triples for the Mul gates.</param>
     /// <param name="cancellationToken">Cancels waiting for peers.</param>
-    /// <exception cref="ArgumentException">An input share is missing or not enough triples are given.</exception>
+    /// <exception cref="ArgumentException">An input share is missing, not enough triples are given, or an integer gate does not fit the field.</exception>
     /// <exception cref="Network.TransportException">A peer failed.</exception>
     public async Task<PartyOutputs<T>> RunAsync(Circuit circuit, IReadOnlyDictionary<string, T> inputShares,
         TripleBatch<T> triples, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(circuit);
+        CheckSupported(circuit, Security);
+        CheckTriples(circuit, triples);
+        IReadOnlyList<IntegerPreprocessing<T>> material = [];
+        if (!circuit.Schedule.Groups.IsEmpty)
+            (material, _) = await PrepareIntegerAsync(circuit, 0, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(circuit, inputShares, new CircuitPreprocessing<T>(triples, material), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Evaluates <paramref name="circuit"/> on this party's input shares with preprocessed material.</summary>
+    /// <param name="circuit">The circuit; its schedule fixes the order of exchanges.</param>
+    /// <param name="inputShares">This party's share of every circuit input, keyed by qualified name (<c>owner.name</c>).</param>
+    /// <param name="preprocessing">Material for this circuit (<see cref="PrepareAsync"/>), used once.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    /// <exception cref="ArgumentException">An input share is missing, the material does not match the circuit, or an integer gate does not fit the field.</exception>
+    /// <exception cref="Network.TransportException">A peer failed.</exception>
+    public async Task<PartyOutputs<T>> RunAsync(Circuit circuit, IReadOnlyDictionary<string, T> inputShares,
+        CircuitPreprocessing<T> preprocessing, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
         ArgumentNullException.ThrowIfNull(inputShares);
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        CheckSupported(circuit, Security);
         var schedule = circuit.Schedule;
-        if (triples.Count < schedule.Stats.Multiplications)
+        CheckTriples(circuit, preprocessing.Triples);
+        if (preprocessing.Integer.Count != schedule.Groups.Length)
             throw new ArgumentException(
-                $"Circuit '{circuit.Name}' needs {schedule.Stats.Multiplications} triples; {triples.Count} given.", nameof(triples));
+                $"Circuit '{circuit.Name}' has {schedule.Groups.Length} integer groups; material for {preprocessing.Integer.Count} given.", nameof(preprocessing));
 
         var gates = circuit.Gates;
         var wires = new T[gates.Length];
-        int usedTriples = 0;
-        foreach (var step in schedule.Steps)
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new List<(int Finish, Task Work)>();
+        int usedTriples = 0, groupIndex = 0;
+        try
         {
-            foreach (int i in step.Linear) wires[i] = EvaluateLinear(gates[i], wires, inputShares);
-
-            int count = step.Multiplications.Length;
-            if (count == 0) continue;
-            var x = new T[count];
-            var y = new T[count];
-            for (int k = 0; k < count; k++)
+            foreach (var step in schedule.Steps)
             {
-                var g = gates[step.Multiplications[k]];
-                x[k] = wires[g.Left];
-                y[k] = wires[g.Right];
+                // Everything due by this round must be done before its linear gates read the results.
+                for (int r = running.Count - 1; r >= 0; r--)
+                {
+                    if (running[r].Finish > step.Depth) continue;
+                    await running[r].Work.ConfigureAwait(false);
+                    running.RemoveAt(r);
+                }
+                foreach (int i in step.Linear) wires[i] = EvaluateLinear(gates[i], i, wires, inputShares);
+
+                foreach (var group in step.Groups)
+                {
+                    // Launched, not awaited: the group's rounds overlap with later steps' work on its own lane.
+                    int lane = ++groupIndex;
+                    var material = preprocessing.Integer[lane - 1];
+                    running.Add((group.Finish, RunGroupAsync(group, lane, material, gates, wires, failed.Token)));
+                }
+                if (!step.Multiplications.IsEmpty)
+                {
+                    running.Add((step.Depth + 1, MultiplyAsync(step.Multiplications, gates, wires,
+                        preprocessing.Triples.Slice(usedTriples, step.Multiplications.Length), failed.Token)));
+                    usedTriples += step.Multiplications.Length;
+                }
             }
-            T[] z = await _multiplier.MultiplyAsync(x, y, triples.Slice(usedTriples, count), cancellationToken).ConfigureAwait(false);
-            usedTriples += count;
-            for (int k = 0; k < count; k++) wires[step.Multiplications[k]] = z[k];
+            foreach (var (_, work) in running) await work.ConfigureAwait(false);
+        }
+        catch
+        {
+            // One failed exchange dooms the run: stop the concurrent ones rather than leave them waiting for peers.
+            await failed.CancelAsync().ConfigureAwait(false);
+            try { await Task.WhenAll(running.Select(r => r.Work)).ConfigureAwait(false); }
+            catch (Exception) { /* the first failure is the one to report */ }
+            throw;
         }
 
         return await FinishOutputsAsync(circuit, wires, cancellationToken).ConfigureAwait(false);
     }
 
-    private static T EvaluateLinear(Gate g, T[] wires, IReadOnlyDictionary<string, T> inputShares) => g.Kind switch
+    private static void CheckTriples(Circuit circuit, TripleBatch<T> triples)
+    {
+        if (triples.Count < circuit.Stats.Multiplications)
+            throw new ArgumentException(
+                $"Circuit '{circuit.Name}' needs {circuit.Stats.Multiplications} triples; {triples.Count} given.", nameof(triples));
+    }
+
+    private async Task<(IntegerPreprocessing<T>[] Material, TripleBatch<T> Triples)> PrepareIntegerAsync(Circuit circuit, int extraTriples,
+        CancellationToken cancellationToken)
+    {
+        var groups = circuit.Schedule.Groups;
+        var requests = new IntegerRequest[groups.Length];
+        for (int i = 0; i < requests.Length; i++)
+            requests[i] = new IntegerRequest(groups[i].Operation, groups[i].Gates.Length, groups[i].Bits, groups[i].Shift);
+        return await new IntegerProtocols<T>(_context, Security).PrepareManyAsync(requests, extraTriples, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task MultiplyAsync(ImmutableArray<int> batch, ImmutableArray<Gate> gates,
+        T[] wires, TripleBatch<T> triples, CancellationToken cancellationToken)
+    {
+        int count = batch.Length;
+        var x = new T[count];
+        var y = new T[count];
+        for (int k = 0; k < count; k++)
+        {
+            var g = gates[batch[k]];
+            x[k] = wires[g.Left];
+            y[k] = wires[g.Right];
+        }
+        T[] z = await _multiplier.MultiplyAsync(x, y, triples, cancellationToken).ConfigureAwait(false);
+        for (int k = 0; k < count; k++) wires[batch[k]] = z[k];
+    }
+
+    private async Task RunGroupAsync(ScheduleGroup group, int lane, IntegerPreprocessing<T> material, ImmutableArray<Gate> gates,
+        T[] wires, CancellationToken cancellationToken)
+    {
+        // Operands are read before the first await, while this step owns the wires.
+        var members = group.Gates;
+        var operands = new T[members.Length];
+        for (int k = 0; k < members.Length; k++) operands[k] = wires[gates[members[k]].Left];
+        var protocols = new IntegerProtocols<T>(_context.Fork(lane), Security);
+        int bits = group.Bits, shift = group.Shift;
+        T[] results = group.Kind switch
+        {
+            GateKind.LessThanZero => await protocols.LessThanZeroAsync(operands, bits, material, cancellationToken).ConfigureAwait(false),
+            GateKind.EqualZero => await protocols.EqualZeroAsync(operands, bits, material, cancellationToken).ConfigureAwait(false),
+            GateKind.Trunc => await protocols.TruncAsync(operands, bits, shift, material, cancellationToken).ConfigureAwait(false),
+            GateKind.TruncPr => await protocols.TruncPrAsync(operands, bits, shift, material, cancellationToken).ConfigureAwait(false),
+            GateKind.Mod2m => await protocols.Mod2mAsync(operands, bits, shift, material, cancellationToken).ConfigureAwait(false),
+            _ => throw new InvalidOperationException($"Gate kind {group.Kind} was scheduled as an integer group."),
+        };
+        for (int k = 0; k < members.Length; k++) wires[members[k]] = results[k];
+    }
+
+    private static T EvaluateLinear(Gate g, int index, T[] wires, IReadOnlyDictionary<string, T> inputShares) => g.Kind switch
     {
         GateKind.Input => inputShares.TryGetValue(g.Party + "." + g.Name, out var share)
             ? share
@@ -87,8 +256,7 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
         GateKind.Sub => wires[g.Left] - wires[g.Right],
         GateKind.MulConst => wires[g.Left] * T.FromBigInteger(g.Constant),
         GateKind.Output => wires[g.Left],
-        GateKind.Mul => throw new InvalidOperationException("A multiplication was scheduled as a linear gate."),
-        _ => throw new NotSupportedException($"Gate kind {g.Kind} is not supported by this engine."),
+        _ => throw new InvalidOperationException($"Gate %{index} ({g.Kind}) was scheduled as a linear gate."),
     };
 
     private async Task<PartyOutputs<T>> FinishOutputsAsync(Circuit circuit, T[] wires, CancellationToken cancellationToken)

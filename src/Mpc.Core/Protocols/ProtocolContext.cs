@@ -38,7 +38,11 @@ public sealed class ProtocolContext<T> where T : struct, IField<T>
     /// </remarks>
     public const int KingOpeningFrom = 8;
 
+    /// <summary>Sequence numbers of lane l start at l·2^<see cref="LaneShift"/>: 2^40 exchanges per lane before lanes could meet.</summary>
+    private const int LaneShift = 40;
+
     private long _sequence;
+    private int _lane;
 
     /// <summary>Creates the context of the party that owns <paramref name="transport"/>.</summary>
     /// <param name="transport">This party's channels; n is <see cref="ITransport.Parties"/>.</param>
@@ -98,4 +102,21 @@ public sealed class ProtocolContext<T> where T : struct, IField<T>
 
     /// <summary>The tag of the next exchange; every party gets the same sequence.</summary>
     public MessageTag NextTag() => new(Session, (ulong)Interlocked.Increment(ref _sequence));
+
+    /// <summary>
+    /// A context for protocols that run concurrently with this one's in the same session: same transport,
+    /// scheme, randomness and settings, but its own tag sequence (lane <paramref name="lane"/>), so the
+    /// order in which concurrent exchanges happen no longer has to agree across parties, only the lane numbers.
+    /// </summary>
+    /// <param name="lane">1 ≤ lane &lt; 2^23, the same on every party for the same logical protocol run.</param>
+    /// <exception cref="InvalidOperationException">This context is itself a fork (lanes of lanes could collide).</exception>
+    public ProtocolContext<T> Fork(int lane)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lane, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(lane, 1 << 23);
+        if (_lane != 0) throw new InvalidOperationException($"Context lane {_lane} is a fork; fork the session's root context instead.");
+        var fork = new ProtocolContext<T>(Transport, Threshold, Session, Random, OpeningMode, CheckOpenings) { _lane = lane };
+        fork._sequence = (long)lane << LaneShift;
+        return fork;
+    }
 }

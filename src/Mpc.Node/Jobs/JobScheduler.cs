@@ -25,6 +25,15 @@ namespace Mpc.Node.Jobs;
 /// <param name="RoundTrip">Mean wall time of a one-element opening (one communication round).</param>
 public readonly record struct NodeBenchmark(TimeSpan Preprocessing, TimeSpan Online, long OnlineBytesSent, TimeSpan RoundTrip);
 
+/// <summary>The outcome of this node's side of the comparison benchmark.</summary>
+/// <param name="Preprocessing">Wall time of the dealer-free mask and triple generation.</param>
+/// <param name="Online">Wall time of the one batched comparison.</param>
+/// <param name="OnlineBytesSent">Payload bytes this node sent in the online phase.</param>
+/// <param name="Rounds">Online rounds of one comparison.</param>
+/// <param name="RandomBits">Random bits per comparison.</param>
+/// <param name="Triples">Triples per comparison.</param>
+public readonly record struct NodeComparisonBenchmark(TimeSpan Preprocessing, TimeSpan Online, long OnlineBytesSent, int Rounds, int RandomBits, int Triples);
+
 /// <summary>Registers jobs, validates and stores input shares, and runs a job once all its inputs are in.</summary>
 /// <remarks>
 /// <para>Agreement without a coordinator: the job id determines the protocol session
@@ -33,7 +42,9 @@ public readonly record struct NodeBenchmark(TimeSpan Preprocessing, TimeSpan Onl
 /// first exchange (buffered by the transport) for the others, for up to <see cref="NodeOptions.RoundTimeout"/>.</para>
 /// <para>Triples come from the node's <see cref="PreprocessingPool{T}"/> (batches generated in the background
 /// in lockstep by all nodes); the job's first exchange agrees which pooled batches it uses, and whatever the
-/// pool cannot cover is generated on demand in the job's own session (DN07, no dealer).</para>
+/// pool cannot cover is generated on demand in the job's own session (DN07, no dealer). The masks and triples of
+/// integer gates (comparison, equality, truncation) are generated in the job's session by the nodes together,
+/// in one batch for the whole circuit, with statistical security <see cref="NodeOptions.Security"/>.</para>
 /// <para>Failure: a transport failure (peer disconnected, keep-alive lost, round timeout) aborts the job on
 /// every surviving node with status <see cref="JobStatus.Failed"/> and the transport's reason, which names
 /// the peer and never contains share data. A node that restarts marks its interrupted jobs failed.</para>
@@ -129,6 +140,14 @@ public sealed class JobScheduler : IDisposable
             }
             if (NormalizeCircuitId(circuit.Id.ToString()) != id)
                 throw Fail(StatusCode.InvalidArgument, $"the circuit's encoding hashes to {circuit.Id}, not to circuit_id {circuitId}");
+            try
+            {
+                _runtime.CheckSupported(circuit); // integer gates must fit the field with κ: refuse now, not mid-job
+            }
+            catch (ArgumentException e)
+            {
+                throw Fail(StatusCode.InvalidArgument, $"circuit: {e.Message}");
+            }
             _store.PutCircuit(id, encoding.ToArray());
             _circuits.TryAdd(id, circuit);
         }
@@ -232,6 +251,44 @@ public sealed class JobScheduler : IDisposable
         {
             for (ulong session = MultiplicationBenchmark.SetupSession; session <= RoundTripSession; session++)
                 _transport.DiscardSession(session, retire: false); // the benchmark reuses its sessions
+            _benchmark.Release();
+        }
+    }
+
+    /// <summary>Runs this node's side of the comparison benchmark (<see cref="ComparisonBenchmark"/>, sessions 1–2; one benchmark at a time).</summary>
+    /// <param name="comparisons">At least <see cref="ComparisonBenchmark.CheckedComparisons"/>.</param>
+    /// <param name="bits">k, 1..64.</param>
+    /// <param name="security">κ; 0 for <see cref="NodeOptions.Security"/>.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    /// <exception cref="RpcException">InvalidArgument for bad parameters or k + κ + 1 ≥ log2 p in the node's field; Aborted when a peer fails.</exception>
+    public async Task<NodeComparisonBenchmark> ComparisonBenchmarkAsync(int comparisons, int bits, int security, CancellationToken cancellationToken)
+    {
+        if (comparisons < ComparisonBenchmark.CheckedComparisons)
+            throw Fail(StatusCode.InvalidArgument, $"comparisons = {comparisons}: at least {ComparisonBenchmark.CheckedComparisons} are needed");
+        if (bits is < 1 or > 64)
+            throw Fail(StatusCode.InvalidArgument, $"comparison_bits = {bits}: must be 1..64");
+        if (security is < 0 or > 120)
+            throw Fail(StatusCode.InvalidArgument, $"security = {security}: must be 1..120 (0: the node's setting)");
+        int kappa = security == 0 ? _options.Security : security;
+        await _benchmark.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _log.BenchmarkStarted(comparisons);
+            using var paused = await _runtime.PausePoolAsync(cancellationToken).ConfigureAwait(false);
+            return await _runtime.ComparisonBenchmarkAsync(comparisons, bits, kappa, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            throw Fail(StatusCode.InvalidArgument, e.Message); // refused before any message (the field bound)
+        }
+        catch (TransportException e)
+        {
+            throw Fail(StatusCode.Aborted, $"benchmark aborted: {e.Message}");
+        }
+        finally
+        {
+            for (ulong session = ComparisonBenchmark.SetupSession; session <= ComparisonBenchmark.OnlineSession; session++)
+                _transport.DiscardSession(session, retire: false);
             _benchmark.Release();
         }
     }
@@ -346,8 +403,10 @@ public sealed class JobScheduler : IDisposable
         Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken);
         int ElementBytes { get; }
         bool IsCanonical(ReadOnlySpan<byte> element);
+        void CheckSupported(Circuit circuit);
         Task<IReadOnlyList<OutputRecord>> RunAsync(string jobId, Circuit circuit, IReadOnlyList<InputShareRecord> shares, ulong session, CancellationToken cancellationToken);
         Task<NodeBenchmark> BenchmarkAsync(int multiplications, int roundTrips, CancellationToken cancellationToken);
+        Task<NodeComparisonBenchmark> ComparisonBenchmarkAsync(int comparisons, int bits, int security, CancellationToken cancellationToken);
     }
 
     private sealed class NoPool : IDisposable
@@ -381,6 +440,8 @@ public sealed class JobScheduler : IDisposable
 
         public bool IsCanonical(ReadOnlySpan<byte> element) => T.TryRead(element, out _);
 
+        public void CheckSupported(Circuit circuit) => PartyEngine<T>.CheckSupported(circuit, owner._options.Security);
+
         public async Task<IReadOnlyList<OutputRecord>> RunAsync(string jobId, Circuit circuit, IReadOnlyList<InputShareRecord> shares, ulong session, CancellationToken cancellationToken)
         {
             var inputs = new Dictionary<string, T>(shares.Count, StringComparer.Ordinal);
@@ -398,7 +459,8 @@ public sealed class JobScheduler : IDisposable
                 (triples, int pooled) = await PreprocessingPool<T>.AcquireAsync(_pool, context, multiplications, cancellationToken).ConfigureAwait(false);
                 owner._log.PoolTaken(jobId, pooled, multiplications - pooled);
             }
-            var result = await new PartyEngine<T>(context).RunAsync(circuit, inputs, triples, cancellationToken).ConfigureAwait(false);
+            // Integer gates' masks and triples are generated here by the nodes together (dealer-free, 5 rounds for the whole circuit).
+            var result = await new PartyEngine<T>(context, owner._options.Security).RunAsync(circuit, inputs, triples, cancellationToken).ConfigureAwait(false);
             var outputs = new List<OutputRecord>(circuit.Outputs.Length);
             foreach (var output in circuit.Outputs)
             {
@@ -420,6 +482,12 @@ public sealed class JobScheduler : IDisposable
             for (int i = 0; i < roundTrips; i++)
                 await opener.OpenAsync(one, cancellationToken).ConfigureAwait(false);
             return new NodeBenchmark(party.Preprocessing, party.Online, party.OnlineBytesSent, clock.Elapsed / roundTrips);
+        }
+
+        public async Task<NodeComparisonBenchmark> ComparisonBenchmarkAsync(int comparisons, int bits, int security, CancellationToken cancellationToken)
+        {
+            var r = await ComparisonBenchmark.RunPartyAsync<T>(owner._transport, owner._options.Threshold, comparisons, bits, security, cancellationToken).ConfigureAwait(false);
+            return new NodeComparisonBenchmark(r.Preprocessing, r.Online, r.OnlineBytesSent, r.Rounds, r.RandomBits, r.Triples);
         }
 
         private static byte[] Encode(T value)

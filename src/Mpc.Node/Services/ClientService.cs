@@ -79,6 +79,19 @@ internal sealed class ClientService(NodeStore store, JobScheduler jobs, Certific
     public override async Task<BenchmarkReply> RunBenchmark(BenchmarkRequest request, ServerCallContext context)
     {
         Authenticate(context);
+        if (request.ComparisonBits != 0)
+        {
+            var cmp = await jobs.ComparisonBenchmarkAsync(request.Multiplications, request.ComparisonBits, request.Security, context.CancellationToken).ConfigureAwait(false);
+            return new BenchmarkReply
+            {
+                PreprocessingS = cmp.Preprocessing.TotalSeconds,
+                OnlineS = cmp.Online.TotalSeconds,
+                OnlineBytesSent = cmp.OnlineBytesSent,
+                Rounds = cmp.Rounds,
+                RandomBitsPerOp = cmp.RandomBits,
+                TriplesPerOp = cmp.Triples,
+            };
+        }
         var result = await jobs.BenchmarkAsync(request.Multiplications, request.RoundTrips, context.CancellationToken).ConfigureAwait(false);
         return new BenchmarkReply
         {

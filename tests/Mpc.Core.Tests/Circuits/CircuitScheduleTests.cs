@@ -13,7 +13,7 @@ public class CircuitScheduleTests
     {
         var c = CircuitFiles.Load(Path.Combine(ExampleCircuits.Directory, file));
 
-        Assert.Equal(new CircuitStats(inputs, outputs, muls, rounds, gates), c.Stats);
+        Assert.Equal(new CircuitStats(inputs, outputs, muls, rounds, gates, Triples: muls), c.Stats);
     }
 
     [Fact]
@@ -56,26 +56,34 @@ public class CircuitScheduleTests
             layer = Enumerable.Range(0, layer.Count / 2).Select(i => layer[2 * i] * layer[2 * i + 1]).ToList();
         b.Output("p", layer[0]);
 
-        Assert.Equal(new CircuitStats(16, 1, 15, 4, 32), b.Build().Stats);
+        Assert.Equal(new CircuitStats(16, 1, 15, 4, 32, Triples: 15), b.Build().Stats);
     }
 
     // Walk the steps as an engine would and check every operand is ready when read: linear gates in
-    // order, then the step's multiplications all at once (they must not read each other).
+    // order, then launch the step's multiplications and integer groups (they must not read each other),
+    // whose results become ready at their finish round.
     [Property(Arbitrary = [typeof(CircuitArbitraries)], MaxTest = 200)]
-    public bool StepsRespectDependenciesAndCoverEveryGateOnce(Circuit circuit)
+    public bool StepsRespectDependenciesAndCoverEveryGateOnce(Circuit circuit) => WalkSchedule(circuit);
+
+    [Property(MaxTest = 100)]
+    public bool StepsRespectDependenciesWithIntegerGroups(int seed) => WalkSchedule(IntegerCircuits.Create(seed, 30));
+
+    private static bool WalkSchedule(Circuit circuit)
     {
         var s = circuit.Schedule;
         var ready = new bool[circuit.Gates.Length];
+        var pending = new List<(int Finish, int Gate)>();
         int seen = 0;
         bool Ready(int wire) => wire < 0 || ready[wire];
         for (int d = 0; d < s.Steps.Length; d++)
         {
             var step = s.Steps[d];
             if (step.Depth != d) return false;
+            foreach (var (_, gate) in pending.Where(p => p.Finish == d)) ready[gate] = true;
             foreach (int i in step.Linear)
             {
                 var g = circuit.Gates[i];
-                if (g.Kind == GateKind.Mul || ready[i] || !Ready(g.Left) || !Ready(g.Right) || s.Depths[i] != d) return false;
+                if (g.Kind.IsNonlinear() || ready[i] || !Ready(g.Left) || !Ready(g.Right) || s.Depths[i] != d) return false;
                 ready[i] = true;
                 seen++;
             }
@@ -83,10 +91,19 @@ public class CircuitScheduleTests
             {
                 var g = circuit.Gates[i];
                 if (g.Kind != GateKind.Mul || ready[i] || !Ready(g.Left) || !Ready(g.Right) || s.Depths[i] != d + 1) return false;
+                pending.Add((d + 1, i));
             }
-            foreach (int i in step.Multiplications) ready[i] = true;
-            seen += step.Multiplications.Length;
+            foreach (var group in step.Groups)
+                foreach (int i in group.Gates)
+                {
+                    var g = circuit.Gates[i];
+                    if (g.Kind != group.Kind || g.Bits != group.Bits || g.Shift != group.Shift || ready[i] || !Ready(g.Left)
+                        || s.Depths[i] != group.Finish || group.Start != d) return false;
+                    pending.Add((group.Finish, i));
+                }
+            seen += step.Multiplications.Length + step.Groups.Sum(g => g.Gates.Length);
         }
-        return seen == circuit.Gates.Length && s.Steps.Length == s.Rounds + 1 && s.Steps[^1].Multiplications.IsEmpty;
+        return seen == circuit.Gates.Length && s.Steps.Length == s.Rounds + 1 && s.Steps[^1].Multiplications.IsEmpty
+            && s.Steps[^1].Groups.IsEmpty && pending.All(p => p.Finish <= s.Rounds);
     }
 }

@@ -30,6 +30,82 @@ public enum IntegerOperation
     Equal,
 }
 
+/// <summary>One batched call to prepare for with <see cref="IntegerProtocols{T}.PrepareManyAsync"/>.</summary>
+/// <param name="Operation">The protocol.</param>
+/// <param name="Count">How many values the call processes.</param>
+/// <param name="Bits">k.</param>
+/// <param name="Shift">m for Mod2m, Trunc and TruncPr; 0 otherwise.</param>
+public readonly record struct IntegerRequest(IntegerOperation Operation, int Count, int Bits, int Shift = 0);
+
+/// <summary>
+/// What one value of an integer protocol costs, independent of the field: the PRandM mask's shape, the
+/// Beaver triples of its bit circuit and its online rounds (with one-round openings).
+/// </summary>
+/// <remarks>
+/// Catrina–de Hoogh 2010 with the logarithmic carry circuit (see <see cref="IntegerProtocols{T}"/>):
+/// Mod2m and Trunc on m bits take 1 + ⌈log2 m⌉ rounds and Σ(2·⌊L/2⌋ − 1) triples over the tree's layers;
+/// LTZ is Trunc with m = k − 1; LessThan/LessOrEqual are LTZ on k + 1 bits; EQZ takes 1 + ⌈log2 k⌉ rounds
+/// and k − 1 triples; TruncPr one round and no triples.
+/// </remarks>
+/// <param name="MaskBits">k of the mask: the bit length of the value actually opened (k + 1 for LessThan, LessOrEqual, Equal).</param>
+/// <param name="MaskShift">m of the mask: how many of its low bits are shared bit by bit.</param>
+/// <param name="Shift">The operation's m (0 for comparisons).</param>
+/// <param name="Triples">Beaver triples per value.</param>
+/// <param name="Rounds">Online rounds of one batched call.</param>
+public readonly record struct IntegerCost(int MaskBits, int MaskShift, int Shift, int Triples, int Rounds)
+{
+    /// <summary>Random bits per value: the mask's k + κ bits (Catrina–de Hoogh 2010, PRandM).</summary>
+    /// <param name="security">κ.</param>
+    public int RandomBits(int security) => MaskBits + security;
+
+    /// <summary>The cost of <paramref name="operation"/> on <paramref name="bits"/>-bit values.</summary>
+    /// <remarks>Checks k and m only; the field bound k + κ + 1 &lt; log2 p is <see cref="SignedEncoding.Validate{T}"/>'s.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">k or m out of range (k ≥ 2 for LTZ, 1 ≤ m &lt; k for Mod2m, Trunc, TruncPr).</exception>
+    public static IntegerCost For(IntegerOperation operation, int bits, int shift = 0)
+    {
+        string what = $"{operation} on {bits}-bit values";
+        if (bits < 1 || bits > 128)
+            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"{what}: k must be in [1, 128].");
+        switch (operation)
+        {
+            case IntegerOperation.Mod2m or IntegerOperation.Trunc or IntegerOperation.TruncPr:
+                if (shift < 1 || shift >= bits)
+                    throw new ArgumentOutOfRangeException(nameof(shift), shift, $"{what} needs a shift m with 1 ≤ m < k = {bits}.");
+                return operation == IntegerOperation.TruncPr
+                    ? new IntegerCost(bits, shift, shift, 0, 1)
+                    : new IntegerCost(bits, shift, shift, CarryTriples(shift), 1 + Layers(shift));
+            case IntegerOperation.LessThanZero:
+                if (bits < 2) throw new ArgumentOutOfRangeException(nameof(bits), bits, $"{what}: LTZ needs k ≥ 2.");
+                return new IntegerCost(bits, bits - 1, 0, CarryTriples(bits - 1), 1 + Layers(bits - 1));
+            case IntegerOperation.LessThan or IntegerOperation.LessOrEqual:
+                // x − y of k-bit operands needs k + 1 bits.
+                return new IntegerCost(bits + 1, bits, 0, CarryTriples(bits), 1 + Layers(bits));
+            case IntegerOperation.EqualZero:
+                return new IntegerCost(bits, bits, 0, bits - 1, 1 + Layers(bits));
+            case IntegerOperation.Equal:
+                return new IntegerCost(bits + 1, bits + 1, 0, bits, 1 + Layers(bits + 1));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(operation), operation, "Unknown integer operation.");
+        }
+    }
+
+    /// <summary>⌈log2 m⌉: the layers of a balanced binary tree over m leaves.</summary>
+    private static int Layers(int leaves)
+    {
+        int layers = 0;
+        for (int l = leaves; l > 1; l = l / 2 + (l & 1)) layers++;
+        return layers;
+    }
+
+    /// <summary>Σ over layers of 2·⌊L/2⌋ − 1: the carry tree's multiplications.</summary>
+    private static int CarryTriples(int leaves)
+    {
+        int triples = 0;
+        for (int l = leaves; l > 1; l = l / 2 + (l & 1)) triples += 2 * (l / 2) - 1;
+        return triples;
+    }
+}
+
 /// <summary>
 /// This party's preprocessed material for one batched call of an <see cref="IntegerProtocols{T}"/> protocol:
 /// the PRandM masks and the Beaver triples its bit circuit consumes. Use once.

@@ -70,7 +70,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        Plan plan = Plan.For<T>(operation, bits, shift, Security);
+        IntegerCost plan = Plan(operation, bits, shift, Security);
         SolvedMasks<T> masks = await _masks.GenerateAsync(count, plan.MaskBits, plan.MaskShift, cancellationToken).ConfigureAwait(false);
         int triples = plan.Triples * count;
         TripleBatch<T> batch = triples == 0
@@ -79,13 +79,61 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         return new IntegerPreprocessing<T>(operation, bits, plan.Shift, masks, batch);
     }
 
+    /// <summary>
+    /// Generates the material of several batched calls at once: all their random bits in one
+    /// <see cref="RandomBitSource{T}"/> call (2 rounds) and all their triples, plus <paramref name="extraTriples"/>
+    /// more (e.g. for a circuit's multiplications), in one <see cref="Dn07TripleSource{T}"/> call (3 rounds),
+    /// so preparing a whole circuit costs 5 rounds however many groups it has.
+    /// </summary>
+    /// <param name="requests">The calls to prepare for, in any order; the result has one entry per request, in order.</param>
+    /// <param name="extraTriples">Further triples to generate in the same batch.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    /// <returns>The material per request and the <paramref name="extraTriples"/> triples.</returns>
+    /// <exception cref="ArgumentException">A request is refused (k + κ + 1 ≥ log2 p, m out of range, negative count).</exception>
+    public async ValueTask<(IntegerPreprocessing<T>[] Material, TripleBatch<T> Triples)> PrepareManyAsync(
+        IReadOnlyList<IntegerRequest> requests, int extraTriples = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentOutOfRangeException.ThrowIfNegative(extraTriples);
+        var plans = new IntegerCost[requests.Count];
+        long bitCount = 0, tripleCount = extraTriples;
+        for (int i = 0; i < plans.Length; i++)
+        {
+            var r = requests[i];
+            if (r.Count < 0) throw new ArgumentOutOfRangeException(nameof(requests), r.Count, $"Request {i} ({r.Operation}) has a negative count.");
+            plans[i] = Plan(r.Operation, r.Bits, r.Shift, Security);
+            bitCount += (long)plans[i].RandomBits(Security) * r.Count;
+            tripleCount += (long)plans[i].Triples * r.Count;
+        }
+        if (bitCount > Array.MaxLength || tripleCount > Array.MaxLength)
+            throw new ArgumentException($"The requests need {bitCount} random bits and {tripleCount} triples; prepare them in smaller batches.", nameof(requests));
+
+        T[] random = bitCount == 0 ? [] : await _masks.Bits.GenerateAsync((int)bitCount, cancellationToken).ConfigureAwait(false);
+        TripleBatch<T> triples = tripleCount == 0
+            ? new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty)
+            : await _triples.GenerateAsync((int)tripleCount, cancellationToken).ConfigureAwait(false);
+
+        var material = new IntegerPreprocessing<T>[plans.Length];
+        int bitAt = 0, tripleAt = 0;
+        for (int i = 0; i < plans.Length; i++)
+        {
+            var (r, plan) = (requests[i], plans[i]);
+            int bits = plan.RandomBits(Security) * r.Count, used = plan.Triples * r.Count;
+            SolvedMasks<T> masks = _masks.Solve(random.AsMemory(bitAt, bits), r.Count, plan.MaskBits, plan.MaskShift);
+            material[i] = new IntegerPreprocessing<T>(r.Operation, r.Bits, plan.Shift, masks, triples.Slice(tripleAt, used));
+            bitAt += bits;
+            tripleAt += used;
+        }
+        return (material, triples.Slice(tripleAt, extraTriples));
+    }
+
     /// <summary>Beaver triples one value of <paramref name="operation"/> consumes.</summary>
     /// <exception cref="ArgumentException">The parameters are refused.</exception>
-    public int TriplesPerValue(IntegerOperation operation, int bits, int shift = 0) => Plan.For<T>(operation, bits, shift, Security).Triples;
+    public int TriplesPerValue(IntegerOperation operation, int bits, int shift = 0) => Plan(operation, bits, shift, Security).Triples;
 
     /// <summary>Online rounds of <paramref name="operation"/> with one-round openings (the same for any batch size).</summary>
     /// <exception cref="ArgumentException">The parameters are refused.</exception>
-    public int OnlineRounds(IntegerOperation operation, int bits, int shift = 0) => Plan.For<T>(operation, bits, shift, Security).Rounds;
+    public int OnlineRounds(IntegerOperation operation, int bits, int shift = 0) => Plan(operation, bits, shift, Security).Rounds;
 
     /// <summary>Shares of a mod 2^m ∈ [0, 2^m) for each k-bit a. Rounds 1 + ⌈log2 m⌉.</summary>
     /// <remarks>Catrina–de Hoogh 2010, §3.2 (Mod2m): open c = 2^(k−1) + a + r, then
@@ -236,7 +284,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         IntegerPreprocessing<T>? given, CancellationToken cancellationToken)
     {
         if (given is null) return await PrepareAsync(operation, count, bits, shift, cancellationToken).ConfigureAwait(false);
-        Plan plan = Plan.For<T>(operation, bits, shift, Security);
+        IntegerCost plan = Plan(operation, bits, shift, Security);
         if (given.Operation != operation || given.Bits != bits || given.Shift != plan.Shift || given.Count != count
             || given.Masks.Security != Security || given.Triples.Count != plan.Triples * count)
             throw new ArgumentException(
@@ -405,54 +453,13 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         return agree.AsSpan(0, count).ToArray();
     }
 
-    /// <summary>What one protocol needs: mask shape, triples per value and online rounds, after validating k, m and κ.</summary>
-    private readonly record struct Plan(int MaskBits, int MaskShift, int Shift, int Triples, int Rounds)
+    /// <summary>The cost of <paramref name="operation"/> after checking k and m and the field bound k + κ + 1 &lt; log2 p.</summary>
+    private static IntegerCost Plan(IntegerOperation operation, int bits, int shift, int security)
     {
-        public static Plan For<TField>(IntegerOperation operation, int bits, int shift, int security) where TField : struct, IField<TField>
-        {
-            string what = $"{operation} on {bits}-bit values";
-            switch (operation)
-            {
-                case IntegerOperation.Mod2m or IntegerOperation.Trunc or IntegerOperation.TruncPr:
-                    SignedEncoding.Validate<TField>(bits, security, what);
-                    if (shift < 1 || shift >= bits)
-                        throw new ArgumentOutOfRangeException(nameof(shift), shift, $"{what} needs a shift m with 1 ≤ m < k = {bits}.");
-                    return operation == IntegerOperation.TruncPr
-                        ? new Plan(bits, shift, shift, 0, 1)
-                        : new Plan(bits, shift, shift, CarryTriples(shift), 1 + Layers(shift));
-                case IntegerOperation.LessThanZero:
-                    SignedEncoding.Validate<TField>(bits, security, what);
-                    if (bits < 2) throw new ArgumentOutOfRangeException(nameof(bits), bits, $"{what}: LTZ needs k ≥ 2.");
-                    return new Plan(bits, bits - 1, 0, CarryTriples(bits - 1), 1 + Layers(bits - 1));
-                case IntegerOperation.LessThan or IntegerOperation.LessOrEqual:
-                    // x − y of k-bit operands needs k + 1 bits.
-                    SignedEncoding.Validate<TField>(bits + 1, security, what + " (k + 1 bits for the difference)");
-                    return new Plan(bits + 1, bits, 0, CarryTriples(bits), 1 + Layers(bits));
-                case IntegerOperation.EqualZero:
-                    SignedEncoding.Validate<TField>(bits, security, what);
-                    return new Plan(bits, bits, 0, bits - 1, 1 + Layers(bits));
-                case IntegerOperation.Equal:
-                    SignedEncoding.Validate<TField>(bits + 1, security, what + " (k + 1 bits for the difference)");
-                    return new Plan(bits + 1, bits + 1, 0, bits, 1 + Layers(bits + 1));
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(operation), operation, "Unknown integer operation.");
-            }
-        }
-
-        /// <summary>⌈log2 m⌉: the layers of a balanced binary tree over m leaves.</summary>
-        private static int Layers(int leaves)
-        {
-            int layers = 0;
-            for (int l = leaves; l > 1; l = l / 2 + (l & 1)) layers++;
-            return layers;
-        }
-
-        /// <summary>Σ over layers of 2·⌊L/2⌋ − 1: the carry tree's multiplications.</summary>
-        private static int CarryTriples(int leaves)
-        {
-            int triples = 0;
-            for (int l = leaves; l > 1; l = l / 2 + (l & 1)) triples += 2 * (l / 2) - 1;
-            return triples;
-        }
+        var cost = IntegerCost.For(operation, bits, shift);
+        string what = $"{operation} on {bits}-bit values";
+        // LessThan/Equal open the (k + 1)-bit difference: the bound applies to the mask's k.
+        SignedEncoding.Validate<T>(cost.MaskBits, security, cost.MaskBits == bits ? what : what + " (k + 1 bits for the difference)");
+        return cost;
     }
 }

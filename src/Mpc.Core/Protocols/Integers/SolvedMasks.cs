@@ -11,7 +11,7 @@ namespace Mpc.Core.Protocols.Integers;
 /// <typeparam name="T">The field.</typeparam>
 public sealed class SolvedMasks<T> where T : struct, IField<T>
 {
-    internal SolvedMasks(int count, int bits, int shift, int security, T[] mask, T[] low, T[] lowBits)
+    internal SolvedMasks(int count, int bits, int shift, int security, T[] mask, T[] low, ReadOnlyMemory<T> lowBits)
     {
         Count = count;
         Bits = bits;
@@ -54,8 +54,6 @@ public sealed class SolvedMasks<T> where T : struct, IField<T>
 /// <typeparam name="T">The field.</typeparam>
 public sealed class MaskSource<T> where T : struct, IField<T>
 {
-    private readonly RandomBitSource<T> _bits;
-
     /// <summary>Creates the source on a context.</summary>
     /// <param name="context">This party's protocol context.</param>
     /// <param name="security">κ, the statistical security in bits (default 40).</param>
@@ -63,9 +61,12 @@ public sealed class MaskSource<T> where T : struct, IField<T>
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentOutOfRangeException.ThrowIfNegative(security);
-        _bits = new RandomBitSource<T>(context);
+        Bits = new RandomBitSource<T>(context);
         Security = security;
     }
+
+    /// <summary>The random-bit source the masks are built from (shared with <see cref="IntegerProtocols{T}.PrepareManyAsync"/>).</summary>
+    internal RandomBitSource<T> Bits { get; }
 
     /// <summary>κ, the statistical security in bits.</summary>
     public int Security { get; }
@@ -82,21 +83,28 @@ public sealed class MaskSource<T> where T : struct, IField<T>
         SignedEncoding.Validate<T>(bits, Security, $"A mask for {bits}-bit values");
         if (shift < 0 || shift > bits)
             throw new ArgumentOutOfRangeException(nameof(shift), shift, $"The mask's shared low bits m must be in [0, k = {bits}].");
-        int total = bits + Security; // m bits of r', k + κ − m bits of r''
-        T[] random = await _bits.GenerateAsync(total * count, cancellationToken).ConfigureAwait(false);
+        T[] random = await Bits.GenerateAsync((bits + Security) * count, cancellationToken).ConfigureAwait(false);
+        return Solve(random, count, bits, shift);
+    }
 
+    /// <summary>Builds <paramref name="count"/> masks from (k + κ)·count shared random bits, bit-major. Local, no communication.</summary>
+    internal SolvedMasks<T> Solve(ReadOnlyMemory<T> random, int count, int bits, int shift)
+    {
+        int total = bits + Security; // m bits of r', k + κ − m bits of r''
+        if (random.Length != total * count)
+            throw new ArgumentException($"{count} masks of {bits} bits need {total * count} random bits, got {random.Length}.", nameof(random));
         // r' = Σ_{j<m} 2^j·r_j and r = Σ_{j<k+κ} 2^j·b_j (r'' = the bits from m on), as axpy passes over bit-major rows.
         var low = new T[count];
         var mask = new T[count];
         T power = T.One, two = T.FromUInt64(2);
+        ReadOnlySpan<T> bitRows = random.Span;
         for (int j = 0; j < total; j++, power *= two)
         {
-            ReadOnlySpan<T> row = random.AsSpan(j * count, count);
+            ReadOnlySpan<T> row = bitRows.Slice(j * count, count);
             if (j < shift) T.ScaleAdd(row, power, low);
             else T.ScaleAdd(row, power, mask);
         }
         T.Add(mask, low, mask);
-        T[] lowBits = random.Length == shift * count ? random : random.AsSpan(0, shift * count).ToArray();
-        return new SolvedMasks<T>(count, bits, shift, Security, mask, low, lowBits);
+        return new SolvedMasks<T>(count, bits, shift, Security, mask, low, random[..(shift * count)]);
     }
 }

@@ -1,0 +1,76 @@
+using Grpc.Core;
+using Mpc.Client;
+using Mpc.Core.Circuits;
+using Mpc.Core.Fields;
+using Mpc.Core.Tests.Circuits;
+
+namespace Mpc.Node.Tests;
+
+/// <summary>Circuits with comparisons, equality and truncation as jobs on an Fp127 cluster.</summary>
+public sealed class IntegerJobTests
+{
+    [Fact]
+    public async Task ComparisonCircuitsMatchPlaintextOnAnFp127Cluster()
+    {
+        await using var cluster = new TestCluster(3, o => o.Field = Fp127.Name);
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        using var client = JobTests.Client(cluster);
+
+        // Millionaires with the richer's fortune selected obliviously, plus random integer circuits.
+        var b = new CircuitBuilder("millionaires");
+        var x = b.Input("wealth", "alice");
+        var y = b.Input("wealth", "bob");
+        var aliceRicher = b.LessThan(y, x, 32);
+        b.Output("alice_richer", aliceRicher);
+        b.Output("max", b.Select(aliceRicher, x, y));
+        b.Output("equal", b.Equal(x, y, 32));
+        var millionaires = b.Build();
+        foreach (var (a, c) in new[] { (5L, 7L), (int.MaxValue, int.MinValue), (-3L, -3L) })
+        {
+            var result = await client.RunJobAsync<Fp127>(millionaires, new Dictionary<string, System.Numerics.BigInteger> { ["alice.wealth"] = a, ["bob.wealth"] = c });
+            var o = result.Outputs.ToDictionary(v => v.Name, v => v.Signed);
+            Assert.Equal(c < a ? 1 : 0, (int)o["alice_richer"]);
+            Assert.Equal(Math.Max(a, c), (long)o["max"]);
+            Assert.Equal(a == c ? 1 : 0, (int)o["equal"]);
+        }
+
+        for (int seed = 1; seed <= 3; seed++)
+        {
+            var circuit = IntegerCircuits.Create(seed * 104729, 25);
+            var inputs = IntegerCircuits.RandomInputs(circuit, seed);
+            var expected = CircuitEvaluator.Evaluate(circuit, CircuitInputs.ToField<Fp127>(circuit, inputs));
+            var result = await client.RunJobAsync<Fp127>(circuit, inputs);
+            foreach (var output in result.Outputs)
+                Assert.True(IntegerCircuits.Matches(output.Name, FieldIntegers.ToSigned(expected[output.Name]), output.Signed),
+                    $"{circuit.Name} output {output.Name}: MPC {output.Signed}, plaintext {FieldIntegers.ToSigned(expected[output.Name])}");
+        }
+    }
+
+    [Fact]
+    public async Task AComparisonThatDoesNotFitTheFieldIsRefusedAtRegistration()
+    {
+        await using var cluster = new TestCluster(3); // Fp61: 32 + 1 + 40 + 1 ≥ 61
+        await cluster.StartAsync();
+        using var client = JobTests.Client(cluster);
+        var b = new CircuitBuilder("too_wide");
+        b.Output("lt", b.LessThan(b.Input("x", "alice"), b.Input("y", "bob"), 32));
+
+        var error = await Assert.ThrowsAsync<MpcClientException>(() => client.StartJobAsync<Fp61>("wide", b.Build()));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.Status);
+        Assert.Contains("k + κ + 1 < log2 p", error.Message, StringComparison.Ordinal);
+        Assert.Null(cluster[0].Store.GetJob("wide"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(121)]
+    public void SecurityOutsideItsRangeIsRefused(int security)
+    {
+        var options = NodeOptionsTests.Valid();
+        options.Security = security;
+        var error = Assert.Throws<NodeOptionsException>(options.Validate);
+        Assert.Contains(error.Errors, e => e.StartsWith("Security:", StringComparison.Ordinal));
+    }
+}
