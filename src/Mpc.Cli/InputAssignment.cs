@@ -40,6 +40,10 @@ public sealed record InputAssignment(string Owner, string Name, IReadOnlyList<Bi
         return (key[..dot], key[(dot + 1)..], texts);
     }
 
+    /// <summary>Parses every <c>--input</c> for a loaded circuit: typed and with arrays for a <c>.circ</c> program, plain integers for <c>.ir</c>.</summary>
+    internal static Dictionary<string, BigInteger> ParseFor(LoadedCircuit loaded, IEnumerable<string> arguments) =>
+        loaded.Interface is null ? ParseAll(arguments) : ParseAll(arguments, loaded.Interface);
+
     /// <summary>
     /// Parses every <c>--input</c> of a <c>.circ</c> program into raw values keyed by IR input name: an array
     /// argument <c>alice.v=[1,2,3]</c> fills <c>alice.v_0</c>…; <c>fixed</c> inputs take decimals (scaled by

@@ -30,9 +30,7 @@ internal static class RunCommand
             var (n, t) = party.Read(parse);
             var loaded = CircuitLoader.LoadContract(parse.GetValue(file)!);
             var circuit = loaded.Circuit;
-            var values = loaded.Interface is null
-                ? InputAssignment.ParseAll(parse.GetValue(inputs) ?? [])
-                : InputAssignment.ParseAll(parse.GetValue(inputs) ?? [], loaded.Interface);
+            var values = InputAssignment.ParseFor(loaded, parse.GetValue(inputs) ?? []);
             int kappa = parse.GetValue(security);
             var task = new RunTask(circuit, values, n, t, kappa, ct);
             // Integer gates need k + κ + 1 < log2 p: a circuit with them runs in fp127 unless --field says otherwise.

@@ -64,7 +64,7 @@ public class ExampleProgramTests
     {
         var (program, _) = Load("sealed_bid_auction.circ");
 
-        Assert.Equal(6, LanguageSemanticsTests.ComparisonDepth(program.Compile().Circuit));
+        Assert.Equal(6, CircuitDepth.Comparisons(program.Compile().Circuit));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public class LanguagePropertyTests
     [Property(MaxTest = 20)]
     public void Random_programs_give_the_interpreters_answer_under_MPC(int seed)
     {
-        var c = RandomPrograms.Create(seed, comparisons: false);
+        var c = RandomPrograms.Create(seed, comparisons: seed % 2 == 0);
         var program = CircProgram.Parse(c.Source, "random.circ");
         IReadOnlyDictionary<string, BigInteger> expected;
         try

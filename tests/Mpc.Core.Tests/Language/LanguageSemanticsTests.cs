@@ -199,7 +199,7 @@ public class LanguageSemanticsTests
         var compiled = CircProgram.Parse("input p[64].v: int32;\noutput m = max(v);\noutput i = argmax(v);", "t.circ").Compile();
 
         // 63 comparisons each for max and argmax share nothing but their inputs; depth counts comparison layers.
-        Assert.Equal(6, ComparisonDepth(compiled.Circuit));
+        Assert.Equal(6, CircuitDepth.Comparisons(compiled.Circuit));
     }
 
     [Fact]
@@ -208,24 +208,5 @@ public class LanguageSemanticsTests
         var source = File.ReadAllText(Path.Combine(Circuits.ExampleCircuits.Directory, "sealed_bid_auction.circ"));
 
         Assert.Equal(CircProgram.Parse(source, "a.circ").Compile().Circuit.Id, CircProgram.Parse(source, "a.circ").Compile().Circuit.Id);
-    }
-
-    /// <summary>The longest chain of comparison gates (LTZ/EQZ) along any path.</summary>
-    public static int ComparisonDepth(Mpc.Core.Circuits.Circuit circuit)
-    {
-        var gates = circuit.Gates;
-        var depth = new int[gates.Length];
-        int max = 0;
-        for (int i = 0; i < gates.Length; i++)
-        {
-            var g = gates[i];
-            int d = 0;
-            if (g.Left >= 0) d = depth[g.Left];
-            if (g.Right >= 0) d = Math.Max(d, depth[g.Right]);
-            if (g.Kind is Mpc.Core.Circuits.GateKind.LessThanZero or Mpc.Core.Circuits.GateKind.EqualZero) d++;
-            depth[i] = d;
-            max = Math.Max(max, d);
-        }
-        return max;
     }
 }
