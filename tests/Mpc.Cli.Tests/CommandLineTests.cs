@@ -86,6 +86,70 @@ public class CommandLineTests
         Assert.Equal(1, json.GetProperty("rounds").GetInt32());
     }
 
+    private const string Millionaires = """
+        circuit millionaires
+        party alice
+        party bob
+
+        %0 = input wealth @alice
+        %1 = input wealth @bob
+        %2 = sub %1 %0
+        %3 = ltz %2 33
+        %4 = output alice_richer %3
+        %5 = trunc %0 32 4
+        %6 = output alice_div16 %5 @alice
+
+        """;
+
+    [Fact]
+    public void Compile_and_run_a_circuit_with_comparisons()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"cmp-{Guid.NewGuid():N}.ir");
+        File.WriteAllText(file, Millionaires);
+        try
+        {
+            var (code, stdout, stderr) = MpcProcess.Run("compile", file, "--json");
+            Assert.True(code == 0, stderr);
+            var stats = JsonDocument.Parse(stdout).RootElement;
+            Assert.Equal(1, stats.GetProperty("comparisons").GetInt32());
+            Assert.Equal(1, stats.GetProperty("truncations").GetInt32());
+            Assert.Equal(5, stats.GetProperty("rounds").GetInt32()); // LTZ on 33 bits: 1 + ⌈log2 ⌈32/2⌉⌉, overlapping the trunc (1 + 1)
+            Assert.Equal(33 + 40 + 32 + 40, stats.GetProperty("random_bits").GetInt64());
+
+            // No --field: a circuit with integer gates runs in fp127.
+            (code, stdout, stderr) = MpcProcess.Run("run", file, "--parties", "3", "--json", "--input", "alice.wealth=-100", "--input", "bob.wealth=7");
+            Assert.True(code == 0, stderr);
+            var run = JsonDocument.Parse(stdout).RootElement;
+            Assert.Equal("Fp127", run.GetProperty("field").GetString());
+            Assert.Equal("0", run.GetProperty("outputs").GetProperty("alice_richer").GetString());
+            Assert.Equal("-7", run.GetProperty("outputs").GetProperty("alice_div16").GetString()); // ⌊−100 / 16⌋
+            Assert.Equal(5, run.GetProperty("rounds").GetInt32());
+
+            // fp61 cannot hold 33 + κ + 1 bits: one clear line, exit 2.
+            (code, _, stderr) = MpcProcess.Run("run", file, "--parties", "3", "--field", "fp61", "--input", "alice.wealth=1", "--input", "bob.wealth=2");
+            Assert.Equal(2, code);
+            Assert.Contains("gate %3 (ltz %2 33)", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stderr);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Bench_cmp_prints_one_json_object_with_the_named_figures()
+    {
+        var (code, stdout, stderr) = MpcProcess.Run("bench", "cmp", "--transport", "memory", "--parties", "3", "--n", "200", "--bits", "32", "--json");
+
+        Assert.True(code == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        foreach (var figure in new[] { "cmps_per_s", "online_s", "preprocessing_s", "bytes_per_cmp" })
+            Assert.True(json.GetProperty(figure).GetDouble() > 0, figure);
+        Assert.Equal(5, json.GetProperty("rounds").GetInt32());
+        Assert.Equal(32 + 1 + 40, json.GetProperty("bits_per_cmp").GetInt32());
+    }
+
     [Fact]
     public void Job_run_without_a_cluster_is_one_clear_error_not_a_crash()
     {

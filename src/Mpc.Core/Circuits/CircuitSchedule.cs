@@ -145,7 +145,7 @@ public sealed class CircuitSchedule
                     if (!costs.TryGetValue((k, g.Bits, g.Shift), out var cost))
                         costs.Add((k, g.Bits, g.Shift), cost = IntegerCost.For(OperationOf(k), g.Bits, g.Shift));
                     d += cost.Rounds;
-                    triples += cost.Triples;
+                    triples += cost.TotalTriples;
                     randomBits += cost.RandomBits(SignedEncoding.DefaultStatisticalSecurity);
                     if (k is GateKind.LessThanZero or GateKind.EqualZero) comparisons++;
                     else truncations++;

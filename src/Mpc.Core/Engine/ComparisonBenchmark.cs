@@ -14,7 +14,7 @@ namespace Mpc.Core.Engine;
 /// <param name="OnlineMessagesSent">Messages this party sent during the online phase.</param>
 /// <param name="Rounds">Online rounds of one comparison (<see cref="IntegerCost.Rounds"/>).</param>
 /// <param name="RandomBits">Shared random bits per comparison (k + 1 + κ).</param>
-/// <param name="Triples">Beaver triples per comparison.</param>
+/// <param name="Triples">Beaver triples per comparison (online, plus the mask-bit products made in preprocessing).</param>
 public readonly record struct ComparisonPartyResult(TimeSpan Preprocessing, TimeSpan Online, long OnlineBytesSent, long OnlineMessagesSent,
     int Rounds, int RandomBits, int Triples);
 
@@ -51,8 +51,8 @@ public static class ComparisonBenchmark
         var metered = new MeteredTransport(transport);
         var setup = new ProtocolContext<T>(metered, threshold, SetupSession);
         var setupProtocols = new IntegerProtocols<T>(setup, security);
-        int triplesPer = setupProtocols.TriplesPerValue(IntegerOperation.LessThan, bits); // validates k, κ and the field first
-        int rounds = setupProtocols.OnlineRounds(IntegerOperation.LessThan, bits);
+        int rounds = setupProtocols.OnlineRounds(IntegerOperation.LessThan, bits); // validates k, κ and the field first
+        var cost = IntegerCost.For(IntegerOperation.LessThan, bits);
 
         // Party 0 owns the operands: random k-bit pairs, the extremes first.
         T[] own = transport.Party == 0 ? Operands<T>(count, bits) : [];
@@ -85,8 +85,7 @@ public static class ComparisonBenchmark
                 throw new InvalidOperationException($"Comparison {i} opened to a wrong value: the comparison protocol is broken.");
         }
 
-        return new ComparisonPartyResult(preprocessing, elapsed, onlineBytes, onlineMessages, rounds,
-            IntegerCost.For(IntegerOperation.LessThan, bits).RandomBits(security), triplesPer);
+        return new ComparisonPartyResult(preprocessing, elapsed, onlineBytes, onlineMessages, rounds, cost.RandomBits(security), cost.TotalTriples);
     }
 
     /// <summary>x values then y values: the extreme pairs (min, max), (max, min), (x, x), (−1, 0), (0, −1), then uniform k-bit values.</summary>

@@ -42,18 +42,23 @@ public readonly record struct IntegerRequest(IntegerOperation Operation, int Cou
 /// Beaver triples of its bit circuit and its online rounds (with one-round openings).
 /// </summary>
 /// <remarks>
-/// Catrina–de Hoogh 2010 with the logarithmic carry circuit (see <see cref="IntegerProtocols{T}"/>):
-/// Mod2m and Trunc on m bits take 1 + ⌈log2 m⌉ rounds and Σ(2·⌊L/2⌋ − 1) triples over the tree's layers;
-/// LTZ is Trunc with m = k − 1; LessThan/LessOrEqual are LTZ on k + 1 bits; EQZ takes 1 + ⌈log2 k⌉ rounds
-/// and k − 1 triples; TruncPr one round and no triples.
+/// Catrina–de Hoogh 2010 with the logarithmic carry circuit (see <see cref="IntegerProtocols{T}"/>), whose first
+/// layer is made local by preprocessed products r_{2j}·r_{2j+1} of adjacent mask bits (<see cref="PairProducts"/>):
+/// Mod2m and Trunc on m ≥ 2 bits take 1 + ⌈log2 ⌈m/2⌉⌉ rounds and Σ(2·⌊L/2⌋ − 1) online triples over the tree's
+/// layers above the first; LTZ is Trunc with m = k − 1; LessThan/LessOrEqual are LTZ on k + 1 bits; EQZ takes
+/// 1 + ⌈log2 ⌈k/2⌉⌉ rounds and ⌈k/2⌉ − 1 online triples; TruncPr one round and no triples.
 /// </remarks>
 /// <param name="MaskBits">k of the mask: the bit length of the value actually opened (k + 1 for LessThan, LessOrEqual, Equal).</param>
 /// <param name="MaskShift">m of the mask: how many of its low bits are shared bit by bit.</param>
 /// <param name="Shift">The operation's m (0 for comparisons).</param>
-/// <param name="Triples">Beaver triples per value.</param>
+/// <param name="Triples">Beaver triples per value consumed online.</param>
 /// <param name="Rounds">Online rounds of one batched call.</param>
-public readonly record struct IntegerCost(int MaskBits, int MaskShift, int Shift, int Triples, int Rounds)
+/// <param name="PairProducts">Products of adjacent shared mask bits per value, computed in preprocessing (one triple each).</param>
+public readonly record struct IntegerCost(int MaskBits, int MaskShift, int Shift, int Triples, int Rounds, int PairProducts = 0)
 {
+    /// <summary>All triples one value consumes: online plus the pair products' in preprocessing.</summary>
+    public int TotalTriples => Triples + PairProducts;
+
     /// <summary>Random bits per value: the mask's k + κ bits (Catrina–de Hoogh 2010, PRandM).</summary>
     /// <param name="security">κ.</param>
     public int RandomBits(int security) => MaskBits + security;
@@ -73,20 +78,35 @@ public readonly record struct IntegerCost(int MaskBits, int MaskShift, int Shift
                     throw new ArgumentOutOfRangeException(nameof(shift), shift, $"{what} needs a shift m with 1 ≤ m < k = {bits}.");
                 return operation == IntegerOperation.TruncPr
                     ? new IntegerCost(bits, shift, shift, 0, 1)
-                    : new IntegerCost(bits, shift, shift, CarryTriples(shift), 1 + Layers(shift));
+                    : Carry(bits, shift, shift);
             case IntegerOperation.LessThanZero:
                 if (bits < 2) throw new ArgumentOutOfRangeException(nameof(bits), bits, $"{what}: LTZ needs k ≥ 2.");
-                return new IntegerCost(bits, bits - 1, 0, CarryTriples(bits - 1), 1 + Layers(bits - 1));
+                return Carry(bits, bits - 1, 0);
             case IntegerOperation.LessThan or IntegerOperation.LessOrEqual:
                 // x − y of k-bit operands needs k + 1 bits.
-                return new IntegerCost(bits + 1, bits, 0, CarryTriples(bits), 1 + Layers(bits));
+                return Carry(bits + 1, bits, 0);
             case IntegerOperation.EqualZero:
-                return new IntegerCost(bits, bits, 0, bits - 1, 1 + Layers(bits));
+                return Conjunction(bits);
             case IntegerOperation.Equal:
-                return new IntegerCost(bits + 1, bits + 1, 0, bits, 1 + Layers(bits + 1));
+                return Conjunction(bits + 1);
             default:
                 throw new ArgumentOutOfRangeException(nameof(operation), operation, "Unknown integer operation.");
         }
+    }
+
+    /// <summary>BitLT over the m low mask bits: the first tree layer is local, the rest online.</summary>
+    private static IntegerCost Carry(int maskBits, int m, int shift)
+    {
+        int pairs = m / 2, blocks = m - pairs;
+        int online = m < 2 ? 0 : CarryTriples(m) - (2 * pairs - 1);
+        return new IntegerCost(maskBits, m, shift, online, 1 + Layers(blocks), pairs);
+    }
+
+    /// <summary>EQZ's AND of k agreement bits: the first layer is local, ⌈k/2⌉ − 1 products online.</summary>
+    private static IntegerCost Conjunction(int bits)
+    {
+        int pairs = bits / 2, blocks = bits - pairs;
+        return new IntegerCost(bits, bits, 0, blocks - 1, 1 + Layers(blocks), pairs);
     }
 
     /// <summary>⌈log2 m⌉: the layers of a balanced binary tree over m leaves.</summary>

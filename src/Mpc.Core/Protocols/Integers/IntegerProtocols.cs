@@ -70,20 +70,16 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        IntegerCost plan = Plan(operation, bits, shift, Security);
-        SolvedMasks<T> masks = await _masks.GenerateAsync(count, plan.MaskBits, plan.MaskShift, cancellationToken).ConfigureAwait(false);
-        int triples = plan.Triples * count;
-        TripleBatch<T> batch = triples == 0
-            ? new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty)
-            : await _triples.GenerateAsync(triples, cancellationToken).ConfigureAwait(false);
-        return new IntegerPreprocessing<T>(operation, bits, plan.Shift, masks, batch);
+        var (material, _) = await PrepareManyAsync([new IntegerRequest(operation, count, bits, shift)], 0, cancellationToken).ConfigureAwait(false);
+        return material[0];
     }
 
     /// <summary>
     /// Generates the material of several batched calls at once: all their random bits in one
-    /// <see cref="RandomBitSource{T}"/> call (2 rounds) and all their triples, plus <paramref name="extraTriples"/>
-    /// more (e.g. for a circuit's multiplications), in one <see cref="Dn07TripleSource{T}"/> call (3 rounds),
-    /// so preparing a whole circuit costs 5 rounds however many groups it has.
+    /// <see cref="RandomBitSource{T}"/> call (2 rounds), all their triples plus <paramref name="extraTriples"/>
+    /// more (e.g. for a circuit's multiplications) in one <see cref="Dn07TripleSource{T}"/> call (3 rounds), and
+    /// all products of adjacent mask bits in one Beaver layer (1 round), so preparing a whole circuit costs
+    /// 6 rounds however many groups it has.
     /// </summary>
     /// <param name="requests">The calls to prepare for, in any order; the result has one entry per request, in order.</param>
     /// <param name="extraTriples">Further triples to generate in the same batch.</param>
@@ -96,7 +92,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentOutOfRangeException.ThrowIfNegative(extraTriples);
         var plans = new IntegerCost[requests.Count];
-        long bitCount = 0, tripleCount = extraTriples;
+        long bitCount = 0, tripleCount = extraTriples, productCount = 0;
         for (int i = 0; i < plans.Length; i++)
         {
             var r = requests[i];
@@ -104,27 +100,63 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
             plans[i] = Plan(r.Operation, r.Bits, r.Shift, Security);
             bitCount += (long)plans[i].RandomBits(Security) * r.Count;
             tripleCount += (long)plans[i].Triples * r.Count;
+            productCount += (long)plans[i].PairProducts * r.Count;
         }
-        if (bitCount > Array.MaxLength || tripleCount > Array.MaxLength)
-            throw new ArgumentException($"The requests need {bitCount} random bits and {tripleCount} triples; prepare them in smaller batches.", nameof(requests));
+        if (bitCount > Array.MaxLength || tripleCount + productCount > Array.MaxLength)
+            throw new ArgumentException($"The requests need {bitCount} random bits and {tripleCount + productCount} triples; prepare them in smaller batches.", nameof(requests));
 
         T[] random = bitCount == 0 ? [] : await _masks.Bits.GenerateAsync((int)bitCount, cancellationToken).ConfigureAwait(false);
-        TripleBatch<T> triples = tripleCount == 0
+        int total = (int)(tripleCount + productCount);
+        TripleBatch<T> triples = total == 0
             ? new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty)
-            : await _triples.GenerateAsync((int)tripleCount, cancellationToken).ConfigureAwait(false);
+            : await _triples.GenerateAsync(total, cancellationToken).ConfigureAwait(false);
 
-        var material = new IntegerPreprocessing<T>[plans.Length];
-        int bitAt = 0, tripleAt = 0;
+        var masks = new SolvedMasks<T>[plans.Length];
+        int bitAt = 0;
         for (int i = 0; i < plans.Length; i++)
         {
-            var (r, plan) = (requests[i], plans[i]);
-            int bits = plan.RandomBits(Security) * r.Count, used = plan.Triples * r.Count;
-            SolvedMasks<T> masks = _masks.Solve(random.AsMemory(bitAt, bits), r.Count, plan.MaskBits, plan.MaskShift);
-            material[i] = new IntegerPreprocessing<T>(r.Operation, r.Bits, plan.Shift, masks, triples.Slice(tripleAt, used));
+            int bits = plans[i].RandomBits(Security) * requests[i].Count;
+            masks[i] = _masks.Solve(random.AsMemory(bitAt, bits), requests[i].Count, plans[i].MaskBits, plans[i].MaskShift);
             bitAt += bits;
+        }
+        await PairProductsAsync(masks, plans, triples.Slice((int)tripleCount, (int)productCount), cancellationToken).ConfigureAwait(false);
+
+        var material = new IntegerPreprocessing<T>[plans.Length];
+        int tripleAt = 0;
+        for (int i = 0; i < plans.Length; i++)
+        {
+            int used = plans[i].Triples * requests[i].Count;
+            material[i] = new IntegerPreprocessing<T>(requests[i].Operation, requests[i].Bits, plans[i].Shift, masks[i], triples.Slice(tripleAt, used));
             tripleAt += used;
         }
         return (material, triples.Slice(tripleAt, extraTriples));
+    }
+
+    /// <summary>[r_{2j}·r_{2j+1}] for every mask that needs them, all in one Beaver layer.</summary>
+    private async ValueTask PairProductsAsync(SolvedMasks<T>[] masks, IntegerCost[] plans, TripleBatch<T> triples, CancellationToken cancellationToken)
+    {
+        if (triples.Count == 0) return;
+        var x = GC.AllocateUninitializedArray<T>(triples.Count);
+        var y = GC.AllocateUninitializedArray<T>(triples.Count);
+        int at = 0;
+        for (int i = 0; i < masks.Length; i++)
+        {
+            int count = masks[i].Count;
+            ReadOnlySpan<T> bits = masks[i].LowBits.Span;
+            for (int j = 0; j < plans[i].PairProducts; j++, at += count)
+            {
+                bits.Slice(2 * j * count, count).CopyTo(x.AsSpan(at));
+                bits.Slice((2 * j + 1) * count, count).CopyTo(y.AsSpan(at));
+            }
+        }
+        T[] products = await _multiplier.MultiplyAsync(x, y, triples, cancellationToken).ConfigureAwait(false);
+        at = 0;
+        for (int i = 0; i < masks.Length; i++)
+        {
+            int length = plans[i].PairProducts * masks[i].Count;
+            masks[i].PairProducts = products.AsMemory(at, length);
+            at += length;
+        }
     }
 
     /// <summary>Beaver triples one value of <paramref name="operation"/> consumes.</summary>
@@ -338,7 +370,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         UInt128 lowMask = (UInt128.One << shift) - 1;
         for (int i = 0; i < c.Length; i++) low[i] = SignedEncoding.Low128(c[i]) & lowMask;
 
-        T[] u = await BitLessThanAsync(low, pre.Masks.LowBits, shift, pre.Triples, cancellationToken).ConfigureAwait(false);
+        T[] u = await BitLessThanAsync(low, pre.Masks, shift, pre.Triples, cancellationToken).ConfigureAwait(false);
         // a mod 2^m = c' − r' + 2^m·[c' < r'] (the wrap of a + r' past a multiple of 2^m).
         T.Scale(u, SignedEncoding.PowerOfTwo<T>(shift), u);
         T.Subtract(u, pre.Masks.Low.Span, u);
@@ -358,29 +390,46 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
     /// balanced tree. The lowest block's propagate is never used (nothing lies below it), so it is not computed.
     /// Shares are bit-major (block j of value i at j·count + i) so every step is a span kernel.
     /// </remarks>
-    private async ValueTask<T[]> BitLessThanAsync(UInt128[] c, ReadOnlyMemory<T> lowBits, int m, TripleBatch<T> triples, CancellationToken cancellationToken)
+    private async ValueTask<T[]> BitLessThanAsync(UInt128[] c, SolvedMasks<T> masks, int m, TripleBatch<T> triples, CancellationToken cancellationToken)
     {
-        int count = c.Length;
-        var g = GC.AllocateUninitializedArray<T>(m * count);
-        var p = GC.AllocateUninitializedArray<T>(m * count);
-        ReadOnlySpan<T> r = lowBits.Span;
-        for (int j = 0; j < m; j++)
+        int count = c.Length, pairs = m / 2;
+        var g = GC.AllocateUninitializedArray<T>((m - pairs) * count);
+        var p = GC.AllocateUninitializedArray<T>((m - pairs) * count);
+        ReadOnlySpan<T> r = masks.LowBits.Span, rr = masks.PairProducts.Span;
+        if (rr.Length != pairs * count)
+            throw new InvalidOperationException($"The masks carry {rr.Length} pair products; BitLT on {m} bits of {count} values needs {pairs * count}.");
+        // First layer, local: blocks (2j, 2j + 1) combine with r_{2j}·r_{2j+1} preprocessed.
+        for (int j = 0; j < pairs; j++)
         {
-            int row = j * count;
+            int lo = 2 * j, hi = lo + 1;
             for (int i = 0; i < count; i++)
             {
                 // c is public: branching on its bits leaks nothing.
-                T bit = r[row + i], notBit = T.One - bit;
-                bool set = ((c[i] >> j) & UInt128.One) != UInt128.Zero;
-                g[row + i] = set ? (j == 0 ? T.One : notBit) : (j == 0 ? notBit : T.Zero);
-                p[row + i] = set ? bit : notBit;
+                var (al, bl, gl, dl) = CarryLeaf(c[i], lo);
+                var (ah, bh, gh, dh) = CarryLeaf(c[i], hi);
+                T rl = r[lo * count + i], rh = r[hi * count + i], rp = rr[j * count + i];
+                // g = g_hi + p_hi·g_lo and p = p_hi·p_lo, expanded in the two bits (r_lo·r_hi = rp).
+                g[j * count + i] = Affine(ah + gh * al, gh * bl, rl, bh + dh * al, rh, dh * bl, rp);
+                p[j * count + i] = j == 0 ? T.Zero : Affine(gh * gl, gh * dl, rl, dh * gl, rh, dh * dl, rp);
+            }
+        }
+        if ((m & 1) == 1)
+        {
+            int leaf = m - 1;
+            for (int i = 0; i < count; i++)
+            {
+                var (a, b, gamma, delta) = CarryLeaf(c[i], leaf);
+                T bit = r[leaf * count + i];
+                g[pairs * count + i] = Affine(a, b, bit, 0, T.Zero, 0, T.Zero);
+                p[pairs * count + i] = Affine(gamma, delta, bit, 0, T.Zero, 0, T.Zero);
             }
         }
 
-        int blocks = m, used = 0;
+        int blocks = m - pairs, used = 0;
         while (blocks > 1)
         {
-            int pairs = blocks / 2, products = 2 * pairs - 1;
+            pairs = blocks / 2;
+            int products = 2 * pairs - 1;
             var x = GC.AllocateUninitializedArray<T>(products * count);
             var y = GC.AllocateUninitializedArray<T>(products * count);
             for (int j = 0; j < pairs; j++)
@@ -419,24 +468,35 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         T[] c = await OpenMaskedAsync(a, bits, pre.Masks, cancellationToken).ConfigureAwait(false);
         int count = c.Length;
         UInt128 offset = UInt128.One << (bits - 1), lowMask = bits == 128 ? UInt128.MaxValue : (UInt128.One << bits) - 1;
-        // e_j = [bit j of (a + r') mod 2^k equals r_j]: linear, c public.
-        var agree = GC.AllocateUninitializedArray<T>(bits * count);
-        ReadOnlySpan<T> r = pre.Masks.LowBits.Span;
+        // e_j = [bit j of (a + r') mod 2^k equals r_j] = α_j + β_j·r_j is affine in r_j (c public), so the first
+        // AND layer e_{2j}·e_{2j+1} is local with the preprocessed r_{2j}·r_{2j+1}.
+        int pairs = bits / 2, blocks = bits - pairs;
+        var agree = GC.AllocateUninitializedArray<T>(blocks * count);
+        ReadOnlySpan<T> r = pre.Masks.LowBits.Span, rr = pre.Masks.PairProducts.Span;
+        if (rr.Length != pairs * count)
+            throw new InvalidOperationException($"The masks carry {rr.Length} pair products; EQZ on {bits} bits of {count} values needs {pairs * count}.");
         for (int i = 0; i < count; i++)
         {
             UInt128 low = (SignedEncoding.Low128(c[i]) - offset) & lowMask; // (c − 2^(k−1)) mod 2^k; wrapping is right mod 2^k
-            for (int j = 0; j < bits; j++)
+            for (int j = 0; j < pairs; j++)
             {
-                T bit = r[j * count + i];
-                agree[j * count + i] = ((low >> j) & UInt128.One) != UInt128.Zero ? bit : T.One - bit;
+                // Agreement with a set bit is r, with a clear bit 1 − r: (α, β) = (0, 1) or (1, −1).
+                int al = ((low >> (2 * j)) & UInt128.One) != UInt128.Zero ? 0 : 1, bl = 1 - 2 * al;
+                int ah = ((low >> (2 * j + 1)) & UInt128.One) != UInt128.Zero ? 0 : 1, bh = 1 - 2 * ah;
+                agree[j * count + i] = Affine(al * ah, ah * bl, r[2 * j * count + i], al * bh, r[(2 * j + 1) * count + i], bl * bh, rr[j * count + i]);
+            }
+            if ((bits & 1) == 1)
+            {
+                T bit = r[(bits - 1) * count + i];
+                agree[pairs * count + i] = ((low >> (bits - 1)) & UInt128.One) != UInt128.Zero ? bit : T.One - bit;
             }
         }
 
-        // AND of the k agreements: a product tree, ⌊L/2⌋ products per layer.
-        int blocks = bits, used = 0;
+        // AND of the remaining blocks: a product tree, ⌊L/2⌋ products per layer.
+        int used = 0;
         while (blocks > 1)
         {
-            int pairs = blocks / 2;
+            pairs = blocks / 2;
             var x = GC.AllocateUninitializedArray<T>(pairs * count);
             var y = GC.AllocateUninitializedArray<T>(pairs * count);
             for (int j = 0; j < pairs; j++)
@@ -452,6 +512,30 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         }
         return agree.AsSpan(0, count).ToArray();
     }
+
+    /// <summary>
+    /// Leaf j of BitLT as affine functions of r_j: g = α + β·r_j, p = γ + δ·r_j. With c_j = 1: g = ¬r_j, p = r_j;
+    /// with c_j = 0: g = 0, p = ¬r_j; the carry-in folds into leaf 0 (g_0 ∨ p_0: 1 when c_0 = 1, ¬r_0 when c_0 = 0).
+    /// </summary>
+    private static (int Alpha, int Beta, int Gamma, int Delta) CarryLeaf(UInt128 c, int j)
+    {
+        bool set = ((c >> j) & UInt128.One) != UInt128.Zero;
+        return set ? (1, j == 0 ? 0 : -1, 0, 1) : (j == 0 ? 1 : 0, j == 0 ? -1 : 0, 1, -1);
+    }
+
+    /// <summary>k0 + k1·x1 + k2·x2 + k3·x3 for small public integers k (|k| ≤ 2): additions only.</summary>
+    private static T Affine(int k0, int k1, T x1, int k2, T x2, int k3, T x3) =>
+        Scaled(k0, T.One) + Scaled(k1, x1) + Scaled(k2, x2) + Scaled(k3, x3);
+
+    private static T Scaled(int k, T x) => k switch
+    {
+        0 => T.Zero,
+        1 => x,
+        -1 => T.Zero - x,
+        2 => x + x,
+        -2 => T.Zero - (x + x),
+        _ => throw new ArgumentOutOfRangeException(nameof(k), k, "Coefficients of the bit circuits lie in [−2, 2]."),
+    };
 
     /// <summary>The cost of <paramref name="operation"/> after checking k and m and the field bound k + κ + 1 &lt; log2 p.</summary>
     private static IntegerCost Plan(IntegerOperation operation, int bits, int shift, int security)

@@ -42,6 +42,13 @@ public sealed class SolvedMasks<T> where T : struct, IField<T>
 
     /// <summary>Shares of the bits of r', bit-major (m × Count).</summary>
     public ReadOnlyMemory<T> LowBits { get; }
+
+    /// <summary>
+    /// Shares of r_{2j}·r_{2j+1} for j &lt; ⌊m/2⌋, bit-major (⌊m/2⌋ × Count); empty when the masks were made
+    /// without them (<see cref="MaskSource{T}.GenerateAsync"/>). With them the protocols' first AND/carry
+    /// layer is local: each of its products is a degree-2 polynomial in two mask bits with public coefficients.
+    /// </summary>
+    public ReadOnlyMemory<T> PairProducts { get; internal set; }
 }
 
 /// <summary>Generates <see cref="SolvedMasks{T}"/> from jointly generated random bits: no dealer.</summary>

@@ -163,9 +163,10 @@ public class IntegerProtocolTests
         int expected = operation switch
         {
             IntegerOperation.TruncPr => 1,
-            IntegerOperation.Equal => bits == 32 ? 7 : 8,
-            IntegerOperation.Mod2m or IntegerOperation.Trunc => bits == 32 ? 5 : 6, // m = k/2
-            _ => bits == 32 ? 6 : 7,
+            // 1 + ⌈log2 ⌈m/2⌉⌉: the first carry/AND layer is local (preprocessed products of adjacent mask bits).
+            IntegerOperation.Equal => bits == 32 ? 6 : 7,
+            IntegerOperation.Mod2m or IntegerOperation.Trunc => bits == 32 ? 4 : 5, // m = k/2
+            _ => bits == 32 ? 5 : 6,
         };
         Assert.Equal(expected, observed[0][0]);
     }
@@ -212,7 +213,7 @@ public class IntegerProtocolTests
         try
         {
             var integers = new IntegerProtocols<Fp127>(new ProtocolContext<Fp127>(transports[0], 1));
-            Assert.Equal(8, integers.OnlineRounds(IntegerOperation.LessThanZero, 85)); // 85 + 40 + 1 = 126 < 127; 1 + ⌈log2 84⌉
+            Assert.Equal(7, integers.OnlineRounds(IntegerOperation.LessThanZero, 85)); // 85 + 40 + 1 = 126 < 127; 1 + ⌈log2 ⌈84/2⌉⌉
             Assert.Throws<ArgumentException>(() => integers.OnlineRounds(IntegerOperation.LessThan, 85)); // x − y needs 86 bits
             Assert.Throws<ArgumentOutOfRangeException>(() => integers.OnlineRounds(IntegerOperation.Trunc, 32, 32));
             Assert.Throws<ArgumentOutOfRangeException>(() => integers.OnlineRounds(IntegerOperation.Trunc, 32, 0));
