@@ -43,6 +43,11 @@ internal sealed class TypeChecker
         var checker = new TypeChecker(program, diagnostics);
         checker._scopes.Add(new Dictionary<string, CType>(StringComparer.Ordinal));
         foreach (var s in program.Statements) checker.TopLevel(s);
+        // A function nobody calls is still checked (with secret arguments), so its errors are not hidden.
+        foreach (var f in program.Functions.Values.OrderBy(f => f.At.Line))
+            if (!checker._checkedCalls.Keys.Any(k => k.Item1 == f.Name))
+                checker.UserCall(new CallExpr(f.Name, [], f.At), f,
+                    f.Parameters.Select(p => new CType(Of(p.Type.Scalar), true, p.Type.Dimensions.Length)).ToList());
         if (checker._outputs.Count == 0 && !diagnostics.HasErrors)
             diagnostics.Error(new SourcePosition(1, 1), "the program has no outputs (declare at least one: output name = expression;)");
     }
