@@ -73,6 +73,16 @@ internal static class CircuitLoader
         return 0;
     }
 
+    /// <summary>Rewrites the printed lines of a <c>.circ</c> program's outputs so fixed and bool values read as their type.</summary>
+    public static IReadOnlyList<(string Name, string Line, BigInteger Value)> Typed(
+        IReadOnlyList<(string Name, string Line, BigInteger Value)> outputs, ContractInterface contract)
+    {
+        var kinds = contract.Outputs.SelectMany(o => o.IrNames.Select(n => (Name: n, o.Kind))).ToDictionary(x => x.Name, x => x.Kind);
+        return outputs.Select(o => kinds.TryGetValue(o.Name, out var kind) && kind is ScalarKind.Fixed or ScalarKind.Bool
+            ? (o.Name, o.Line.Replace($"= {o.Value}", $"= {Format(o.Value, kind)}", StringComparison.Ordinal), o.Value)
+            : o).ToList();
+    }
+
     /// <summary>A raw output value as its language type reads it (fixed as a decimal, bool as true/false).</summary>
     public static string Format(BigInteger raw, ScalarKind kind) => kind switch
     {

@@ -39,6 +39,7 @@ internal static class RunCommand
             if (parse.GetValue(plaintext))
                 return CircuitLoader.RunPlaintext(loaded, values, fieldName, parse.GetValue(json));
             var report = await FieldOption.Dispatch(fieldName, task);
+            if (loaded.Interface is not null) report = report with { Outputs = CircuitLoader.Typed(report.Outputs, loaded.Interface) };
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report.ToJson()));
             else report.Print();
             return 0;
