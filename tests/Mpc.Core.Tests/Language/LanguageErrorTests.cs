@@ -52,6 +52,7 @@ public class LanguageErrorTests
     [InlineData("fn f(a: int32) -> int32 { return a; }\ninput alice.x: int64;\noutput c = f(x);", "t.circ:3:14: argument 'a' of 'f' is int32, not secret int64")]
     [InlineData("fn unused(a: int32) -> int32 { return a + true; }\ninput alice.x: int32;\noutput c = x;", "t.circ:1:41: operator '+' cannot mix int32 and bool; convert one side explicitly (e.g. int32(x))")]
     // found while unrolling
+    [InlineData("input alice.x: int32;\ninput bob.y: int32;\noutput bobb.z = x * y;", "t.circ:3:1: output to unknown party 'bobb' (parties so far: alice, bob); declare a party that only receives outputs with: party bobb;")]
     [InlineData("input alice.v: int32[3];\noutput c = v[3];", "t.circ:2:13: index 3 is out of range for an array of 3")]
     [InlineData("const BIG = 2147483647;\ninput alice.x: int32;\nlet b: int32 = BIG;\noutput c = x + b * 2;", "t.circ:4:18: int32 overflow: 4294967294 is outside [-2147483648, 2147483647]")]
     [InlineData("input alice.x: int32;\noutput c = x / 0;", "t.circ:2:14: division by zero")]

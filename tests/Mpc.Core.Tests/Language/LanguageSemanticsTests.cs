@@ -175,6 +175,15 @@ public class LanguageSemanticsTests
     }
 
     [Fact]
+    public void A_declared_party_may_only_receive_outputs()
+    {
+        var compiled = CircProgram.Parse("party auditor;\ninput alice.x: int32;\ninput bob.y: int32;\noutput auditor.total = x + y;", "t.circ").Compile();
+
+        Assert.Equal(new[] { "alice", "auditor", "bob" }, compiled.Circuit.Parties.ToArray());
+        Assert.Equal(5, (int)Run("party auditor;\ninput alice.x: int32;\ninput bob.y: int32;\noutput auditor.total = x + y;", Inputs(("alice.x", 2), ("bob.y", 3)))["total"]);
+    }
+
+    [Fact]
     public void Public_computations_cost_nothing()
     {
         const string source = """

@@ -7,7 +7,7 @@ internal static class Lexer
 {
     public static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {
-        "input", "output", "const", "let", "fn", "return", "for", "in", "if", "else", "true", "false",
+        "input", "output", "party", "const", "let", "fn", "return", "for", "in", "if", "else", "true", "false",
         "field", "int32", "int64", "fixed", "bool",
     };
 

@@ -121,6 +121,13 @@ internal sealed class Parser
         if (AtKeyword("output")) return Output();
         if (AtKeyword("const")) return Const();
         if (AtKeyword("fn")) return Function();
+        if (AtKeyword("party"))
+        {
+            var at = Advance().At;
+            string name = Expect(TokenKind.Identifier, "the party's name").Text;
+            Expect(TokenKind.Semicolon, "';'");
+            return new PartyDecl(name, at);
+        }
         return Statement();
     }
 
@@ -257,7 +264,7 @@ internal sealed class Parser
             Expect(TokenKind.Semicolon, "';'");
             return new ReturnStmt(value, at);
         }
-        if (AtKeyword("input") || AtKeyword("output") || AtKeyword("const") || AtKeyword("fn"))
+        if (AtKeyword("input") || AtKeyword("output") || AtKeyword("const") || AtKeyword("fn") || AtKeyword("party"))
             throw Error($"'{Current.Text}' is only allowed at the top level of the program");
         var target = Expression();
         if (Accept(TokenKind.Assign))

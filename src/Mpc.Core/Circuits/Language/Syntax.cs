@@ -80,6 +80,9 @@ internal sealed record ExprStmt(Expr Value, SourcePosition At) : Stmt(At);
 
 // ---- top level ----
 
+/// <summary><c>party auditor;</c>: a party that only receives outputs (owners of inputs are declared by their inputs).</summary>
+internal sealed record PartyDecl(string Name, SourcePosition At) : Stmt(At);
+
 internal sealed record ConstDecl(string Name, Expr Value, SourcePosition At) : Stmt(At);
 
 /// <summary><c>input owner.name: type;</c> or, with <see cref="PartyCount"/>, <c>input owner[N].name: type;</c>.</summary>

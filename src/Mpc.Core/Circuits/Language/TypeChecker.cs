@@ -90,6 +90,7 @@ internal sealed class TypeChecker
                 }
                 break;
             }
+            case PartyDecl: break;
             case OutputDecl output:
             {
                 Expr(output.Value);
@@ -235,8 +236,8 @@ internal sealed class TypeChecker
                 Expr(e.Value);
                 _d.Error(e.At, "this expression's value is not used (assign it with let, or output it)");
                 break;
-            case InputDecl or OutputDecl or ConstDecl or FunctionDecl:
-                _d.Error(s.At, "declarations (input, output, const, fn) are only allowed at the top level");
+            case InputDecl or OutputDecl or ConstDecl or FunctionDecl or PartyDecl:
+                _d.Error(s.At, "declarations (input, output, party, const, fn) are only allowed at the top level");
                 break;
         }
     }

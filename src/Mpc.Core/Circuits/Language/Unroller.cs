@@ -19,6 +19,7 @@ internal sealed partial class Unroller<TS>
     private readonly HashSet<string> _irOutputs = new(StringComparer.Ordinal);
     private readonly List<ContractValue> _inputs = [];
     private readonly List<ContractValue> _outputs = [];
+    private readonly HashSet<string> _parties = new(StringComparer.Ordinal);
 
     public Unroller(ProgramSyntax program, ISecretBackend<TS> backend)
     {
@@ -42,6 +43,10 @@ internal sealed partial class Unroller<TS>
                     break;
                 }
                 case InputDecl input: DeclareInput(input); break;
+                case PartyDecl party:
+                    if (!Circuit.IsIdentifier(party.Name)) throw new CircEvaluationError(party.At, $"party name '{party.Name}' is not an identifier");
+                    _parties.Add(party.Name);
+                    break;
                 case OutputDecl output: DeclareOutput(output); break;
                 default: Exec(s); break;
             }
@@ -66,6 +71,7 @@ internal sealed partial class Unroller<TS>
                 if (!_irInputs.Add(owner + "." + name))
                     throw new CircEvaluationError(input.At, $"input '{owner}.{name}' is declared twice (array elements are named name_i; rename one input)");
                 names.Add(owner + "." + name);
+                _parties.Add(owner);
                 return Secret(kind, _b.Input(name, owner), input.At);
             }
             var items = new Value[dims[dim]];
@@ -89,6 +95,9 @@ internal sealed partial class Unroller<TS>
 
     private void DeclareOutput(OutputDecl output)
     {
+        // A private output goes to a known party: an input owner or a declared receiver. A typo must not mint a new party.
+        if (output.Party is not null && !_parties.Contains(output.Party))
+            throw new CircEvaluationError(output.At, $"output to unknown party '{output.Party}' (parties so far: {(_parties.Count == 0 ? "none" : string.Join(", ", _parties.Order(StringComparer.Ordinal)))}); declare a party that only receives outputs with: party {output.Party};");
         var value = Eval(output.Value);
         var names = ImmutableArray.CreateBuilder<string>();
         Kind kind = Kind.Int32;
