@@ -39,6 +39,9 @@ public class LanguageSemanticsTests
     [InlineData(-1, 8)]
     [InlineData(100, -4)]
     [InlineData(-100, 6)]
+    [InlineData(-2147483648, -4)]
+    [InlineData(-2147483647, -3)]
+    [InlineData(2147483647, -1)]
     public void Int32_division_and_remainder_round_towards_minus_infinity(int x, int d)
     {
         var outputs = Run($"input alice.x: int32;\noutput q = x / {(d < 0 ? $"({d})" : d)};\noutput r = x % {(d < 0 ? $"({d})" : d)};", Inputs(("alice.x", x)));

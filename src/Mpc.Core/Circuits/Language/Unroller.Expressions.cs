@@ -131,20 +131,22 @@ internal sealed partial class Unroller<TS>
             return Rescale(MulRaw(a, Scalar<TS>.Public(kind, reciprocal), kind, at), at);
         }
         if (!a.IsSecret) return Scalar<TS>.Public(kind, CheckPublic(FloorDiv(a.Raw, b.Raw), kind, at));
-        if (b.Raw.Sign < 0) return Divide(Sub(Scalar<TS>.Public(kind, 0), a, kind, at), Scalar<TS>.Public(kind, -b.Raw), kind, at);
-        int bits = Bits(kind);
-        var d = b.Raw;
-        if (d.IsOne) return a;
-        if (d.IsPowerOfTwo) return Secret(kind, _b.Trunc(a.Handle, bits, (int)(d.GetBitLength() - 1)), at);
+        // ⌊a / d⌋ = ⌊−a / −d⌋; −a may be 2^(k−1), one past the type's range, so it is not range-checked and gets one more bit.
+        bool negative = b.Raw.Sign < 0;
+        var numerator = negative ? _b.MulConst(a.Handle, BigInteger.MinusOne) : a.Handle;
+        int bits = Bits(kind) + (negative ? 1 : 0);
+        var d = BigInteger.Abs(b.Raw);
+        if (d.IsOne) return Secret(kind, numerator, at);
+        if (d.IsPowerOfTwo) return Secret(kind, _b.Trunc(numerator, bits, (int)(d.GetBitLength() - 1)), at);
         if (kind != Kind.Int32)
             throw new CircEvaluationError(at, $"{Name(kind)} division is only supported by public powers of two (int32 divides by any public constant)");
         // Granlund–Montgomery 1994: for 0 ≤ y < 2^33 and 2^ℓ ≥ d, ⌊y/d⌋ = ⌊y·m / 2^(33+ℓ)⌋ with m = ⌈2^(33+ℓ)/d⌉.
-        // y = a + B with B a multiple of d ≥ 2^31 makes y non-negative; ⌊a/d⌋ = ⌊y/d⌋ − B/d.
+        // y = a + B with B a multiple of d above 2^31 makes y non-negative (|a| ≤ 2^31); ⌊a/d⌋ = ⌊y/d⌋ − B/d.
         int l = (int)(d - 1).GetBitLength();
         var offset = d * ((BigInteger.One << 31) / d + 1);
         int n = 33 + l;
         var m = FloorDiv((BigInteger.One << n) + d - 1, d);
-        var y = _b.Add(a.Handle, _b.Constant(offset));
+        var y = _b.Add(numerator, _b.Constant(offset));
         var q = _b.Trunc(_b.MulConst(y, m), 34 + n, n);
         return Secret(kind, _b.Sub(q, _b.Constant(offset / d)), at);
     }
