@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
+using Mpc.Core.Circuits.Language;
 
 namespace Mpc.Cli;
 
@@ -14,27 +15,89 @@ public sealed record InputAssignment(string Owner, string Name, IReadOnlyList<Bi
     /// <exception cref="FormatException">The argument is malformed; the message quotes it and says what is wrong.</exception>
     public static InputAssignment Parse(string text)
     {
+        var (owner, name, texts) = Split(text);
+        return new InputAssignment(owner, name, texts.Select(t => ParseNumber(t, text)).ToList());
+    }
+
+    // owner.name=value or owner.name=[v1,…] into its parts, values still text (their type decides how they parse).
+    private static (string Owner, string Name, List<string> Texts) Split(string text)
+    {
         int eq = text.IndexOf('=');
         if (eq < 0) throw new FormatException($"--input '{text}': expected owner.name=value.");
         string key = text[..eq].Trim(), value = text[(eq + 1)..].Trim();
         int dot = key.IndexOf('.');
         if (dot <= 0 || dot == key.Length - 1)
             throw new FormatException($"--input '{text}': the name must be owner.input (e.g. alice.x0).");
-        string owner = key[..dot], name = key[(dot + 1)..];
-
-        List<BigInteger> values = [];
+        List<string> texts = [];
         if (value.StartsWith('[') && value.EndsWith(']'))
         {
             string body = value[1..^1];
             if (body.Trim().Length > 0)
                 foreach (string part in body.Split(','))
-                    values.Add(ParseNumber(part.Trim(), text));
+                    texts.Add(part.Trim());
         }
-        else
+        else texts.Add(value);
+        return (key[..dot], key[(dot + 1)..], texts);
+    }
+
+    /// <summary>Parses every <c>--input</c> for a loaded circuit: typed and with arrays for a <c>.circ</c> program, plain integers for <c>.ir</c>.</summary>
+    internal static Dictionary<string, BigInteger> ParseFor(LoadedCircuit loaded, IEnumerable<string> arguments) =>
+        loaded.Interface is null ? ParseAll(arguments) : ParseAll(arguments, loaded.Interface);
+
+    /// <summary>
+    /// Parses every <c>--input</c> of a <c>.circ</c> program into raw values keyed by IR input name: an array
+    /// argument <c>alice.v=[1,2,3]</c> fills <c>alice.v_0</c>…; <c>fixed</c> inputs take decimals (scaled by
+    /// 2^16), <c>bool</c> inputs <c>true</c>/<c>false</c>/0/1. A key naming one IR element (<c>alice.v_1</c>) works too.
+    /// </summary>
+    /// <exception cref="CliException">A value of the wrong shape or type, or a key given twice.</exception>
+    public static Dictionary<string, BigInteger> ParseAll(IEnumerable<string> arguments, ContractInterface contract)
+    {
+        var values = new Dictionary<string, BigInteger>();
+        foreach (string argument in arguments)
         {
-            values.Add(ParseNumber(value, text));
+            var (owner, name, texts) = Split(argument);
+            string key = owner + "." + name;
+            var declared = contract.Inputs.FirstOrDefault(i => i.IrNames.Contains(key)) is { } single
+                ? (Kind: single.Kind, Names: [key])
+                : contract.Inputs.Select(i => (i.Kind, Names: i.IrNames.Where(n => n.StartsWith(key + "_", StringComparison.Ordinal)).ToList()))
+                    .FirstOrDefault(i => i.Names.Count > 0);
+            if (declared.Names is null)
+            {
+                // Unknown here: let the circuit's own check name the inputs it has.
+                if (texts.Count != 1) throw new CliException($"--input '{argument}': the program has no array input '{key}'.");
+                if (!values.TryAdd(key, ParseNumber(texts[0], argument)))
+                    throw new CliException($"--input '{argument}': '{key}' is given more than once.");
+                continue;
+            }
+            if (texts.Count != declared.Names.Count)
+                throw new CliException($"--input '{argument}': '{key}' takes {declared.Names.Count} value(s), not {texts.Count}.");
+            for (int i = 0; i < texts.Count; i++)
+                if (!values.TryAdd(declared.Names[i], ParseTyped(texts[i], declared.Kind, argument)))
+                    throw new CliException($"--input '{argument}': '{declared.Names[i]}' is given more than once.");
         }
-        return new InputAssignment(owner, name, values);
+        return values;
+    }
+
+    private static BigInteger ParseTyped(string s, ScalarKind kind, string whole)
+    {
+        switch (kind)
+        {
+            case ScalarKind.Bool:
+                return s switch
+                {
+                    "true" or "1" => BigInteger.One,
+                    "false" or "0" => BigInteger.Zero,
+                    _ => throw new FormatException($"--input '{whole}': '{s}' is not a bool (true, false, 1 or 0)."),
+                };
+            case ScalarKind.Fixed:
+            {
+                if (!decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d))
+                    throw new FormatException($"--input '{whole}': '{s}' is not a decimal number.");
+                return new BigInteger(decimal.Round(d * 65536m, MidpointRounding.AwayFromZero));
+            }
+            default:
+                return ParseNumber(s, whole);
+        }
     }
 
     private static BigInteger ParseNumber(string s, string whole)

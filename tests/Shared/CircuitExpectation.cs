@@ -11,7 +11,8 @@ namespace Mpc.Testing;
 /// outputs any correct evaluation must produce. Used by the circuit tests and by the engine's tests.
 /// </summary>
 /// <remarks>
-/// Format: <c>{ "circuit": "NAME.ir", "inputs": { "alice.x0": 3, … }, "outputs": { "result": 70, … } }</c>.
+/// Format: <c>{ "circuit": "NAME.ir", "inputs": { "alice.x0": 3, … }, "outputs": { "result": 70, … } }</c>;
+/// an array value <c>"alice.v": [1, 2]</c> stands for <c>alice.v_0</c>, <c>alice.v_1</c> (the .circ naming).
 /// Values are integers, as JSON numbers or decimal strings (for values past 2^53), possibly negative;
 /// they are reduced into the field under test, so an expectation holds in every field large enough that
 /// the computation does not wrap. Input keys use the CLI convention <c>owner.name</c>; the circuit path
@@ -106,17 +107,28 @@ public sealed class CircuitExpectation
         var result = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
         foreach (var p in obj.EnumerateObject())
         {
-            string text = p.Value.ValueKind switch
+            // An array (for .circ array inputs and outputs) stands for its elements name_0, name_1, …
+            if (p.Value.ValueKind == JsonValueKind.Array)
             {
-                JsonValueKind.Number => p.Value.GetRawText(),
-                JsonValueKind.String => p.Value.GetString()!,
-                _ => throw new FormatException($"{source}: {property}.{p.Name} must be an integer (number or decimal string)"),
-            };
-            if (!BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-                throw new FormatException($"{source}: {property}.{p.Name} = '{text}' is not an integer");
-            if (!result.TryAdd(p.Name, value))
-                throw new FormatException($"{source}: {property}.{p.Name} appears twice");
+                int i = 0;
+                foreach (var element in p.Value.EnumerateArray()) Add(result, $"{p.Name}_{i++}", element, property, source);
+            }
+            else Add(result, p.Name, p.Value, property, source);
         }
         return result;
+    }
+
+    private static void Add(Dictionary<string, BigInteger> result, string name, JsonElement element, string property, string source)
+    {
+        string text = element.ValueKind switch
+        {
+            JsonValueKind.Number => element.GetRawText(),
+            JsonValueKind.String => element.GetString()!,
+            _ => throw new FormatException($"{source}: {property}.{name} must be an integer (number or decimal string)"),
+        };
+        if (!BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            throw new FormatException($"{source}: {property}.{name} = '{text}' is not an integer");
+        if (!result.TryAdd(name, value))
+            throw new FormatException($"{source}: {property}.{name} appears twice");
     }
 }

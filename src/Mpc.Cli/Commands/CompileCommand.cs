@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Mpc.Core.Circuits;
+using Mpc.Core.Circuits.Language;
 using Mpc.Core.Protocols.Integers;
 
 namespace Mpc.Cli.Commands;
@@ -10,7 +11,7 @@ internal static class CompileCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A circuit in the IR text form (.ir)." };
+        var file = new Argument<FileInfo>("file") { Description = "A circuit: the IR text form (.ir) or a program (.circ)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var emit = new Option<string?>("--emit") { Description = "Also print the compiled circuit: 'ir' for the text form." };
         emit.AcceptOnlyFromAmong("ir");
@@ -31,6 +32,7 @@ internal static class CompileCommand
                     rounds = stats.Rounds,
                     gates = stats.Gates,
                     comparisons = stats.Comparisons,
+                    comparison_depth = CircuitDepth.Comparisons(circuit),
                     truncations = stats.Truncations,
                     triples = stats.Triples,
                     random_bits = stats.RandomBits,
@@ -47,7 +49,7 @@ internal static class CompileCommand
                 Console.WriteLine($"multiplications  {stats.Multiplications}");
                 if (stats.Comparisons + stats.Truncations > 0)
                 {
-                    Console.WriteLine($"comparisons      {stats.Comparisons} (ltz, eqz)");
+                    Console.WriteLine($"comparisons      {stats.Comparisons} (ltz, eqz) in {CircuitDepth.Comparisons(circuit)} sequential layer(s)");
                     Console.WriteLine($"truncations      {stats.Truncations} (trunc, truncpr, mod2m)");
                 }
                 Console.WriteLine($"rounds           {stats.Rounds} (online, critical path; + 1 to open public outputs)");

@@ -14,7 +14,7 @@ internal static class JobCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A circuit in the IR text form (.ir)." };
+        var file = new Argument<FileInfo>("file") { Description = "A circuit: the IR text form (.ir) or a program (.circ)." };
         var clusterDir = new Option<DirectoryInfo>("--cluster") { Description = "The cluster directory (holding cluster.json).", DefaultValueFactory = _ => new DirectoryInfo(ClusterCommand.DefaultDirectory) };
         var inputs = InputAssignment.CreateOption();
         var jobId = new Option<string?>("--job-id") { Description = "The job id (default: random)." };
@@ -26,8 +26,9 @@ internal static class JobCommand
         };
         run.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
-            var circuit = CircuitLoader.Load(parse.GetValue(file)!);
-            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? []);
+            var loaded = CircuitLoader.LoadContract(parse.GetValue(file)!);
+            var circuit = loaded.Circuit;
+            var values = InputAssignment.ParseFor(loaded, parse.GetValue(inputs) ?? []);
             var cluster = ClusterDescription.Load(Path.Combine(parse.GetValue(clusterDir)!.FullName, ClusterCommand.FileName));
             using var client = MpcClient.Open(cluster, out var identity);
             using var _ = identity;

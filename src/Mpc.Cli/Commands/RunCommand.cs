@@ -13,28 +13,33 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A circuit in the IR text form (.ir)." };
+        var file = new Argument<FileInfo>("file") { Description = "A circuit: the IR text form (.ir) or a program (.circ)." };
         var inputs = InputAssignment.CreateOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var field = FieldOption.Create();
         var security = SecurityOption();
+        var plaintext = new Option<bool>("--plaintext") { Description = "For a .circ program: run the language's plaintext interpreter instead of MPC (for debugging a contract)." };
         var party = new PartyOptions();
         var command = new Command("run", "Run a circuit with N in-process parties (real protocol, in-memory network) and print its outputs.")
         {
-            file, inputs, json, field, security,
+            file, inputs, json, field, security, plaintext,
         };
         party.AddTo(command);
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var (n, t) = party.Read(parse);
-            var circuit = CircuitLoader.Load(parse.GetValue(file)!);
-            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? []);
+            var loaded = CircuitLoader.LoadContract(parse.GetValue(file)!);
+            var circuit = loaded.Circuit;
+            var values = InputAssignment.ParseFor(loaded, parse.GetValue(inputs) ?? []);
             int kappa = parse.GetValue(security);
             var task = new RunTask(circuit, values, n, t, kappa, ct);
             // Integer gates need k + κ + 1 < log2 p: a circuit with them runs in fp127 unless --field says otherwise.
             bool fieldGiven = parse.GetResult(field) is { Implicit: false };
             string fieldName = !fieldGiven && !circuit.Schedule.Groups.IsEmpty ? "fp127" : parse.GetValue(field)!;
+            if (parse.GetValue(plaintext))
+                return CircuitLoader.RunPlaintext(loaded, values, fieldName, parse.GetValue(json));
             var report = await FieldOption.Dispatch(fieldName, task);
+            if (loaded.Interface is not null) report = report with { Outputs = CircuitLoader.Typed(report.Outputs, loaded.Interface) };
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report.ToJson()));
             else report.Print();
             return 0;
