@@ -175,8 +175,15 @@ public sealed class BristolCircuit
     /// multiplication. The IR optimiser must not be run on the result: it folds constants as integers
     /// (1 + 1 = 2), which is right only in prime fields.</para>
     /// </remarks>
+    /// <param name="name">The IR circuit's name.</param>
+    /// <param name="copies">Independent copies evaluated side by side.</param>
+    /// <param name="sharedInputs">
+    /// Every copy reads copy 0's inputs (<c>in{i}.c0_b{j}</c>) instead of its own. The evaluation does the
+    /// same work (no gate is shared or optimised away); benchmarks use it where submitting every copy's
+    /// input shares would cost more than the evaluation being measured.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="copies"/> &lt; 1.</exception>
-    public Circuit ToCircuit(string name, int copies = 1)
+    public Circuit ToCircuit(string name, int copies = 1, bool sharedInputs = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(copies, 1);
         var builder = new CircuitBuilder(name);
@@ -185,6 +192,7 @@ public sealed class BristolCircuit
         // Per Bristol wire: an IR wire index ≥ 0, or ConstZero / ConstOne.
         const int ConstZero = -1, ConstOne = -2;
         var map = new int[WireCount];
+        var inputWires = new int[InputWireCount];
         var wires = new List<Wire>();
         int Ir(Wire w) { wires.Add(w); return wires.Count - 1; }
         int Xor(int a, int b) => (a, b) switch
@@ -206,9 +214,11 @@ public sealed class BristolCircuit
 
         for (int copy = 0; copy < copies; copy++)
         {
-            for (int i = 0, wire = 0; i < InputSizes.Length; i++)
-                for (int bit = 0; bit < InputSizes[i]; bit++, wire++)
-                    map[wire] = Ir(builder.Input($"c{copy}_b{bit}", InputOwner(i)));
+            if (copy == 0 || !sharedInputs)
+                for (int i = 0, wire = 0; i < InputSizes.Length; i++)
+                    for (int bit = 0; bit < InputSizes[i]; bit++, wire++)
+                        inputWires[wire] = Ir(builder.Input($"c{copy}_b{bit}", InputOwner(i)));
+            inputWires.CopyTo(map, 0);
             foreach (var g in Gates)
             {
                 var o = g.Outputs;
