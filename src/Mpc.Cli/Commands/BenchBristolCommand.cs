@@ -173,7 +173,7 @@ internal static class BenchBristolCommand
                     Check(c, inputs, Decode(c, k, outputs));
 
                     refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
-                    if (i > 0) runs.Add(new BristolRunResult([], ir, refill, online, 0));
+                    if (i > 0) runs.Add(new BristolRunResult([], c.ToCircuit("bristol"), k, refill, online, 0));
                 }
                 return runs;
             }
