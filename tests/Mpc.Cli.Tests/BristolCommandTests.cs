@@ -78,4 +78,18 @@ public class BristolCommandTests
         foreach (var figure in new[] { "online_s", "preprocessing_s", "evals_per_s" })
             Assert.True(json.GetProperty(figure).GetDouble() > 0, figure);
     }
+
+    /// <summary>Real Gf2k64 node processes over mutual TLS: the job's outputs are checked against plaintext by the command itself.</summary>
+    [Fact]
+    public void Bench_bristol_runs_on_a_local_gf2k64_cluster()
+    {
+        var (code, stdout, stderr) = MpcProcess.Run("bench", "bristol", "--circuit", Circuit("adder64.txt"), "--parties", "3",
+            "--copies", "3", "--repeat", "1", "--transport", "grpc", "--json");
+
+        Assert.True(code == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("grpc", json.GetProperty("transport").GetString());
+        Assert.Equal(63, json.GetProperty("rounds").GetInt32());
+        Assert.True(json.GetProperty("online_s").GetDouble() > 0);
+    }
 }
