@@ -14,6 +14,7 @@ public static class Program
     {
         RunCommand.Create(),
         CompileCommand.Create(),
+        BristolCommand.Create(),
         BenchCommand.Create(),
         KeysCommand.Create(),
         NodeCommand.Create(),

@@ -32,7 +32,7 @@ public sealed class ClusterDescription
     /// <summary>Shamir threshold t of the cluster.</summary>
     public int Threshold { get; set; }
 
-    /// <summary>The cluster's field, <c>Fp61</c> or <c>Fp127</c>.</summary>
+    /// <summary>The cluster's field, <c>Fp61</c>, <c>Fp127</c> or <c>Gf2k64</c>.</summary>
     public string Field { get; set; } = "Fp61";
 
     /// <summary>All nodes, ordered by index.</summary>

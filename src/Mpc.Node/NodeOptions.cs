@@ -28,7 +28,7 @@ public sealed class PeerOptions
 public sealed class NodeOptions
 {
     /// <summary>The fields a node can compute in.</summary>
-    public static readonly IReadOnlyList<string> SupportedFields = ["Fp61", "Fp127"];
+    public static readonly IReadOnlyList<string> SupportedFields = ["Fp61", "Fp127", "Gf2k64"];
 
     /// <summary>This node's party index in <see cref="Peers"/>. Required.</summary>
     public int NodeIndex { get; set; } = -1;
@@ -66,7 +66,7 @@ public sealed class NodeOptions
     /// <summary>Shamir threshold t: any t nodes learn nothing. Must satisfy 1 ≤ t and n ≥ 2t + 1. Required.</summary>
     public int Threshold { get; set; }
 
-    /// <summary>The computation field: <c>Fp61</c> (default) or <c>Fp127</c>.</summary>
+    /// <summary>The computation field: <c>Fp61</c> (default), <c>Fp127</c>, or <c>Gf2k64</c> for boolean (Bristol) circuits.</summary>
     public string Field { get; set; } = "Fp61";
 
     /// <summary>

@@ -10,6 +10,7 @@ namespace Mpc.Benchmarks.Fields;
 [MemoryDiagnoser]
 [GenericTypeArguments(typeof(Fp61))]
 [GenericTypeArguments(typeof(Fp127))]
+[GenericTypeArguments(typeof(Gf2k64))]
 public class FieldArithmeticBenchmarks<T> where T : struct, IField<T>
 {
     private const int N = 1 << 16;

@@ -15,6 +15,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Measure protocol throughput (use --json for one JSON object on stdout).");
         bench.Add(CreateMul());
         bench.Add(CreateCmp());
+        bench.Add(BenchBristolCommand.Create());
         return bench;
     }
 

@@ -45,7 +45,7 @@ internal static class ClusterCommand
         if (File.Exists(file) && ClusterDescription.Load(file).Nodes.Any(IsRunning))
             throw new CliException($"a cluster is already running from {directory}; run `mpc cluster down --dir {directory}` first.");
         Directory.CreateDirectory(directory);
-        string fieldName = field == "fp127" ? "Fp127" : "Fp61";
+        string fieldName = field switch { "fp127" => "Fp127", "gf2k64" => "Gf2k64", _ => "Fp61" };
         string clientCert = Path.Combine(directory, "client", "client.crt"), clientKey = Path.Combine(directory, "client", "client.key");
         using var client = TlsIdentity.LoadOrCreate(clientCert, clientKey, "client");
         var identities = new TlsIdentity[n];

@@ -11,6 +11,8 @@ namespace Mpc.Core.Protocols;
 /// Here r² is opened directly as the degree-2t product [r]·[r] re-randomised with a DN07 sharing of
 /// zero, so the opened polynomial reveals nothing but r² (two rounds: dealing and opening).
 /// v = 0 (r = 0, probability 1/p) is public; those positions are regenerated.
+/// The trick needs an odd characteristic (it divides by 2 and relies on ±1 being distinct), so a binary
+/// field such as <see cref="Gf2k64"/> is refused at construction; boolean circuits need no random bits.
 /// </remarks>
 /// <typeparam name="T">The field.</typeparam>
 public sealed class RandomBitSource<T> where T : struct, IField<T>
@@ -20,9 +22,12 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
     private readonly Opener<T> _opener;
 
     /// <summary>Creates the source on a context.</summary>
+    /// <exception cref="NotSupportedException">The field has characteristic 2.</exception>
     public RandomBitSource(ProtocolContext<T> context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (T.Modulus.IsEven)
+            throw new NotSupportedException($"Random bits by the square-root trick need an odd characteristic; {T.Name} has characteristic 2.");
         _context = context;
         _sharings = new RandomSharingSource<T>(context);
         _opener = new Opener<T>(context);

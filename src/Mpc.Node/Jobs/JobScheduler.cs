@@ -76,7 +76,12 @@ public sealed class JobScheduler : IDisposable
         _transport = transport;
         _metrics = metrics;
         _log = log;
-        _runtime = string.Equals(options.Field, Fp127.Name, StringComparison.OrdinalIgnoreCase) ? new FieldRuntime<Fp127>(this) : new FieldRuntime<Fp61>(this);
+        _runtime = options.Field.ToUpperInvariant() switch
+        {
+            "FP127" => new FieldRuntime<Fp127>(this),
+            "GF2K64" => new FieldRuntime<Gf2k64>(this),
+            _ => new FieldRuntime<Fp61>(this),
+        };
         _chain = options.Chain is { } chain ? new NodeChain(chain, options.NodeIndex, log) : null;
         metrics.ObservePoolLevel(() => _runtime.PoolLevel);
     }

@@ -1,0 +1,235 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Mpc.Client;
+using Mpc.Core.Circuits;
+using Mpc.Core.Circuits.Bristol;
+using Mpc.Core.Engine;
+using Mpc.Core.Fields;
+using Mpc.Node.Hosting;
+
+namespace Mpc.Cli.Commands;
+
+/// <summary><c>mpc bench bristol --circuit FILE --parties N [--copies K] --json</c>: one evaluation of K side-by-side copies of a Bristol circuit.</summary>
+internal static class BenchBristolCommand
+{
+    public static Command Create()
+    {
+        var circuit = new Option<FileInfo>("--circuit") { Description = "A Bristol Fashion circuit, e.g. circuits/bristol/aes_shaped.txt.", Required = true };
+        var copies = new Option<int>("--copies") { Description = "Independent copies with their own random inputs, evaluated side by side (the rounds of one).", DefaultValueFactory = _ => 1 };
+        var repeat = new Option<int>("--repeat") { Description = "Measured evaluations after one warm-up; the median is reported.", DefaultValueFactory = _ => 5 };
+        var transport = new Option<string>("--transport")
+        {
+            Description = "memory: parties as tasks in this process; grpc: a local cluster of Gf2k64 node processes (mutual TLS on loopback).",
+            DefaultValueFactory = _ => "memory",
+        };
+        transport.AcceptOnlyFromAmong("memory", "grpc");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var party = new PartyOptions();
+        var command = new Command("bristol", "Dealer-free triples for every AND, then one evaluation of K copies of a Bristol circuit over GF(2^64); results are checked against plaintext.")
+        {
+            circuit, copies, repeat, transport, json,
+        };
+        party.AddTo(command);
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            var (n, t) = party.Read(parse);
+            int k = parse.GetValue(copies);
+            if (k < 1) throw new CliException($"--copies {k}: at least one copy.");
+            var file = parse.GetValue(circuit)!;
+            var c = BristolCommand.Load(file);
+
+            int r = parse.GetValue(repeat);
+            if (r < 1) throw new CliException($"--repeat {r}: at least one measured evaluation.");
+
+            // One warm-up so the JIT has compiled the hot paths, then r measured runs; the median is reported.
+            bool grpc = parse.GetValue(transport) == "grpc";
+            var runs = grpc ? await GrpcRunsAsync(c, k, n, t, r, ct) : await MemoryRunsAsync(c, k, n, t, r, ct);
+            var online = Median(runs.Select(x => x.Online));
+            var preprocessing = Median(runs.Select(x => x.Preprocessing));
+            var first = runs[0];
+
+            var report = new
+            {
+                benchmark = "bristol",
+                transport = parse.GetValue(transport),
+                field = "Gf2k64",
+                circuit = file.Name,
+                parties = n,
+                threshold = t,
+                copies = k,
+                and_gates = c.AndCount,
+                rounds = first.Rounds,
+                repeat = r,
+                online_s = online.TotalSeconds,
+                preprocessing_s = preprocessing.TotalSeconds,
+                evals_per_s = k / online.TotalSeconds,
+                ands_per_s = first.AndGates / online.TotalSeconds,
+                triples_per_s = first.AndGates / preprocessing.TotalSeconds,
+                bytes_sent = first.OnlineBytesSent,
+            };
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report));
+            else
+            {
+                Console.WriteLine($"{file.Name}: {k} cop{(k == 1 ? "y" : "ies")} of {c.AndCount:N0} ANDs, {first.Rounds} AND layers, {n} parties (t = {t}), Gf2k64, {(grpc ? "gRPC node processes" : "in-memory transport")}");
+                Console.WriteLine($"  median of {r} runs after one warm-up");
+                Console.WriteLine($"  preprocessing  {report.preprocessing_s:F3} s   {report.triples_per_s / 1e6:F2} M triples/s");
+                Console.WriteLine($"  online         {report.online_s * 1e3:F2} ms  {report.evals_per_s:F0} evaluations/s, {report.ands_per_s / 1e6:F2} M ANDs/s");
+                Console.WriteLine($"  sent           {report.bytes_sent:N0} bytes; outputs checked against plaintext");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static async Task<List<BristolRunResult>> MemoryRunsAsync(BristolCircuit c, int k, int n, int t, int repeat, CancellationToken ct)
+    {
+        var runs = new List<BristolRunResult>(repeat);
+        for (int i = 0; i <= repeat; i++)
+        {
+            var inputs = RandomInputs(c, k);
+            var run = await BristolRunner.RunAsync(c, inputs, n, t, ct);
+            Check(c, inputs, run.Outputs);
+            if (i > 0) runs.Add(run);
+        }
+        return runs;
+    }
+
+    private static bool[][][] RandomInputs(BristolCircuit c, int k)
+    {
+        var inputs = new bool[k][][];
+        for (int copy = 0; copy < k; copy++)
+            inputs[copy] = c.InputSizes.Select(size => RandomBits(size)).ToArray();
+        return inputs;
+    }
+
+    /// <summary>Each copy's outputs must equal plaintext evaluation: a benchmark that computes wrong answers measures nothing.</summary>
+    private static void Check(BristolCircuit c, bool[][][] inputs, IReadOnlyList<bool[][]> outputs)
+    {
+        for (int copy = 0; copy < inputs.Length; copy++)
+        {
+            var expected = c.Evaluate(inputs[copy]);
+            for (int o = 0; o < expected.Length; o++)
+                if (!expected[o].AsSpan().SequenceEqual(outputs[copy][o]))
+                    throw new InvalidOperationException($"Copy {copy}, output {o}: the MPC result differs from plaintext evaluation.");
+        }
+    }
+
+    private const string TieredCompilationVariable = "DOTNET_TieredCompilation";
+
+    /// <summary>
+    /// A throw-away Gf2k64 cluster of node processes. Each run is one job of the k-copy IR (the copies share one set
+    /// of inputs, see <see cref="BristolCircuit.ToCircuit"/>): every input share is submitted except one, the pool is given time to hold the job's triples, then the clock runs from sending the
+    /// last input (which starts the job on every node) until all outputs are back. Preprocessing is the time the
+    /// nodes' background pool took to regenerate the triples one run consumed (read from their /metrics).
+    /// </summary>
+    private static async Task<List<BristolRunResult>> GrpcRunsAsync(BristolCircuit c, int k, int n, int t, int repeat, CancellationToken ct)
+    {
+        // As in `bench mul`: short-lived benchmark nodes should run fully optimised code from the start.
+        if (Environment.GetEnvironmentVariable(TieredCompilationVariable) is null)
+            Environment.SetEnvironmentVariable(TieredCompilationVariable, "0");
+        // Copies share one set of inputs here: the client API submits one share per input bit and node, and
+        // 25,600 stored submissions per run (100 AES-sized copies) would take minutes before the measured part.
+        Circuit ir = c.ToCircuit("bristol", k, sharedInputs: true);
+        int needed = ir.Stats.Multiplications;
+        const int batch = 1 << 12;
+        int target = Math.Max(batch, (needed + batch - 1) / batch * batch);
+        int[] metricsPorts = LoopbackPorts.Reserve(n);
+        string directory = Directory.CreateTempSubdirectory("mpc-bench-bristol-").FullName;
+        try
+        {
+            var cluster = await ClusterCommand.UpAsync(directory, n, t, "gf2k64", ct, (i, options) =>
+            {
+                options.MetricsUrl = $"http://127.0.0.1:{metricsPorts[i]}";
+                options.PoolTargetTriples = target;
+                options.PoolBatchSize = batch;
+            });
+            try
+            {
+                using var client = MpcClient.Open(cluster, out var identity);
+                using var _ = identity;
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                var runs = new List<BristolRunResult>(repeat);
+                TimeSpan refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
+                for (int i = 0; i <= repeat; i++)
+                {
+                    var inputs = Enumerable.Repeat(RandomInputs(c, 1)[0], k).ToArray();
+                    var values = new List<(string Key, Gf2k64 Value)>(c.InputWireCount);
+                    for (int v = 0; v < inputs[0].Length; v++)
+                        for (int bit = 0; bit < inputs[0][v].Length; bit++)
+                            values.Add((BristolCircuit.InputKey(0, v, bit), inputs[0][v][bit] ? Gf2k64.One : Gf2k64.Zero));
+                    string jobId = "bench-bristol-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+                    await client.StartJobAsync<Gf2k64>(jobId, ir, ct);
+                    await Parallel.ForEachAsync(values.Take(values.Count - 1), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct },
+                        async (value, token) => await client.SubmitInputAsync(jobId, value.Key, value.Value, token));
+
+                    var clock = Stopwatch.StartNew();
+                    await client.SubmitInputAsync(jobId, values[^1].Key, values[^1].Value, ct);
+                    var outputs = await client.AwaitOutputsAsync<Gf2k64>(jobId, ir, TimeSpan.FromMinutes(5), ct);
+                    var online = clock.Elapsed;
+                    Check(c, inputs, Decode(c, k, outputs));
+
+                    refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
+                    if (i > 0) runs.Add(new BristolRunResult([], c.ToCircuit("bristol"), k, refill, online, 0));
+                }
+                return runs;
+            }
+            finally
+            {
+                ClusterCommand.Down(directory);
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(directory, recursive: true); }
+            catch (IOException) { /* best effort: a node may still hold its database open */ }
+        }
+    }
+
+    private static bool[][][] Decode(BristolCircuit c, int k, IReadOnlyList<OutputValue<Gf2k64>> outputs)
+    {
+        var byName = outputs.ToDictionary(o => o.Name, o => o.Value, StringComparer.Ordinal);
+        var result = new bool[k][][];
+        for (int copy = 0; copy < k; copy++)
+            result[copy] = c.OutputSizes.Select((size, v) => Enumerable.Range(0, size)
+                .Select(bit => byName[BristolCircuit.OutputName(copy, v, bit)] == Gf2k64.One).ToArray()).ToArray();
+        return result;
+    }
+
+    /// <summary>Polls every node's <c>mpc_node_pool_level</c> until each holds <paramref name="target"/> triples; returns the wait.</summary>
+    private static async Task<TimeSpan> WaitForPoolAsync(HttpClient http, int[] ports, int target, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var deadline = TimeSpan.FromMinutes(5);
+        while (true)
+        {
+            long lowest = long.MaxValue;
+            foreach (int port in ports)
+            {
+                string text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"), ct);
+                string? line = text.Split('\n').FirstOrDefault(l => l.StartsWith("mpc_node_pool_level", StringComparison.Ordinal));
+                long level = line is null ? 0 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+                lowest = Math.Min(lowest, level);
+            }
+            if (lowest >= target) return clock.Elapsed;
+            if (clock.Elapsed > deadline)
+                throw new CliException($"the nodes' preprocessing pools reached only {lowest} of {target} triples in {deadline.TotalMinutes} minutes.");
+            await Task.Delay(5, ct);
+        }
+    }
+
+    private static TimeSpan Median(IEnumerable<TimeSpan> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    private static bool[] RandomBits(int count)
+    {
+        var bytes = RandomNumberGenerator.GetBytes(count);
+        return Array.ConvertAll(bytes, b => (b & 1) != 0);
+    }
+}
