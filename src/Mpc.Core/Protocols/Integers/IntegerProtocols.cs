@@ -17,16 +17,17 @@ namespace Mpc.Core.Protocols.Integers;
 /// against the public bits of c.</para>
 /// <para>Online rounds with one-round openings (all-to-all, n &lt; 8); see <see cref="OnlineRounds"/>:
 /// <list type="table">
-/// <item><term>Mod2m, Trunc, LTZ (m = k − 1)</term><description>1 + ⌈log2 m⌉: k = 32 → 6, k = 64 → 7.</description></item>
-/// <item><term>LessThan, LessOrEqual (LTZ on k + 1 bits, m = k)</term><description>k = 32 → 6, k = 64 → 7.</description></item>
+/// <item><term>Mod2m, Trunc, LTZ (m = k − 1)</term><description>1 + ⌈log2 ⌈m/2⌉⌉: k = 32 → 5, k = 64 → 6.</description></item>
+/// <item><term>LessThan, LessOrEqual (LTZ on k + 1 bits, m = k)</term><description>k = 32 → 5, k = 64 → 6.</description></item>
 /// <item><term>TruncPr</term><description>1.</description></item>
-/// <item><term>EQZ</term><description>1 + ⌈log2 k⌉: k = 32 → 6, k = 64 → 7; Equal (k + 1 bits): 7 and 8.</description></item>
+/// <item><term>EQZ</term><description>1 + ⌈log2 ⌈k/2⌉⌉: k = 32 → 5, k = 64 → 6; Equal (k + 1 bits): 6 and 7.</description></item>
 /// <item><term>Select</term><description>1.</description></item>
 /// </list>
 /// Catrina–de Hoogh's Table 1 gives 4 rounds for Trunc/LTZ and EQZ with their constant-round
-/// PreMulC-based BitLT/KOr, and log2 k + 1 (LTZ) for the logarithmic CarryOutL variant used here; the
-/// logarithmic circuit needs about 2m multiplications instead of the constant-round variant's
-/// O(m) invertible-element products, and its extra 2–3 rounds are cheap in memory and on a LAN.</para>
+/// PreMulC-based BitLT/KOr, and log2 k + 1 (LTZ) for the logarithmic CarryOutL variant used here, whose
+/// first layer we move to preprocessing (products of adjacent mask bits, <see cref="SolvedMasks{T}.PairProducts"/>):
+/// about m online multiplications instead of the constant-round variant's O(m) invertible-element
+/// products, and 1–2 rounds more than it, which are cheap in memory and on a LAN.</para>
 /// <para>Where which truncation: <see cref="TruncAsync"/> is exact (comparison is built on it, and integer
 /// division by a power of two needs the exact floor); <see cref="TruncPrAsync"/> costs one round and no
 /// triples but may round up, which fixed-point multiplication tolerates (Catrina–Saxena 2010).</para>
@@ -58,7 +59,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
 
     /// <summary>
     /// Generates the masks and triples for one batched call of <paramref name="operation"/> on
-    /// <paramref name="count"/> values: 2 rounds for the random bits plus 3 for the triples (if any).
+    /// <paramref name="count"/> values: 2 rounds for the random bits, 3 for the triples and 1 for the products of adjacent mask bits (if any).
     /// </summary>
     /// <param name="operation">The protocol to prepare for.</param>
     /// <param name="count">How many values the call will process.</param>
