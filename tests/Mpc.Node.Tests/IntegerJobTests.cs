@@ -48,6 +48,32 @@ public sealed class IntegerJobTests
     }
 
     [Fact]
+    public async Task ComparisonsTakeTheirTriplesFromThePool()
+    {
+        await using var cluster = new TestCluster(3, o =>
+        {
+            o.Field = Fp127.Name;
+            o.PoolBatchSize = 64;
+            o.PoolTargetTriples = 256;
+        });
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        await JobTests.WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= 256), TimeSpan.FromSeconds(30));
+        using var client = JobTests.Client(cluster);
+        // No Mul gate: before integer gates took pooled triples, this job used none.
+        var b = new CircuitBuilder("sign");
+        b.Output("negative", b.LessThanZero(b.Input("x", "alice"), 16));
+        var circuit = b.Build();
+        Assert.Equal(0, circuit.Stats.Multiplications);
+        Assert.True(circuit.Stats.Triples is > 0 and <= 64);
+
+        var result = await client.RunJobAsync<Fp127>(circuit, new Dictionary<string, System.Numerics.BigInteger> { ["alice.x"] = -12 });
+
+        Assert.Equal(1, (int)result.Outputs[0].Signed);
+        await JobTests.WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolConsumed == 64), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task AComparisonThatDoesNotFitTheFieldIsRefusedAtRegistration()
     {
         await using var cluster = new TestCluster(3); // Fp61: 32 + 1 + 40 + 1 ≥ 61

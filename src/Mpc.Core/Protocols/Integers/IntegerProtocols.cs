@@ -71,7 +71,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var (material, _) = await PrepareManyAsync([new IntegerRequest(operation, count, bits, shift)], 0, cancellationToken).ConfigureAwait(false);
+        var (material, _) = await PrepareManyAsync([new IntegerRequest(operation, count, bits, shift)], 0, null, cancellationToken).ConfigureAwait(false);
         return material[0];
     }
 
@@ -84,11 +84,15 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
     /// </summary>
     /// <param name="requests">The calls to prepare for, in any order; the result has one entry per request, in order.</param>
     /// <param name="extraTriples">Further triples to generate in the same batch.</param>
+    /// <param name="triples">
+    /// Triples to use instead of generating them (e.g. from a node's pool): at least the requests' total
+    /// (<see cref="IntegerCost.TotalTriples"/> per value) plus <paramref name="extraTriples"/>; null to generate them.
+    /// </param>
     /// <param name="cancellationToken">Cancels waiting for peers.</param>
     /// <returns>The material per request and the <paramref name="extraTriples"/> triples.</returns>
-    /// <exception cref="ArgumentException">A request is refused (k + κ + 1 ≥ log2 p, m out of range, negative count).</exception>
+    /// <exception cref="ArgumentException">A request is refused (k + κ + 1 ≥ log2 p, m out of range, negative count), or too few triples are given.</exception>
     public async ValueTask<(IntegerPreprocessing<T>[] Material, TripleBatch<T> Triples)> PrepareManyAsync(
-        IReadOnlyList<IntegerRequest> requests, int extraTriples = 0, CancellationToken cancellationToken = default)
+        IReadOnlyList<IntegerRequest> requests, int extraTriples = 0, TripleBatch<T>? triples = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentOutOfRangeException.ThrowIfNegative(extraTriples);
@@ -106,11 +110,13 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         if (bitCount > Array.MaxLength || tripleCount + productCount > Array.MaxLength)
             throw new ArgumentException($"The requests need {bitCount} random bits and {tripleCount + productCount} triples; prepare them in smaller batches.", nameof(requests));
 
-        T[] random = bitCount == 0 ? [] : await _masks.Bits.GenerateAsync((int)bitCount, cancellationToken).ConfigureAwait(false);
         int total = (int)(tripleCount + productCount);
-        TripleBatch<T> triples = total == 0
+        if (triples is { } given && given.Count < total)
+            throw new ArgumentException($"The requests need {total} triples; {given.Count} given.", nameof(triples));
+        T[] random = bitCount == 0 ? [] : await _masks.Bits.GenerateAsync((int)bitCount, cancellationToken).ConfigureAwait(false);
+        TripleBatch<T> batch = triples ?? (total == 0
             ? new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty)
-            : await _triples.GenerateAsync(total, cancellationToken).ConfigureAwait(false);
+            : await _triples.GenerateAsync(total, cancellationToken).ConfigureAwait(false));
 
         var masks = new SolvedMasks<T>[plans.Length];
         int bitAt = 0;
@@ -120,17 +126,17 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
             masks[i] = _masks.Solve(random.AsMemory(bitAt, bits), requests[i].Count, plans[i].MaskBits, plans[i].MaskShift);
             bitAt += bits;
         }
-        await PairProductsAsync(masks, plans, triples.Slice((int)tripleCount, (int)productCount), cancellationToken).ConfigureAwait(false);
+        await PairProductsAsync(masks, plans, batch.Slice((int)tripleCount, (int)productCount), cancellationToken).ConfigureAwait(false);
 
         var material = new IntegerPreprocessing<T>[plans.Length];
         int tripleAt = 0;
         for (int i = 0; i < plans.Length; i++)
         {
             int used = plans[i].Triples * requests[i].Count;
-            material[i] = new IntegerPreprocessing<T>(requests[i].Operation, requests[i].Bits, plans[i].Shift, masks[i], triples.Slice(tripleAt, used));
+            material[i] = new IntegerPreprocessing<T>(requests[i].Operation, requests[i].Bits, plans[i].Shift, masks[i], batch.Slice(tripleAt, used));
             tripleAt += used;
         }
-        return (material, triples.Slice(tripleAt, extraTriples));
+        return (material, batch.Slice(tripleAt, extraTriples));
     }
 
     /// <summary>[r_{2j}·r_{2j+1}] for every mask that needs them, all in one Beaver layer.</summary>
