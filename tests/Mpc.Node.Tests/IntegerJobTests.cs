@@ -48,6 +48,49 @@ public sealed class IntegerJobTests
     }
 
     [Fact]
+    public async Task NodeProcessesRunAComparisonJob()
+    {
+        string directory = Directory.CreateTempSubdirectory("mpc-cmp-cluster-").FullName;
+        string circuit = Path.Combine(directory, "richer.ir");
+        File.WriteAllText(circuit, """
+            circuit richer
+            party alice
+            party bob
+
+            %0 = input wealth @alice
+            %1 = input wealth @bob
+            %2 = sub %1 %0
+            %3 = ltz %2 33
+            %4 = output alice_richer %3
+            %5 = sub %0 %1
+            %6 = eqz %5 33
+            %7 = output equal %6
+
+            """);
+        try
+        {
+            var up = await CliClusterTests.MpcAsync("cluster", "up", "--parties", "3", "--field", "fp127", "--dir", directory);
+            Assert.True(up.Code == 0, up.Output);
+            foreach (var (alice, bob) in new[] { (2_000_000_000L, -5L), (-7L, -7L), (int.MinValue, int.MaxValue) })
+            {
+                var run = await CliClusterTests.MpcAsync("job", "run", circuit, "--cluster", directory, "--json",
+                    "--input", $"alice.wealth={alice}", "--input", $"bob.wealth={bob}");
+                Assert.True(run.Code == 0, run.Output);
+                var outputs = System.Text.Json.JsonDocument.Parse(run.Output).RootElement.GetProperty("outputs");
+                Assert.Equal(bob < alice ? "1" : "0", outputs.GetProperty("alice_richer").GetString());
+                Assert.Equal(alice == bob ? "1" : "0", outputs.GetProperty("equal").GetString());
+            }
+        }
+        finally
+        {
+            var down = await CliClusterTests.MpcAsync("cluster", "down", "--dir", directory);
+            Assert.True(down.Code == 0, down.Output);
+            try { Directory.Delete(directory, recursive: true); }
+            catch (IOException) { /* best effort */ }
+        }
+    }
+
+    [Fact]
     public async Task ComparisonsTakeTheirTriplesFromThePool()
     {
         await using var cluster = new TestCluster(3, o =>
