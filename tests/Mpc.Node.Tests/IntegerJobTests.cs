@@ -91,19 +91,20 @@ public sealed class IntegerJobTests
     }
 
     [Fact]
-    public async Task ComparisonsTakeTheirTriplesFromThePool()
+    public async Task ComparisonsTakeTheirTriplesAndRandomBitsFromThePool()
     {
         await using var cluster = new TestCluster(3, o =>
         {
             o.Field = Fp127.Name;
             o.PoolBatchSize = 64;
             o.PoolTargetTriples = 256;
+            o.PoolBatchBits = 128;
         });
         await cluster.StartAsync();
         await cluster.ConnectedAsync();
         await JobTests.WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= 256), TimeSpan.FromSeconds(30));
         using var client = JobTests.Client(cluster);
-        // No Mul gate: before integer gates took pooled triples, this job used none.
+        // No Mul gate: before integer gates took pooled material, this job used none.
         var b = new CircuitBuilder("sign");
         b.Output("negative", b.LessThanZero(b.Input("x", "alice"), 16));
         var circuit = b.Build();
@@ -114,6 +115,22 @@ public sealed class IntegerJobTests
 
         Assert.Equal(1, (int)result.Outputs[0].Signed);
         await JobTests.WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolConsumed == 64), TimeSpan.FromSeconds(10));
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(16 + 40, cluster[i].Jobs.PoolBitsConsumed)); // k + κ bits of one LTZ mask
+
+        // Fresh inputs again: a second job takes the next batch, and the answers stay right.
+        var again = await client.RunJobAsync<Fp127>(circuit, new Dictionary<string, System.Numerics.BigInteger> { ["alice.x"] = 0 });
+        Assert.Equal(0, (int)again.Outputs[0].Signed);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData((1 << 24) + 1)]
+    public void PoolBatchBitsOutsideItsRangeIsRefused(int bits)
+    {
+        var options = NodeOptionsTests.Valid();
+        options.PoolBatchBits = bits;
+        var error = Assert.Throws<NodeOptionsException>(options.Validate);
+        Assert.Contains(error.Errors, e => e.StartsWith("PoolBatchBits:", StringComparison.Ordinal));
     }
 
     [Fact]

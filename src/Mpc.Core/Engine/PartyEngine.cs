@@ -103,25 +103,28 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
     {
         ArgumentNullException.ThrowIfNull(circuit);
         CheckSupported(circuit, Security);
-        var (material, triples) = await PrepareIntegerAsync(circuit, circuit.Stats.Multiplications, null, cancellationToken).ConfigureAwait(false);
+        var (material, triples) = await PrepareIntegerAsync(circuit, circuit.Stats.Multiplications, null, null, cancellationToken).ConfigureAwait(false);
         return new CircuitPreprocessing<T>(triples, material);
     }
 
     /// <summary>
-    /// As <see cref="PrepareAsync(Circuit, CancellationToken)"/>, but with triples generated earlier (a node's pool):
-    /// only the masks' random bits (2 rounds) and the products of adjacent mask bits (1 round) are generated.
+    /// As <see cref="PrepareAsync(Circuit, CancellationToken)"/>, but with triples (and optionally random bits) generated
+    /// earlier, e.g. by a node's pool: only what is not given is generated — the masks' random bits (2 rounds) unless
+    /// <paramref name="randomBits"/> is given — plus the products of adjacent mask bits (1 round).
     /// </summary>
     /// <param name="circuit">The circuit.</param>
     /// <param name="triples">At least <see cref="CircuitStats.Triples"/> unused triples, for the Mul gates and the integer groups.</param>
+    /// <param name="randomBits">At least <see cref="CircuitSchedule.RandomBits"/>(κ) unused shared random bits, or null to generate them.</param>
     /// <param name="cancellationToken">Cancels waiting for peers.</param>
-    /// <exception cref="ArgumentException">Too few triples, or the circuit's integer gates do not fit the field; nothing was sent.</exception>
-    public async Task<CircuitPreprocessing<T>> PrepareAsync(Circuit circuit, TripleBatch<T> triples, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">Too few triples or bits, or the circuit's integer gates do not fit the field; nothing was sent.</exception>
+    public async Task<CircuitPreprocessing<T>> PrepareAsync(Circuit circuit, TripleBatch<T> triples, ReadOnlyMemory<T>? randomBits = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         CheckSupported(circuit, Security);
         if (triples.Count < circuit.Stats.Triples)
             throw new ArgumentException($"Circuit '{circuit.Name}' needs {circuit.Stats.Triples} triples; {triples.Count} given.", nameof(triples));
-        var (material, muls) = await PrepareIntegerAsync(circuit, circuit.Stats.Multiplications, triples, cancellationToken).ConfigureAwait(false);
+        var (material, muls) = await PrepareIntegerAsync(circuit, circuit.Stats.Multiplications, triples, randomBits, cancellationToken).ConfigureAwait(false);
         return new CircuitPreprocessing<T>(muls, material);
     }
 
@@ -140,7 +143,7 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
         CheckTriples(circuit, triples);
         IReadOnlyList<IntegerPreprocessing<T>> material = [];
         if (!circuit.Schedule.Groups.IsEmpty)
-            (material, _) = await PrepareIntegerAsync(circuit, 0, null, cancellationToken).ConfigureAwait(false);
+            (material, _) = await PrepareIntegerAsync(circuit, 0, null, null, cancellationToken).ConfigureAwait(false);
         return await RunAsync(circuit, inputShares, new CircuitPreprocessing<T>(triples, material), cancellationToken).ConfigureAwait(false);
     }
 
@@ -218,13 +221,13 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
     }
 
     private async Task<(IntegerPreprocessing<T>[] Material, TripleBatch<T> Triples)> PrepareIntegerAsync(Circuit circuit, int extraTriples,
-        TripleBatch<T>? triples, CancellationToken cancellationToken)
+        TripleBatch<T>? triples, ReadOnlyMemory<T>? randomBits, CancellationToken cancellationToken)
     {
         var groups = circuit.Schedule.Groups;
         var requests = new IntegerRequest[groups.Length];
         for (int i = 0; i < requests.Length; i++)
             requests[i] = new IntegerRequest(groups[i].Operation, groups[i].Gates.Length, groups[i].Bits, groups[i].Shift);
-        return await new IntegerProtocols<T>(_context, Security).PrepareManyAsync(requests, extraTriples, triples, cancellationToken).ConfigureAwait(false);
+        return await new IntegerProtocols<T>(_context, Security).PrepareManyAsync(requests, extraTriples, triples, randomBits, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task MultiplyAsync(ImmutableArray<int> batch, ImmutableArray<Gate> gates,

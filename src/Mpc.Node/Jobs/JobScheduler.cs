@@ -86,6 +86,9 @@ public sealed class JobScheduler : IDisposable
     /// <summary>Pooled triples jobs have consumed on this node since start; every node consumes the same batches.</summary>
     public long PoolConsumed => _runtime.PoolConsumed;
 
+    /// <summary>Pooled random bits (for comparisons and truncations) jobs have used on this node since start.</summary>
+    public long PoolBitsConsumed => _runtime.PoolBitsConsumed;
+
     /// <summary>Starts the background preprocessing pool; called once the transport is started.</summary>
     public void StartPool() => _runtime.StartPool();
 
@@ -400,6 +403,7 @@ public sealed class JobScheduler : IDisposable
     {
         long PoolLevel { get; }
         long PoolConsumed { get; }
+        long PoolBitsConsumed { get; }
         void StartPool();
         Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken);
         int ElementBytes { get; }
@@ -430,6 +434,8 @@ public sealed class JobScheduler : IDisposable
 
         public long PoolConsumed => _pool?.Consumed ?? 0;
 
+        public long PoolBitsConsumed => _pool?.ConsumedBits ?? 0;
+
         public void StartPool() => _pool?.Start();
 
         public Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken) =>
@@ -455,16 +461,20 @@ public sealed class JobScheduler : IDisposable
             var context = new ProtocolContext<T>(owner._transport, owner._options.Threshold, session);
             var engine = new PartyEngine<T>(context, owner._options.Security);
             PartyEngine<T>.CheckSupported(circuit, owner._options.Security); // before the first exchange
-            // Every triple the circuit consumes (Mul gates and the integer gates' bit circuits) comes from the pool
-            // where it can; the integer gates' random bits are generated here by the nodes together (dealer-free).
+            // Every triple the circuit consumes (Mul gates and the integer gates' bit circuits), and the integer gates'
+            // random bits when the pool makes them, come from the pool where it can; the rest is generated here by
+            // the nodes together (dealer-free).
             int needed = checked((int)circuit.Stats.Triples);
+            int bitsNeeded = checked((int)circuit.Schedule.RandomBits(owner._options.Security));
             var triples = new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty);
-            if (needed > 0)
+            T[] bits = [];
+            if (needed + bitsNeeded > 0)
             {
-                (triples, int pooled) = await PreprocessingPool<T>.AcquireAsync(_pool, context, needed, cancellationToken).ConfigureAwait(false);
+                (triples, bits, int pooled, int pooledBits) = await PreprocessingPool<T>.AcquireAsync(_pool, context, needed, bitsNeeded, cancellationToken).ConfigureAwait(false);
                 owner._log.PoolTaken(jobId, pooled, needed - pooled);
+                owner._log.PoolBitsTaken(jobId, pooledBits, bitsNeeded - pooledBits);
             }
-            var preprocessing = await engine.PrepareAsync(circuit, triples, cancellationToken).ConfigureAwait(false);
+            var preprocessing = await engine.PrepareAsync(circuit, triples, bits, cancellationToken).ConfigureAwait(false);
             var result = await engine.RunAsync(circuit, inputs, preprocessing, cancellationToken).ConfigureAwait(false);
             var outputs = new List<OutputRecord>(circuit.Outputs.Length);
             foreach (var output in circuit.Outputs)

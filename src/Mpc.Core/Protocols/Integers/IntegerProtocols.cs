@@ -71,7 +71,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var (material, _) = await PrepareManyAsync([new IntegerRequest(operation, count, bits, shift)], 0, null, cancellationToken).ConfigureAwait(false);
+        var (material, _) = await PrepareManyAsync([new IntegerRequest(operation, count, bits, shift)], 0, null, null, cancellationToken).ConfigureAwait(false);
         return material[0];
     }
 
@@ -88,11 +88,16 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
     /// Triples to use instead of generating them (e.g. from a node's pool): at least the requests' total
     /// (<see cref="IntegerCost.TotalTriples"/> per value) plus <paramref name="extraTriples"/>; null to generate them.
     /// </param>
+    /// <param name="randomBits">
+    /// Shared random bits to use instead of generating them (e.g. from a node's pool): at least the requests' total
+    /// (<see cref="IntegerCost.RandomBits"/> per value); null to generate them.
+    /// </param>
     /// <param name="cancellationToken">Cancels waiting for peers.</param>
     /// <returns>The material per request and the <paramref name="extraTriples"/> triples.</returns>
     /// <exception cref="ArgumentException">A request is refused (k + κ + 1 ≥ log2 p, m out of range, negative count), or too few triples are given.</exception>
     public async ValueTask<(IntegerPreprocessing<T>[] Material, TripleBatch<T> Triples)> PrepareManyAsync(
-        IReadOnlyList<IntegerRequest> requests, int extraTriples = 0, TripleBatch<T>? triples = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<IntegerRequest> requests, int extraTriples = 0, TripleBatch<T>? triples = null, ReadOnlyMemory<T>? randomBits = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentOutOfRangeException.ThrowIfNegative(extraTriples);
@@ -113,7 +118,10 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         int total = (int)(tripleCount + productCount);
         if (triples is { } given && given.Count < total)
             throw new ArgumentException($"The requests need {total} triples; {given.Count} given.", nameof(triples));
-        T[] random = bitCount == 0 ? [] : await _masks.Bits.GenerateAsync((int)bitCount, cancellationToken).ConfigureAwait(false);
+        if (randomBits is { } bitsGiven && bitsGiven.Length < bitCount)
+            throw new ArgumentException($"The requests need {bitCount} random bits; {bitsGiven.Length} given.", nameof(randomBits));
+        ReadOnlyMemory<T> random = randomBits ?? (bitCount == 0 ? ReadOnlyMemory<T>.Empty
+            : await _masks.Bits.GenerateAsync((int)bitCount, cancellationToken).ConfigureAwait(false));
         TripleBatch<T> batch = triples ?? (total == 0
             ? new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty)
             : await _triples.GenerateAsync(total, cancellationToken).ConfigureAwait(false));
@@ -123,7 +131,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         for (int i = 0; i < plans.Length; i++)
         {
             int bits = plans[i].RandomBits(Security) * requests[i].Count;
-            masks[i] = _masks.Solve(random.AsMemory(bitAt, bits), requests[i].Count, plans[i].MaskBits, plans[i].MaskShift);
+            masks[i] = _masks.Solve(random.Slice(bitAt, bits), requests[i].Count, plans[i].MaskBits, plans[i].MaskShift);
             bitAt += bits;
         }
         await PairProductsAsync(masks, plans, batch.Slice((int)tripleCount, (int)productCount), cancellationToken).ConfigureAwait(false);
