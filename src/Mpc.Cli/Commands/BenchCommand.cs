@@ -99,7 +99,7 @@ internal static class BenchCommand
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var (n, t) = party.Read(parse);
-            int m = parse.GetValue(count), k = parse.GetValue(bits), kappa = parse.GetValue(security);
+            int m = parse.GetValue(count), k = parse.GetValue(bits), kappa = RunCommand.ReadSecurity(parse, security);
             if (m < ComparisonBenchmark.CheckedComparisons)
                 throw new CliException($"--n {m}: measure at least {ComparisonBenchmark.CheckedComparisons} comparisons.");
             if (k < 1 || k > 64)
