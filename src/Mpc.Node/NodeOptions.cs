@@ -254,8 +254,17 @@ public sealed class NodeOptions
     /// <summary>Triples per pool batch, the unit the pool generates and jobs consume (1..2^24).</summary>
     public int PoolBatchSize { get; set; } = 1 << 12;
 
+    /// <summary>
+    /// Shared random bits the pool generates with each batch (0, the default: none), for the masks of comparisons and
+    /// truncations: an Fp127 cluster running such circuits sets this to about 2·PoolBatchSize (a 32-bit comparison
+    /// uses 73 bits and 42 triples at κ = 40). 0..2^24. Bits a job's batches do not cover are generated in the job.
+    /// </summary>
+    public int PoolBatchBits { get; set; }
+
     private IEnumerable<string> PoolErrors()
     {
+        if (PoolBatchBits is < 0 or > 1 << 24)
+            yield return $"{nameof(PoolBatchBits)}: {PoolBatchBits} must be 0..{1 << 24}";
         if (PoolTargetTriples < 0)
             yield return $"{nameof(PoolTargetTriples)}: {PoolTargetTriples} must be 0 (no pool) or positive";
         if (PoolBatchSize is < 1 or > 1 << 24)

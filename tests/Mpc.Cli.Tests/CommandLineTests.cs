@@ -43,6 +43,7 @@ public class CommandLineTests
     [InlineData("--parties 2", "at least 3 parties")]
     [InlineData("--input alice.x0", "expected owner.name=value")]
     [InlineData("--input alice.q=1", "has no input 'alice.q'")]
+    [InlineData("--security 0", "κ must be between 1 and 120 bits")]
     public void Bad_arguments_exit_2_with_one_clear_line(string arguments, string message)
     {
         var file = Path.Combine(MpcProcess.RepoRoot, "circuits", "inner_product.ir");

@@ -36,7 +36,7 @@ public sealed class CliClusterTests
         }
     }
 
-    private static async Task<(int Code, string Output)> MpcAsync(params string[] arguments)
+    internal static async Task<(int Code, string Output)> MpcAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {

@@ -48,6 +48,92 @@ public sealed class IntegerJobTests
     }
 
     [Fact]
+    public async Task NodeProcessesRunAComparisonJob()
+    {
+        string directory = Directory.CreateTempSubdirectory("mpc-cmp-cluster-").FullName;
+        string circuit = Path.Combine(directory, "richer.ir");
+        File.WriteAllText(circuit, """
+            circuit richer
+            party alice
+            party bob
+
+            %0 = input wealth @alice
+            %1 = input wealth @bob
+            %2 = sub %1 %0
+            %3 = ltz %2 33
+            %4 = output alice_richer %3
+            %5 = sub %0 %1
+            %6 = eqz %5 33
+            %7 = output equal %6
+
+            """);
+        try
+        {
+            var up = await CliClusterTests.MpcAsync("cluster", "up", "--parties", "3", "--field", "fp127", "--dir", directory);
+            Assert.True(up.Code == 0, up.Output);
+            foreach (var (alice, bob) in new[] { (2_000_000_000L, -5L), (-7L, -7L), (int.MinValue, int.MaxValue) })
+            {
+                var run = await CliClusterTests.MpcAsync("job", "run", circuit, "--cluster", directory, "--json",
+                    "--input", $"alice.wealth={alice}", "--input", $"bob.wealth={bob}");
+                Assert.True(run.Code == 0, run.Output);
+                var outputs = System.Text.Json.JsonDocument.Parse(run.Output).RootElement.GetProperty("outputs");
+                Assert.Equal(bob < alice ? "1" : "0", outputs.GetProperty("alice_richer").GetString());
+                Assert.Equal(alice == bob ? "1" : "0", outputs.GetProperty("equal").GetString());
+            }
+        }
+        finally
+        {
+            var down = await CliClusterTests.MpcAsync("cluster", "down", "--dir", directory);
+            Assert.True(down.Code == 0, down.Output);
+            try { Directory.Delete(directory, recursive: true); }
+            catch (IOException) { /* best effort */ }
+        }
+    }
+
+    [Fact]
+    public async Task ComparisonsTakeTheirTriplesAndRandomBitsFromThePool()
+    {
+        await using var cluster = new TestCluster(3, o =>
+        {
+            o.Field = Fp127.Name;
+            o.PoolBatchSize = 64;
+            o.PoolTargetTriples = 256;
+            o.PoolBatchBits = 128;
+        });
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        await JobTests.WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= 256), TimeSpan.FromSeconds(30));
+        using var client = JobTests.Client(cluster);
+        // No Mul gate: before integer gates took pooled material, this job used none.
+        var b = new CircuitBuilder("sign");
+        b.Output("negative", b.LessThanZero(b.Input("x", "alice"), 16));
+        var circuit = b.Build();
+        Assert.Equal(0, circuit.Stats.Multiplications);
+        Assert.True(circuit.Stats.Triples is > 0 and <= 64);
+
+        var result = await client.RunJobAsync<Fp127>(circuit, new Dictionary<string, System.Numerics.BigInteger> { ["alice.x"] = -12 });
+
+        Assert.Equal(1, (int)result.Outputs[0].Signed);
+        await JobTests.WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolConsumed == 64), TimeSpan.FromSeconds(10));
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(16 + 40, cluster[i].Jobs.PoolBitsConsumed)); // k + κ bits of one LTZ mask
+
+        // Fresh inputs again: a second job takes the next batch, and the answers stay right.
+        var again = await client.RunJobAsync<Fp127>(circuit, new Dictionary<string, System.Numerics.BigInteger> { ["alice.x"] = 0 });
+        Assert.Equal(0, (int)again.Outputs[0].Signed);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData((1 << 24) + 1)]
+    public void PoolBatchBitsOutsideItsRangeIsRefused(int bits)
+    {
+        var options = NodeOptionsTests.Valid();
+        options.PoolBatchBits = bits;
+        var error = Assert.Throws<NodeOptionsException>(options.Validate);
+        Assert.Contains(error.Errors, e => e.StartsWith("PoolBatchBits:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AComparisonThatDoesNotFitTheFieldIsRefusedAtRegistration()
     {
         await using var cluster = new TestCluster(3); // Fp61: 32 + 1 + 40 + 1 ≥ 61

@@ -22,12 +22,7 @@ internal static class BenchCommand
     private static Command CreateMul()
     {
         var count = new Option<int>("--n") { Description = "Number of multiplications (and triples).", DefaultValueFactory = _ => 1_000_000 };
-        var transport = new Option<string>("--transport")
-        {
-            Description = "memory: parties as tasks in this process; grpc: a local cluster of node processes (mutual TLS on loopback).",
-            DefaultValueFactory = _ => "grpc",
-        };
-        transport.AcceptOnlyFromAmong("memory", "grpc");
+        var transport = TransportOption("grpc");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var field = FieldOption.Create();
         var party = new PartyOptions();
@@ -77,16 +72,23 @@ internal static class BenchCommand
         return command;
     }
 
+    /// <summary>The <c>--transport memory|grpc</c> option every benchmark takes.</summary>
+    internal static Option<string> TransportOption(string defaultValue)
+    {
+        var transport = new Option<string>("--transport")
+        {
+            Description = "memory: parties as tasks in this process; grpc: a local cluster of node processes (mutual TLS on loopback).",
+            DefaultValueFactory = _ => defaultValue,
+        };
+        transport.AcceptOnlyFromAmong("memory", "grpc");
+        return transport;
+    }
+
     private static Command CreateCmp()
     {
         var count = new Option<int>("--n") { Description = "Number of comparisons (one batched call).", DefaultValueFactory = _ => 10_000 };
         var bits = new Option<int>("--bits") { Description = "k, the bit length of the signed operands.", DefaultValueFactory = _ => 32 };
-        var transport = new Option<string>("--transport")
-        {
-            Description = "memory: parties as tasks in this process; grpc: a local cluster of node processes (mutual TLS on loopback).",
-            DefaultValueFactory = _ => "memory",
-        };
-        transport.AcceptOnlyFromAmong("memory", "grpc");
+        var transport = TransportOption("memory");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var security = RunCommand.SecurityOption();
         var party = new PartyOptions();
@@ -98,7 +100,7 @@ internal static class BenchCommand
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var (n, t) = party.Read(parse);
-            int m = parse.GetValue(count), k = parse.GetValue(bits), kappa = parse.GetValue(security);
+            int m = parse.GetValue(count), k = parse.GetValue(bits), kappa = RunCommand.ReadSecurity(parse, security);
             if (m < ComparisonBenchmark.CheckedComparisons)
                 throw new CliException($"--n {m}: measure at least {ComparisonBenchmark.CheckedComparisons} comparisons.");
             if (k < 1 || k > 64)

@@ -31,7 +31,7 @@ internal static class RunCommand
             var loaded = CircuitLoader.LoadContract(parse.GetValue(file)!);
             var circuit = loaded.Circuit;
             var values = InputAssignment.ParseFor(loaded, parse.GetValue(inputs) ?? []);
-            int kappa = parse.GetValue(security);
+            int kappa = ReadSecurity(parse, security);
             var task = new RunTask(circuit, values, n, t, kappa, ct);
             // Integer gates need k + κ + 1 < log2 p: a circuit with them runs in fp127 unless --field says otherwise.
             bool fieldGiven = parse.GetResult(field) is { Implicit: false };
@@ -55,12 +55,15 @@ internal static class RunCommand
             Description = "κ, statistical security of comparisons and truncations in bits (k + κ + 1 < log2 p must hold).",
             DefaultValueFactory = _ => SignedEncoding.DefaultStatisticalSecurity,
         };
-        option.Validators.Add(result =>
-        {
-            int value = result.GetValueOrDefault<int>();
-            if (value < 1 || value > 120) result.AddError($"--security {value}: κ must be between 1 and 120 bits.");
-        });
         return option;
+    }
+
+    /// <summary>κ from <paramref name="option"/>; a value outside 1..120 is a user error (exit 2, one line).</summary>
+    internal static int ReadSecurity(ParseResult parse, Option<int> option)
+    {
+        int value = parse.GetValue(option);
+        if (value is < 1 or > 120) throw new CliException($"--security {value}: κ must be between 1 and 120 bits.");
+        return value;
     }
 
     private sealed record RunReport(Circuit Circuit, string Field, int Parties, int Threshold, IReadOnlyList<(string Name, string Line, BigInteger Value)> Outputs,

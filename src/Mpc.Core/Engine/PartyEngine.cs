@@ -16,7 +16,7 @@ public sealed record PartyOutputs<T>(IReadOnlyDictionary<string, T> Public, IRea
 /// <typeparam name="T">The field.</typeparam>
 public sealed class CircuitPreprocessing<T> where T : struct, IField<T>
 {
-    /// <summary>Wraps material generated elsewhere (a pool, <see cref="PartyEngine{T}.PrepareAsync"/>).</summary>
+    /// <summary>Wraps material generated elsewhere (a pool, <see cref="PartyEngine{T}.PrepareAsync(Circuit, CancellationToken)"/>).</summary>
     /// <param name="triples">At least <see cref="CircuitStats.Multiplications"/> triples for the Mul gates.</param>
     /// <param name="integer">One entry per <see cref="CircuitSchedule.Groups"/> entry, in that order.</param>
     public CircuitPreprocessing(TripleBatch<T> triples, IReadOnlyList<IntegerPreprocessing<T>> integer)
@@ -96,15 +96,36 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
 
     /// <summary>
     /// Generates this party's material for one run of <paramref name="circuit"/> with the other parties, no dealer:
-    /// all masks' random bits in one batch (2 rounds) and all triples in one batch (3 rounds).
+    /// all masks' random bits in one batch (2 rounds), all triples in one batch (3 rounds) and the products of adjacent mask bits (1 round).
     /// </summary>
     /// <exception cref="ArgumentException">The circuit's integer gates do not fit the field (<see cref="CheckSupported"/>); nothing was sent.</exception>
     public async Task<CircuitPreprocessing<T>> PrepareAsync(Circuit circuit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         CheckSupported(circuit, Security);
-        var (material, triples) = await PrepareIntegerAsync(circuit, circuit.Stats.Multiplications, cancellationToken).ConfigureAwait(false);
+        var (material, triples) = await PrepareIntegerAsync(circuit, circuit.Stats.Multiplications, null, null, cancellationToken).ConfigureAwait(false);
         return new CircuitPreprocessing<T>(triples, material);
+    }
+
+    /// <summary>
+    /// As <see cref="PrepareAsync(Circuit, CancellationToken)"/>, but with triples (and optionally random bits) generated
+    /// earlier, e.g. by a node's pool: only what is not given is generated — the masks' random bits (2 rounds) unless
+    /// <paramref name="randomBits"/> is given — plus the products of adjacent mask bits (1 round).
+    /// </summary>
+    /// <param name="circuit">The circuit.</param>
+    /// <param name="triples">At least <see cref="CircuitStats.Triples"/> unused triples, for the Mul gates and the integer groups.</param>
+    /// <param name="randomBits">At least <see cref="CircuitSchedule.RandomBits"/>(κ) unused shared random bits, or null to generate them.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    /// <exception cref="ArgumentException">Too few triples or bits, or the circuit's integer gates do not fit the field; nothing was sent.</exception>
+    public async Task<CircuitPreprocessing<T>> PrepareAsync(Circuit circuit, TripleBatch<T> triples, ReadOnlyMemory<T>? randomBits = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        CheckSupported(circuit, Security);
+        if (triples.Count < circuit.Stats.Triples)
+            throw new ArgumentException($"Circuit '{circuit.Name}' needs {circuit.Stats.Triples} triples; {triples.Count} given.", nameof(triples));
+        var (material, muls) = await PrepareIntegerAsync(circuit, circuit.Stats.Multiplications, triples, randomBits, cancellationToken).ConfigureAwait(false);
+        return new CircuitPreprocessing<T>(muls, material);
     }
 
     /// <summary>Evaluates <paramref name="circuit"/> on this party's input shares, generating the integer gates' material first if it has any.</summary>
@@ -122,14 +143,14 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
         CheckTriples(circuit, triples);
         IReadOnlyList<IntegerPreprocessing<T>> material = [];
         if (!circuit.Schedule.Groups.IsEmpty)
-            (material, _) = await PrepareIntegerAsync(circuit, 0, cancellationToken).ConfigureAwait(false);
+            (material, _) = await PrepareIntegerAsync(circuit, 0, null, null, cancellationToken).ConfigureAwait(false);
         return await RunAsync(circuit, inputShares, new CircuitPreprocessing<T>(triples, material), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Evaluates <paramref name="circuit"/> on this party's input shares with preprocessed material.</summary>
     /// <param name="circuit">The circuit; its schedule fixes the order of exchanges.</param>
     /// <param name="inputShares">This party's share of every circuit input, keyed by qualified name (<c>owner.name</c>).</param>
-    /// <param name="preprocessing">Material for this circuit (<see cref="PrepareAsync"/>), used once.</param>
+    /// <param name="preprocessing">Material for this circuit (<see cref="PrepareAsync(Circuit, CancellationToken)"/>), used once.</param>
     /// <param name="cancellationToken">Cancels waiting for peers.</param>
     /// <exception cref="ArgumentException">An input share is missing, the material does not match the circuit, or an integer gate does not fit the field.</exception>
     /// <exception cref="Network.TransportException">A peer failed.</exception>
@@ -200,13 +221,13 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
     }
 
     private async Task<(IntegerPreprocessing<T>[] Material, TripleBatch<T> Triples)> PrepareIntegerAsync(Circuit circuit, int extraTriples,
-        CancellationToken cancellationToken)
+        TripleBatch<T>? triples, ReadOnlyMemory<T>? randomBits, CancellationToken cancellationToken)
     {
         var groups = circuit.Schedule.Groups;
         var requests = new IntegerRequest[groups.Length];
         for (int i = 0; i < requests.Length; i++)
             requests[i] = new IntegerRequest(groups[i].Operation, groups[i].Gates.Length, groups[i].Bits, groups[i].Shift);
-        return await new IntegerProtocols<T>(_context, Security).PrepareManyAsync(requests, extraTriples, cancellationToken).ConfigureAwait(false);
+        return await new IntegerProtocols<T>(_context, Security).PrepareManyAsync(requests, extraTriples, triples, randomBits, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task MultiplyAsync(ImmutableArray<int> batch, ImmutableArray<Gate> gates,

@@ -60,6 +60,9 @@ internal static partial class NodeLog
     [LoggerMessage(5002, LogLevel.Debug, "Job {Job} took {Pooled} pooled triple(s) and generated {OnDemand} on demand")]
     public static partial void PoolTaken(this ILogger logger, string job, int pooled, int onDemand);
 
+    [LoggerMessage(5003, LogLevel.Debug, "Job {Job} took {Pooled} pooled random bit(s) and generated {OnDemand} on demand")]
+    public static partial void PoolBitsTaken(this ILogger logger, string job, int pooled, int onDemand);
+
     [LoggerMessage(6001, LogLevel.Warning, "Input share rejected: job {Job} input {Input} client {Client}: {Reason}")]
     public static partial void InputShareRejected(this ILogger logger, string job, string input, string client, string reason);
 

@@ -42,9 +42,10 @@ public readonly record struct NodeComparisonBenchmark(TimeSpan Preprocessing, Ti
 /// first exchange (buffered by the transport) for the others, for up to <see cref="NodeOptions.RoundTimeout"/>.</para>
 /// <para>Triples come from the node's <see cref="PreprocessingPool{T}"/> (batches generated in the background
 /// in lockstep by all nodes); the job's first exchange agrees which pooled batches it uses, and whatever the
-/// pool cannot cover is generated on demand in the job's own session (DN07, no dealer). The masks and triples of
-/// integer gates (comparison, equality, truncation) are generated in the job's session by the nodes together,
-/// in one batch for the whole circuit, with statistical security <see cref="NodeOptions.Security"/>.</para>
+/// pool cannot cover is generated on demand in the job's own session (DN07, no dealer). That covers the triples
+/// of integer gates (comparison, equality, truncation) too; their masks' random bits are generated in the job's
+/// session by the nodes together, in one batch for the whole circuit, with statistical security
+/// <see cref="NodeOptions.Security"/>.</para>
 /// <para>Failure: a transport failure (peer disconnected, keep-alive lost, round timeout) aborts the job on
 /// every surviving node with status <see cref="JobStatus.Failed"/> and the transport's reason, which names
 /// the peer and never contains share data. A node that restarts marks its interrupted jobs failed.</para>
@@ -91,6 +92,9 @@ public sealed class JobScheduler : IDisposable
 
     /// <summary>Pooled triples jobs have consumed on this node since start; every node consumes the same batches.</summary>
     public long PoolConsumed => _runtime.PoolConsumed;
+
+    /// <summary>Pooled random bits (for comparisons and truncations) jobs have used on this node since start.</summary>
+    public long PoolBitsConsumed => _runtime.PoolBitsConsumed;
 
     /// <summary>Starts the background preprocessing pool; called once the transport is started.</summary>
     public void StartPool() => _runtime.StartPool();
@@ -431,6 +435,7 @@ public sealed class JobScheduler : IDisposable
     {
         long PoolLevel { get; }
         long PoolConsumed { get; }
+        long PoolBitsConsumed { get; }
         void StartPool();
         Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken);
         int ElementBytes { get; }
@@ -461,6 +466,8 @@ public sealed class JobScheduler : IDisposable
 
         public long PoolConsumed => _pool?.Consumed ?? 0;
 
+        public long PoolBitsConsumed => _pool?.ConsumedBits ?? 0;
+
         public void StartPool() => _pool?.Start();
 
         public Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken) =>
@@ -484,15 +491,23 @@ public sealed class JobScheduler : IDisposable
                 inputs[share.InputName] = value;
             }
             var context = new ProtocolContext<T>(owner._transport, owner._options.Threshold, session);
-            int multiplications = circuit.Stats.Multiplications;
+            var engine = new PartyEngine<T>(context, owner._options.Security);
+            PartyEngine<T>.CheckSupported(circuit, owner._options.Security); // before the first exchange
+            // Every triple the circuit consumes (Mul gates and the integer gates' bit circuits), and the integer gates'
+            // random bits when the pool makes them, come from the pool where it can; the rest is generated here by
+            // the nodes together (dealer-free).
+            int needed = checked((int)circuit.Stats.Triples);
+            int bitsNeeded = checked((int)circuit.Schedule.RandomBits(owner._options.Security));
             var triples = new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty);
-            if (multiplications > 0)
+            T[] bits = [];
+            if (needed + bitsNeeded > 0)
             {
-                (triples, int pooled) = await PreprocessingPool<T>.AcquireAsync(_pool, context, multiplications, cancellationToken).ConfigureAwait(false);
-                owner._log.PoolTaken(jobId, pooled, multiplications - pooled);
+                (triples, bits, int pooled, int pooledBits) = await PreprocessingPool<T>.AcquireAsync(_pool, context, needed, bitsNeeded, cancellationToken).ConfigureAwait(false);
+                owner._log.PoolTaken(jobId, pooled, needed - pooled);
+                owner._log.PoolBitsTaken(jobId, pooledBits, bitsNeeded - pooledBits);
             }
-            // Integer gates' masks and triples are generated here by the nodes together (dealer-free, 5 rounds for the whole circuit).
-            var result = await new PartyEngine<T>(context, owner._options.Security).RunAsync(circuit, inputs, triples, cancellationToken).ConfigureAwait(false);
+            var preprocessing = await engine.PrepareAsync(circuit, triples, bits, cancellationToken).ConfigureAwait(false);
+            var result = await engine.RunAsync(circuit, inputs, preprocessing, cancellationToken).ConfigureAwait(false);
             var outputs = new List<OutputRecord>(circuit.Outputs.Length);
             foreach (var output in circuit.Outputs)
             {

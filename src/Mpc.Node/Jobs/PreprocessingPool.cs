@@ -10,7 +10,10 @@ using Mpc.Node.Transport;
 
 namespace Mpc.Node.Jobs;
 
-/// <summary>A stock of Beaver triples generated in the background, in batches that every node holds shares of.</summary>
+/// <summary>
+/// A stock of Beaver triples (and, with <see cref="NodeOptions.PoolBatchBits"/>, shared random bits for the masks of
+/// integer gates) generated in the background, in batches that every node holds shares of.
+/// </summary>
 /// <remarks>
 /// <para>Lockstep without shared state: node 0 leads. Whenever its stock is below
 /// <see cref="NodeOptions.PoolTargetTriples"/> it announces a batch id to the other nodes (a transport
@@ -36,7 +39,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(250), MaxBackoff = TimeSpan.FromSeconds(2);
 
     private readonly GrpcTransport _transport;
-    private readonly int _threshold, _batchSize, _targetBatches;
+    private readonly int _threshold, _batchSize, _batchBits, _targetBatches;
     private readonly ILogger _log;
     private readonly Lock _gate = new();
     private readonly List<Batch> _stock = []; // oldest first, the same order on every node
@@ -44,7 +47,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     private readonly SemaphoreSlim _taken = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
-    private long _level, _consumed;
+    private long _level, _consumed, _consumedBits;
     private int _paused, _generating;
 
     /// <summary>Creates the (not yet running) pool of one node.</summary>
@@ -53,6 +56,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         _transport = transport;
         _threshold = options.Threshold;
         _batchSize = options.PoolBatchSize;
+        _batchBits = options.PoolBatchBits;
         _targetBatches = (options.PoolTargetTriples + options.PoolBatchSize - 1) / options.PoolBatchSize;
         _log = log;
     }
@@ -62,6 +66,9 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
 
     /// <summary>Pooled triples jobs have used on this node since start (the same on every node).</summary>
     public long Consumed => Interlocked.Read(ref _consumed);
+
+    /// <summary>Pooled random bits jobs have used on this node since start (the same on every node).</summary>
+    public long ConsumedBits => Interlocked.Read(ref _consumedBits);
 
     /// <summary>Starts generating (node 0) or following announcements (the others).</summary>
     public void Start()
@@ -89,12 +96,16 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         return resume;
     }
 
-    /// <summary>Exactly <paramref name="count"/> triples for a job: pooled batches all nodes agree on, the rest generated on demand.</summary>
+    /// <summary>
+    /// Exactly <paramref name="count"/> triples and <paramref name="bitCount"/> shared random bits for a job: pooled
+    /// batches all nodes agree on, the rest generated on demand (triples, then bits) in the job's context.
+    /// </summary>
     /// <remarks>Every node calls this first in the job's context, with or without a pool (<paramref name="pool"/> null offers no batches).</remarks>
     /// <exception cref="TransportException">A peer failed; the reserved batches are dropped, never reused.</exception>
-    public static async ValueTask<(TripleBatch<T> Triples, int Pooled)> AcquireAsync(PreprocessingPool<T>? pool, ProtocolContext<T> context, int count, CancellationToken cancellationToken)
+    public static async ValueTask<(TripleBatch<T> Triples, T[] Bits, int Pooled, int PooledBits)> AcquireAsync(PreprocessingPool<T>? pool,
+        ProtocolContext<T> context, int count, int bitCount, CancellationToken cancellationToken)
     {
-        List<Batch> reserved = pool?.Reserve(count) ?? [];
+        List<Batch> reserved = pool?.Reserve(count, bitCount) ?? [];
         var mine = new byte[reserved.Count * sizeof(ulong)];
         for (int i = 0; i < reserved.Count; i++)
             BinaryPrimitives.WriteUInt64LittleEndian(mine.AsSpan(i * sizeof(ulong)), reserved[i].Id);
@@ -107,7 +118,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         foreach (int peer in context.Others)
         {
             var payload = await context.Transport.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
-            if (payload.Length % sizeof(ulong) != 0 || payload.Length / sizeof(ulong) > count)
+            if (payload.Length % sizeof(ulong) != 0 || payload.Length / sizeof(ulong) > Math.Max(count, bitCount))
                 throw new InvalidDataException($"peer {peer} offered a malformed pool batch list ({payload.Length} bytes)");
             var ids = new ulong[payload.Length / sizeof(ulong)];
             for (int i = 0; i < ids.Length; i++)
@@ -120,13 +131,17 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         var used = reserved.Where(b => agreed.Contains(b.Id)).OrderBy(b => Array.IndexOf(lists[0], b.Id)).ToList();
         pool?.Release();
         if (pool is not null)
+        {
             Interlocked.Add(ref pool._consumed, used.Sum(b => (long)b.Triples.Count));
+            Interlocked.Add(ref pool._consumedBits, Math.Min(bitCount, used.Sum(b => (long)b.Bits.Length)));
+        }
 
         int pooled = Math.Min(count, used.Sum(b => b.Triples.Count));
         var a = GC.AllocateUninitializedArray<T>(count);
         var b = GC.AllocateUninitializedArray<T>(count);
         var c = GC.AllocateUninitializedArray<T>(count);
-        int offset = 0;
+        var bits = GC.AllocateUninitializedArray<T>(bitCount);
+        int offset = 0, bitOffset = 0;
         foreach (var batch in used)
         {
             int take = Math.Min(batch.Triples.Count, count - offset);
@@ -134,7 +149,11 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
             batch.Triples.B.Span[..take].CopyTo(b.AsSpan(offset));
             batch.Triples.C.Span[..take].CopyTo(c.AsSpan(offset));
             offset += take;
+            int takeBits = Math.Min(batch.Bits.Length, bitCount - bitOffset);
+            batch.Bits.Span[..takeBits].CopyTo(bits.AsSpan(bitOffset));
+            bitOffset += takeBits;
         }
+        int pooledBits = bitOffset;
         if (offset < count)
         {
             var fresh = await new Dn07TripleSource<T>(context).GenerateAsync(count - offset, cancellationToken).ConfigureAwait(false);
@@ -142,24 +161,32 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
             fresh.B.Span.CopyTo(b.AsSpan(offset));
             fresh.C.Span.CopyTo(c.AsSpan(offset));
         }
-        return (new TripleBatch<T>(a, b, c), pooled);
+        if (bitOffset < bitCount)
+        {
+            var fresh = await new RandomBitSource<T>(context).GenerateAsync(bitCount - bitOffset, cancellationToken).ConfigureAwait(false);
+            fresh.CopyTo(bits.AsSpan(bitOffset));
+        }
+        return (new TripleBatch<T>(a, b, c), bits, pooled, pooledBits);
     }
 
     /// <summary>The session of batch <paramref name="k"/> of <paramref name="epoch"/>.</summary>
     internal static ulong SessionOf(uint epoch, uint k) => SessionBit | ((ulong)(epoch & 0x3FFF_FFFF) << 32) | k;
 
-    private List<Batch> Reserve(int count)
+    private List<Batch> Reserve(int count, int bitCount)
     {
         var reserved = new List<Batch>();
         lock (_gate)
         {
             int triples = 0;
-            while (triples < count && _stock.Count > 0)
+            long bits = 0;
+            // Batches carry bits only when PoolBatchBits > 0: then reserve until both needs are covered.
+            while ((triples < count || (bits < bitCount && _batchBits > 0)) && _stock.Count > 0)
             {
                 var batch = _stock[0];
                 _stock.RemoveAt(0);
                 reserved.Add(batch);
                 triples += batch.Triples.Count;
+                bits += batch.Bits.Length;
             }
             Interlocked.Add(ref _level, -triples);
         }
@@ -264,9 +291,10 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         {
             var context = new ProtocolContext<T>(_transport, _threshold, session);
             var triples = await new Dn07TripleSource<T>(context).GenerateAsync(_batchSize, token).ConfigureAwait(false);
+            T[] bits = _batchBits == 0 ? [] : await new RandomBitSource<T>(context).GenerateAsync(_batchBits, token).ConfigureAwait(false);
             lock (_gate)
             {
-                _stock.Add(new Batch(session, triples));
+                _stock.Add(new Batch(session, triples, bits));
                 Interlocked.Add(ref _level, triples.Count);
             }
         }
@@ -318,5 +346,5 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         }
     }
 
-    private sealed record Batch(ulong Id, TripleBatch<T> Triples);
+    private sealed record Batch(ulong Id, TripleBatch<T> Triples, ReadOnlyMemory<T> Bits);
 }

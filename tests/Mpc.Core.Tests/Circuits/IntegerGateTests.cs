@@ -1,4 +1,5 @@
 using System.Numerics;
+using FsCheck.Xunit;
 using Mpc.Core.Circuits;
 using Mpc.Core.Fields;
 using Mpc.Core.Protocols.Integers;
@@ -322,5 +323,35 @@ public class IntegerScheduleTests
         var s = b.Build().Schedule;
         Assert.Equal(new[] { 2, 1, 1 }, s.Groups.Select(g => g.Gates.Length));
         Assert.Equal(1 + 2, s.Rounds); // Trunc with m = 5: 1 + ⌈log2 ⌈5/2⌉⌉
+    }
+}
+
+/// <summary>Properties of the IR passes over random circuits with integer gates.</summary>
+public class IntegerCircuitPropertyTests
+{
+    [Property(MaxTest = 150)]
+    public bool TextAndEncodingRoundTripAndKeepTheId(int seed)
+    {
+        var circuit = IntegerCircuits.Create(seed, 30);
+        var reparsed = CircuitText.Parse(CircuitText.Print(circuit));
+        var decoded = CircuitEncoding.Decode(CircuitEncoding.Encode(circuit));
+        return reparsed.Equals(circuit) && decoded.Equals(circuit) && decoded.Id == circuit.Id && reparsed.Id == circuit.Id;
+    }
+
+    [Property(MaxTest = 150)]
+    public bool OptimizerPreservesOutputsAndNeverAddsRoundsOrTriples(int seed, int inputSeed)
+    {
+        var circuit = IntegerCircuits.Create(seed, 30);
+        var optimized = CircuitOptimizer.Optimize(circuit);
+        var inputs = CircuitInputs.ToField<Fp127>(circuit, IntegerCircuits.RandomInputs(circuit, inputSeed));
+
+        var expected = CircuitEvaluator.Evaluate(circuit, inputs);
+        var actual = CircuitEvaluator.Evaluate(optimized, inputs);
+
+        return expected.All(kv => actual[kv.Key] == kv.Value)
+            && optimized.Stats.Rounds <= circuit.Stats.Rounds
+            && optimized.Stats.Triples <= circuit.Stats.Triples
+            && optimized.Stats.Comparisons <= circuit.Stats.Comparisons
+            && CircuitOptimizer.Optimize(optimized).Equals(optimized);
     }
 }

@@ -17,16 +17,17 @@ namespace Mpc.Core.Protocols.Integers;
 /// against the public bits of c.</para>
 /// <para>Online rounds with one-round openings (all-to-all, n &lt; 8); see <see cref="OnlineRounds"/>:
 /// <list type="table">
-/// <item><term>Mod2m, Trunc, LTZ (m = k − 1)</term><description>1 + ⌈log2 m⌉: k = 32 → 6, k = 64 → 7.</description></item>
-/// <item><term>LessThan, LessOrEqual (LTZ on k + 1 bits, m = k)</term><description>k = 32 → 6, k = 64 → 7.</description></item>
+/// <item><term>Mod2m, Trunc, LTZ (m = k − 1)</term><description>1 + ⌈log2 ⌈m/2⌉⌉: k = 32 → 5, k = 64 → 6.</description></item>
+/// <item><term>LessThan, LessOrEqual (LTZ on k + 1 bits, m = k)</term><description>k = 32 → 5, k = 64 → 6.</description></item>
 /// <item><term>TruncPr</term><description>1.</description></item>
-/// <item><term>EQZ</term><description>1 + ⌈log2 k⌉: k = 32 → 6, k = 64 → 7; Equal (k + 1 bits): 7 and 8.</description></item>
+/// <item><term>EQZ</term><description>1 + ⌈log2 ⌈k/2⌉⌉: k = 32 → 5, k = 64 → 6; Equal (k + 1 bits): 6 and 7.</description></item>
 /// <item><term>Select</term><description>1.</description></item>
 /// </list>
 /// Catrina–de Hoogh's Table 1 gives 4 rounds for Trunc/LTZ and EQZ with their constant-round
-/// PreMulC-based BitLT/KOr, and log2 k + 1 (LTZ) for the logarithmic CarryOutL variant used here; the
-/// logarithmic circuit needs about 2m multiplications instead of the constant-round variant's
-/// O(m) invertible-element products, and its extra 2–3 rounds are cheap in memory and on a LAN.</para>
+/// PreMulC-based BitLT/KOr, and log2 k + 1 (LTZ) for the logarithmic CarryOutL variant used here, whose
+/// first layer we move to preprocessing (products of adjacent mask bits, <see cref="SolvedMasks{T}.PairProducts"/>):
+/// about m online multiplications instead of the constant-round variant's O(m) invertible-element
+/// products, and 1–2 rounds more than it, which are cheap in memory and on a LAN.</para>
 /// <para>Where which truncation: <see cref="TruncAsync"/> is exact (comparison is built on it, and integer
 /// division by a power of two needs the exact floor); <see cref="TruncPrAsync"/> costs one round and no
 /// triples but may round up, which fixed-point multiplication tolerates (Catrina–Saxena 2010).</para>
@@ -58,7 +59,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
 
     /// <summary>
     /// Generates the masks and triples for one batched call of <paramref name="operation"/> on
-    /// <paramref name="count"/> values: 2 rounds for the random bits plus 3 for the triples (if any).
+    /// <paramref name="count"/> values: 2 rounds for the random bits, 3 for the triples and 1 for the products of adjacent mask bits (if any).
     /// </summary>
     /// <param name="operation">The protocol to prepare for.</param>
     /// <param name="count">How many values the call will process.</param>
@@ -70,7 +71,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var (material, _) = await PrepareManyAsync([new IntegerRequest(operation, count, bits, shift)], 0, cancellationToken).ConfigureAwait(false);
+        var (material, _) = await PrepareManyAsync([new IntegerRequest(operation, count, bits, shift)], 0, null, null, cancellationToken).ConfigureAwait(false);
         return material[0];
     }
 
@@ -83,11 +84,20 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
     /// </summary>
     /// <param name="requests">The calls to prepare for, in any order; the result has one entry per request, in order.</param>
     /// <param name="extraTriples">Further triples to generate in the same batch.</param>
+    /// <param name="triples">
+    /// Triples to use instead of generating them (e.g. from a node's pool): at least the requests' total
+    /// (<see cref="IntegerCost.TotalTriples"/> per value) plus <paramref name="extraTriples"/>; null to generate them.
+    /// </param>
+    /// <param name="randomBits">
+    /// Shared random bits to use instead of generating them (e.g. from a node's pool): at least the requests' total
+    /// (<see cref="IntegerCost.RandomBits"/> per value); null to generate them.
+    /// </param>
     /// <param name="cancellationToken">Cancels waiting for peers.</param>
     /// <returns>The material per request and the <paramref name="extraTriples"/> triples.</returns>
-    /// <exception cref="ArgumentException">A request is refused (k + κ + 1 ≥ log2 p, m out of range, negative count).</exception>
+    /// <exception cref="ArgumentException">A request is refused (k + κ + 1 ≥ log2 p, m out of range, negative count), or too few triples are given.</exception>
     public async ValueTask<(IntegerPreprocessing<T>[] Material, TripleBatch<T> Triples)> PrepareManyAsync(
-        IReadOnlyList<IntegerRequest> requests, int extraTriples = 0, CancellationToken cancellationToken = default)
+        IReadOnlyList<IntegerRequest> requests, int extraTriples = 0, TripleBatch<T>? triples = null, ReadOnlyMemory<T>? randomBits = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentOutOfRangeException.ThrowIfNegative(extraTriples);
@@ -105,31 +115,36 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
         if (bitCount > Array.MaxLength || tripleCount + productCount > Array.MaxLength)
             throw new ArgumentException($"The requests need {bitCount} random bits and {tripleCount + productCount} triples; prepare them in smaller batches.", nameof(requests));
 
-        T[] random = bitCount == 0 ? [] : await _masks.Bits.GenerateAsync((int)bitCount, cancellationToken).ConfigureAwait(false);
         int total = (int)(tripleCount + productCount);
-        TripleBatch<T> triples = total == 0
+        if (triples is { } given && given.Count < total)
+            throw new ArgumentException($"The requests need {total} triples; {given.Count} given.", nameof(triples));
+        if (randomBits is { } bitsGiven && bitsGiven.Length < bitCount)
+            throw new ArgumentException($"The requests need {bitCount} random bits; {bitsGiven.Length} given.", nameof(randomBits));
+        ReadOnlyMemory<T> random = randomBits ?? (bitCount == 0 ? ReadOnlyMemory<T>.Empty
+            : await _masks.Bits.GenerateAsync((int)bitCount, cancellationToken).ConfigureAwait(false));
+        TripleBatch<T> batch = triples ?? (total == 0
             ? new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty)
-            : await _triples.GenerateAsync(total, cancellationToken).ConfigureAwait(false);
+            : await _triples.GenerateAsync(total, cancellationToken).ConfigureAwait(false));
 
         var masks = new SolvedMasks<T>[plans.Length];
         int bitAt = 0;
         for (int i = 0; i < plans.Length; i++)
         {
             int bits = plans[i].RandomBits(Security) * requests[i].Count;
-            masks[i] = _masks.Solve(random.AsMemory(bitAt, bits), requests[i].Count, plans[i].MaskBits, plans[i].MaskShift);
+            masks[i] = _masks.Solve(random.Slice(bitAt, bits), requests[i].Count, plans[i].MaskBits, plans[i].MaskShift);
             bitAt += bits;
         }
-        await PairProductsAsync(masks, plans, triples.Slice((int)tripleCount, (int)productCount), cancellationToken).ConfigureAwait(false);
+        await PairProductsAsync(masks, plans, batch.Slice((int)tripleCount, (int)productCount), cancellationToken).ConfigureAwait(false);
 
         var material = new IntegerPreprocessing<T>[plans.Length];
         int tripleAt = 0;
         for (int i = 0; i < plans.Length; i++)
         {
             int used = plans[i].Triples * requests[i].Count;
-            material[i] = new IntegerPreprocessing<T>(requests[i].Operation, requests[i].Bits, plans[i].Shift, masks[i], triples.Slice(tripleAt, used));
+            material[i] = new IntegerPreprocessing<T>(requests[i].Operation, requests[i].Bits, plans[i].Shift, masks[i], batch.Slice(tripleAt, used));
             tripleAt += used;
         }
-        return (material, triples.Slice(tripleAt, extraTriples));
+        return (material, batch.Slice(tripleAt, extraTriples));
     }
 
     /// <summary>[r_{2j}·r_{2j+1}] for every mask that needs them, all in one Beaver layer.</summary>
