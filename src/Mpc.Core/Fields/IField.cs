@@ -61,6 +61,20 @@ public interface IField<T> :
     /// <returns><c>false</c> when no square root exists.</returns>
     bool TrySqrt(out T root);
 
+    /// <summary>
+    /// For each v in <paramref name="values"/>, writes 1/√v (the inverse of the root <see cref="TrySqrt"/> returns),
+    /// or zero for v = 0. The values are public: the loop may branch on them.
+    /// </summary>
+    /// <remarks>
+    /// The default is the scalar <see cref="TrySqrt"/> followed by Montgomery's batch inversion (one
+    /// <see cref="Inverse"/> for the whole span); fields with a faster route (one exponentiation per element,
+    /// interleaved for instruction-level parallelism, as the Mersenne fields) override it.
+    /// </remarks>
+    /// <param name="values">The public values v.</param>
+    /// <param name="destination">Receives 1/√v; same length as <paramref name="values"/>, may alias it.</param>
+    /// <returns>The index of the first value without a square root (the rest of the output is then unspecified), or −1.</returns>
+    static virtual int InverseSqrt(ReadOnlySpan<T> values, Span<T> destination) => FieldKernels.InverseSqrtByRoots(values, destination);
+
     /// <summary>Draws a uniformly random element (rejection sampling: no modular bias).</summary>
     static abstract T Random(IRandomSource random);
 

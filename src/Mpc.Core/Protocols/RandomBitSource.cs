@@ -1,23 +1,43 @@
 using Mpc.Core.Fields;
+using Mpc.Core.Network;
 
 namespace Mpc.Core.Protocols;
 
 /// <summary>Generates sharings of uniformly random bits (0 or 1), unknown to any t parties.</summary>
 /// <remarks>
-/// The square-root trick (Damgård, Fitzi, Kiltz, Nielsen, Toft, TCC 2006, §4): take a random [r]
-/// (Damgård–Nielsen 2007), open v = r², and let c be the canonical square root of v. Then r/c is ±1
-/// with probability ½ each, independent of v, so [b] = ([r]·c⁻¹ + 1)/2 is a random bit. Needs p ≡ 3
-/// (mod 4) only for the square root's speed (both Mersenne fields qualify; any odd p works).
-/// Here r² is opened directly as the degree-2t product [r]·[r] re-randomised with a DN07 sharing of
-/// zero, so the opened polynomial reveals nothing but r² (two rounds: dealing and opening).
-/// v = 0 (r = 0, probability 1/p) is public; those positions are regenerated.
+/// <para>The square-root trick (Damgård, Fitzi, Kiltz, Nielsen, Toft, TCC 2006, §4): take a random [r]
+/// (Damgård–Nielsen 2007) and make v = r² public; with c the canonical square root of v, r/c is ±1 with
+/// probability ½ each, independent of v, so [b] = ([r]·c⁻¹ + 1)/2 is a random bit. The square is the
+/// degree-2t product [r]·[r] re-randomised with a DN07 sharing of zero, so its polynomial reveals nothing but r².
+/// v = 0 (r = 0, probability 1/p) is public; those positions are regenerated.</para>
+/// <para>Cost. The expensive step is w = c⁻¹ = v^((p−3)/4) (<see cref="IField{T}.InverseSqrt"/>: one
+/// exponentiation per bit, ≈ 125 squarings in Fp127). Opening v to everyone would make every party compute
+/// every w. Instead the batch is split into n segments and party j is the <i>king</i> of segment j (Damgård–Nielsen
+/// 2007, §4, with one king per segment): the 2t + 1 parties from j on send j their Lagrange-scaled shares of
+/// segment j, j adds them up to v, computes w and sends w to everyone. Each party thus computes w for 1/n of
+/// the bits, and receivers need only two multiplications per bit, b = r·(w/2) + 1/2. v itself stays with the
+/// king (the others never need it); w reveals exactly what v does. Semi-honest, as the rest of the framework:
+/// receivers cannot check a king's w (nor, in the all-to-all variant, each other's shares).</para>
+/// <para>Rounds: three (dealing, shares to the kings, w from the kings). Large requests run as
+/// <see cref="SlicePipeline"/> slices of <see cref="SliceSize"/> bits, <see cref="SlicesInFlight"/> at a time,
+/// so the kings' exponentiations overlap the other slices' transfers; still three rounds of latency.</para>
 /// </remarks>
 /// <typeparam name="T">The field.</typeparam>
 public sealed class RandomBitSource<T> where T : struct, IField<T>
 {
+    /// <summary>Bits per pipelined slice.</summary>
+    public const int SliceSize = 1 << 16;
+
+    /// <summary>Slices generated concurrently.</summary>
+    public const int SlicesInFlight = 3;
+
+    private static readonly T Half = T.FromUInt64(2).Inverse();
+
     private readonly ProtocolContext<T> _context;
     private readonly RandomSharingSource<T> _sharings;
-    private readonly Opener<T> _opener;
+    private readonly SharingSpec[] _kinds;
+    private readonly int[][] _contributors;
+    private readonly T[][] _lambdas;
 
     /// <summary>Creates the source on a context.</summary>
     public RandomBitSource(ProtocolContext<T> context)
@@ -25,60 +45,116 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
         _sharings = new RandomSharingSource<T>(context);
-        _opener = new Opener<T>(context);
+        int n = context.Parties, t = context.Threshold;
+        _kinds = [new(t, DealtSecret.Random), new(2 * t, DealtSecret.Zero)];
+        // King j reconstructs a degree-2t sharing from the 2t + 1 parties j, j + 1, … (mod n): itself included.
+        _contributors = new int[n][];
+        _lambdas = new T[n][];
+        for (int j = 0; j < n; j++)
+        {
+            _contributors[j] = new int[2 * t + 1];
+            for (int k = 0; k <= 2 * t; k++) _contributors[j][k] = (j + k) % n;
+            _lambdas[j] = context.Scheme.LagrangeCoefficients(_contributors[j]).ToArray();
+        }
     }
 
     /// <summary>This party's shares of <paramref name="count"/> random bits; every party calls this with the same count.</summary>
-    /// <exception cref="Network.TransportException">A peer failed.</exception>
+    /// <exception cref="TransportException">A peer failed or sent a malformed message.</exception>
+    /// <exception cref="InvalidOperationException">An opened square has no square root (a corrupt share).</exception>
     public async ValueTask<T[]> GenerateAsync(int count, CancellationToken cancellationToken = default)
     {
-        int t = _context.Threshold;
-        T[][] dealt = await _sharings.DealAsync([new(t, DealtSecret.Random), new(2 * t, DealtSecret.Zero)], count, cancellationToken)
-            .ConfigureAwait(false);
-        T[] r = dealt[0], zero = dealt[1];
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count <= SliceSize)
+            return await GenerateSliceAsync(count, ReserveTags(), cancellationToken).ConfigureAwait(false);
+        var bits = GC.AllocateUninitializedArray<T>(count);
+        await SlicePipeline.RunAsync(count, SliceSize, SlicesInFlight, ReserveTags, async (start, length, tags, token) =>
+        {
+            T[] slice = await GenerateSliceAsync(length, tags, token).ConfigureAwait(false);
+            slice.CopyTo(bits.AsSpan(start, length));
+        }, cancellationToken).ConfigureAwait(false);
+        return bits;
+    }
 
-        var squares = GC.AllocateUninitializedArray<T>(count);
-        T.MultiplyAdd(r, r, zero, squares); // [r²]_2t + [0]_2t: a uniformly random degree-2t sharing of r²
-        Opener<T>.Opening opening = _opener.PrepareOpenConsuming(squares, 2 * t);
-        await _opener.ExchangeAsync(opening, cancellationToken).ConfigureAwait(false);
-        T[] v = zero; // reuse: the zero sharings are consumed
-        _opener.FinalizeOpen(opening, v);
+    private SliceTags ReserveTags() => new(_context.NextTag(), _context.NextTag(), _context.NextTag());
 
-        int zeros = ToBits(r, v);
-        if (zeros == 0) return r;
+    private async Task<T[]> GenerateSliceAsync(int count, SliceTags tags, CancellationToken cancellationToken)
+    {
+        int n = _context.Parties, me = _context.Party;
+        T[][] dealt = await _sharings.DealAsync(_kinds, count, tags.Deal, cancellationToken).ConfigureAwait(false);
+        T[] r = dealt[0], squares = dealt[1];
+        T.MultiplyAdd(r, r, squares, squares); // [r²]_2t + [0]_2t: a uniformly random degree-2t sharing of r²
 
-        // Public, astronomically rare: regenerate the positions where r was 0 (same schedule on every party).
-        T[] replacements = await GenerateAsync(zeros, cancellationToken).ConfigureAwait(false);
-        for (int i = 0, k = 0; i < count; i++)
-            if (v[i] == T.Zero) r[i] = replacements[k++];
+        // Round 2: my Lagrange-scaled share of each segment goes to that segment's king (kept if I am the king).
+        var sends = new List<Task>(n);
+        T[]? mine = null;
+        for (int j = 0; j < n; j++)
+        {
+            int position = Array.IndexOf(_contributors[j], me);
+            if (position < 0) continue;
+            (int start, int length) = Segment(j, count);
+            var scaled = GC.AllocateUninitializedArray<T>(length);
+            T.Scale(squares.AsSpan(start, length), _lambdas[j][position], scaled);
+            if (j == me) mine = scaled;
+            else sends.Add(_context.Transport.SendAsync(j, tags.Shares, FieldCodec<T>.Encode(scaled), cancellationToken).AsTask());
+        }
+        await Task.WhenAll(sends).ConfigureAwait(false);
+
+        // As king of my segment: v = Σ contributions, w = 1/√v, sent to everyone.
+        (int myStart, int myLength) = Segment(me, count);
+        var contributors = new List<int>(_contributors[me].Length);
+        foreach (int k in _contributors[me])
+            if (k != me) contributors.Add(k);
+        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(contributors, tags.Shares, cancellationToken).ConfigureAwait(false);
+        T[] v = mine!; // a king always contributes to its own segment
+        for (int k = 0; k < payloads.Length; k++)
+            T.Add(v, FieldCodec<T>.Decode(payloads[k], myLength, contributors[k], tags.Shares).Span, v);
+        int bad = T.InverseSqrt(v, v); // v becomes w in place
+        if (bad >= 0)
+            throw new InvalidOperationException($"Opened square {myStart + bad} of random-bit batch {tags.Shares} has no square root in {T.Name}: a share is corrupt.");
+        await _context.Transport.SendToAllAsync(_context.Others, tags.Roots, FieldCodec<T>.Encode(v), cancellationToken).ConfigureAwait(false);
+
+        // Round 3: every segment's w; then b = r·(w/2) + 1/2, and w = 0 marks r = 0 (public, regenerated).
+        ReadOnlyMemory<byte>[] roots = await _context.Transport.ReceiveFromAllAsync(_context.Others, tags.Roots, cancellationToken).ConfigureAwait(false);
+        List<int>? zeros = null;
+        ToBits(r, myStart, v, ref zeros);
+        for (int k = 0; k < roots.Length; k++)
+        {
+            int king = _context.Others[k];
+            (int start, int length) = Segment(king, count);
+            ToBits(r, start, FieldCodec<T>.Decode(roots[k], length, king, tags.Roots).Span, ref zeros);
+        }
+        if (zeros is null) return r;
+
+        // Public, astronomically rare (probability count/p): regenerate where r was 0, the same on every party.
+        zeros.Sort();
+        T[] replacements = await GenerateAsync(zeros.Count, cancellationToken).ConfigureAwait(false);
+        for (int k = 0; k < zeros.Count; k++) r[zeros[k]] = replacements[k];
         return r;
     }
 
-    /// <summary>Turns [r] into [b] in place given the public v = r²; returns how many v were zero.</summary>
-    private static int ToBits(Span<T> r, ReadOnlySpan<T> v)
+    /// <summary>The positions [start, start + length) whose square king <paramref name="king"/> opens: n near-equal parts.</summary>
+    private (int Start, int Length) Segment(int king, int count)
     {
-        // Montgomery's batch inversion: one field inversion for the whole batch; v is public, so
-        // skipping zeros (branching on v) leaks nothing.
-        int count = r.Length, zeros = 0;
-        var prefix = GC.AllocateUninitializedArray<T>(count);
-        T running = T.One;
-        for (int i = 0; i < count; i++)
-        {
-            prefix[i] = running;
-            if (v[i] != T.Zero) running *= v[i];
-            else zeros++;
-        }
-        T inverse = running.Inverse(), half = T.FromUInt64(2).Inverse();
-        for (int i = count - 1; i >= 0; i--)
-        {
-            if (v[i] == T.Zero) continue;
-            T vInverse = inverse * prefix[i];
-            inverse *= v[i];
-            if (!v[i].TrySqrt(out T root))
-                throw new InvalidOperationException($"Opened square at {i} has no square root in {T.Name}: the opening is corrupt.");
-            // b = (r / c + 1) / 2 with 1/c = c / v.
-            r[i] = r[i] * (root * vInverse * half) + half;
-        }
-        return zeros;
+        int n = _context.Parties;
+        long start = (long)count * king / n, end = (long)count * (king + 1) / n;
+        return ((int)start, (int)(end - start));
     }
+
+    /// <summary>r[start + i] becomes [b] = [r]·(w/2) + 1/2 for each w[i]; positions where w = 0 (public) are added to <paramref name="zeros"/>.</summary>
+    private static void ToBits(T[] r, int start, ReadOnlySpan<T> w, ref List<int>? zeros)
+    {
+        Span<T> shares = r.AsSpan(start, w.Length);
+        for (int i = 0; i < shares.Length; i++)
+        {
+            // w is public: branching on it leaks nothing. The shares never drive a branch.
+            if (w[i] == T.Zero)
+            {
+                (zeros ??= []).Add(start + i);
+                continue;
+            }
+            shares[i] = shares[i] * (w[i] * Half) + Half;
+        }
+    }
+
+    private readonly record struct SliceTags(MessageTag Deal, MessageTag Shares, MessageTag Roots);
 }
