@@ -88,6 +88,23 @@ public interface IField<T> :
     /// <returns><c>false</c> if the bytes are not a canonical encoding (e.g. a value ≥ p).</returns>
     static abstract bool TryRead(ReadOnlySpan<byte> source, out T value);
 
+    /// <summary>
+    /// The index of the first element in <paramref name="source"/> (consecutive <see cref="ByteLength"/>-byte
+    /// encodings) that <see cref="TryRead"/> would reject, or −1 if all are canonical.
+    /// </summary>
+    /// <remarks>
+    /// Checks received payloads before they are used in place. The default calls <see cref="TryRead"/> per element;
+    /// fields whose check is a plain comparison override it with a vector loop. Payload bytes are public
+    /// (they were sent in the clear over the channel), so the loop may exit early.
+    /// </remarks>
+    static virtual int IndexOfNonCanonical(ReadOnlySpan<byte> source)
+    {
+        int width = T.ByteLength, count = source.Length / width;
+        for (int i = 0; i < count; i++)
+            if (!T.TryRead(source.Slice(i * width, width), out _)) return i;
+        return -1;
+    }
+
     /// <summary><c>destination[i] = x[i] + y[i]</c>.</summary>
     static abstract void Add(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination);
 

@@ -193,6 +193,28 @@ public abstract class FieldTests<T> where T : struct, IField<T>
         Assert.Equal(position, T.InverseSqrt(values, values));
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(37, -1)]
+    [InlineData(37, 0)]
+    [InlineData(37, 9)]   // inside a second vector block
+    [InlineData(37, 35)]  // in the scalar tail
+    [InlineData(37, 36)]
+    public void IndexOfNonCanonicalFindsTheFirstBadEncodingAnywhere(int count, int bad)
+    {
+        int width = T.ByteLength;
+        var bytes = new byte[count * width];
+        for (int i = 0; i < count; i++) F(P - 1 - i).Write(bytes.AsSpan(i * width, width));
+        if (bad >= 0)
+        {
+            // p itself, then p + 1 further on: both are non-canonical, the first one must be reported.
+            P.TryWriteBytes(bytes.AsSpan(bad * width, width), out _, isUnsigned: true);
+            if (bad + 2 < count) (P + 1).TryWriteBytes(bytes.AsSpan((bad + 2) * width, width), out _, isUnsigned: true);
+        }
+
+        Assert.Equal(bad, T.IndexOfNonCanonical(bytes));
+    }
+
     [Fact]
     public void MinusOneIsNotASquare()
     {
