@@ -214,11 +214,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
                 }
                 catch (Exception e)
                 {
-                    _log.PoolBatchFailed(oldest, e.Message);
-                    // A fresh epoch: followers that still hold parts of the old one can never confuse them.
-                    (epoch, k) = (NewEpoch(), 0);
-                    await WaitQuietlyAsync(Task.Delay(backoff, token)).ConfigureAwait(false);
-                    backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
+                    await RecoverAsync(oldest, e).ConfigureAwait(false);
                 }
                 continue;
             }
@@ -242,15 +238,22 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
             }
             catch (Exception e)
             {
-                // Not announced (a peer is down): the batch is not started anywhere it could be missed.
-                _log.PoolBatchFailed(session, e.Message);
-                (epoch, k) = (NewEpoch(), 0);
-                await WaitQuietlyAsync(Task.Delay(backoff, token)).ConfigureAwait(false);
-                backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
+                // Not announced (a peer is down): the batch is not started here.
+                await RecoverAsync(session, e).ConfigureAwait(false);
                 continue;
             }
             previous = GenerateAsync(session, previous, token);
             running.Enqueue((session, previous));
+        }
+
+        async Task RecoverAsync(ulong session, Exception e)
+        {
+            // Whatever failed, the loop must survive it: the pool retries rather than wedging.
+            _log.PoolBatchFailed(session, e.Message);
+            // A fresh epoch: followers that still hold parts of the old one can never confuse them.
+            (epoch, k) = (NewEpoch(), 0);
+            await WaitQuietlyAsync(Task.Delay(backoff, token)).ConfigureAwait(false);
+            backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
         }
     }
 
