@@ -18,6 +18,9 @@ namespace Mpc.Core.Protocols;
 /// the bits, and receivers need only two multiplications per bit, b = r·(w/2) + 1/2. v itself stays with the
 /// king (the others never need it); w reveals exactly what v does. Semi-honest, as the rest of the framework:
 /// receivers cannot check a king's w (nor, in the all-to-all variant, each other's shares).</para>
+/// <para>A context with checked openings (<see cref="ProtocolContext{T}.CheckOpenings"/>) instead opens all of
+/// r² all-to-all, verifying that the n shares lie on one degree-2t polynomial, and every party computes every w
+/// (two rounds, n times the exponentiations).</para>
 /// <para>Rounds: three (dealing, shares to the kings, w from the kings). Large requests run as
 /// <see cref="SlicePipeline"/> slices of <see cref="SliceSize"/> bits, <see cref="SlicesInFlight"/> at a time,
 /// so the kings' exponentiations overlap the other slices' transfers; still three rounds of latency.</para>
@@ -38,6 +41,7 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
     private readonly SharingSpec[] _kinds;
     private readonly int[][] _contributors;
     private readonly T[][] _lambdas;
+    private readonly Opener<T>? _checkedOpener;
 
     /// <summary>Creates the source on a context.</summary>
     public RandomBitSource(ProtocolContext<T> context)
@@ -47,6 +51,8 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
         _sharings = new RandomSharingSource<T>(context);
         int n = context.Parties, t = context.Threshold;
         _kinds = [new(t, DealtSecret.Random), new(2 * t, DealtSecret.Zero)];
+        // A context with checked openings keeps the all-to-all opening of r², which verifies all n shares.
+        if (context.CheckOpenings) _checkedOpener = new Opener<T>(context);
         // King j reconstructs a degree-2t sharing from the 2t + 1 parties j, j + 1, … (mod n): itself included.
         _contributors = new int[n][];
         _lambdas = new T[n][];
@@ -83,6 +89,19 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
         T[][] dealt = await _sharings.DealAsync(_kinds, count, tags.Deal, cancellationToken).ConfigureAwait(false);
         T[] r = dealt[0], squares = dealt[1];
         T.MultiplyAdd(r, r, squares, squares); // [r²]_2t + [0]_2t: a uniformly random degree-2t sharing of r²
+        List<int>? zeros = null;
+        if (_checkedOpener is not null)
+        {
+            // Checked: every party opens all of r² (verifying the shares) and computes every w itself. Two rounds.
+            Opener<T>.Opening opening = _checkedOpener.PrepareOpenConsuming(squares, 2 * _context.Threshold, tags.Shares, tags.Roots);
+            await _checkedOpener.ExchangeAsync(opening, cancellationToken).ConfigureAwait(false);
+            var w = GC.AllocateUninitializedArray<T>(count);
+            _checkedOpener.FinalizeOpen(opening, w);
+            if (T.InverseSqrt(w, w) is int wrong and >= 0)
+                throw new InvalidOperationException($"Opened square {wrong} of random-bit batch {tags.Shares} has no square root in {T.Name}: a share is corrupt.");
+            ToBits(r, 0, w, ref zeros);
+            return await RegenerateAsync(r, zeros, cancellationToken).ConfigureAwait(false);
+        }
 
         // Round 2: my Lagrange-scaled share of each segment goes to that segment's king (kept if I am the king).
         var sends = new List<Task>(n);
@@ -115,7 +134,6 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
 
         // Round 3: every segment's w; then b = r·(w/2) + 1/2, and w = 0 marks r = 0 (public, regenerated).
         ReadOnlyMemory<byte>[] roots = await _context.Transport.ReceiveFromAllAsync(_context.Others, tags.Roots, cancellationToken).ConfigureAwait(false);
-        List<int>? zeros = null;
         ToBits(r, myStart, v, ref zeros);
         for (int k = 0; k < roots.Length; k++)
         {
@@ -123,13 +141,18 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
             (int start, int length) = Segment(king, count);
             ToBits(r, start, FieldCodec<T>.Decode(roots[k], length, king, tags.Roots).Span, ref zeros);
         }
-        if (zeros is null) return r;
+        return await RegenerateAsync(r, zeros, cancellationToken).ConfigureAwait(false);
+    }
 
-        // Public, astronomically rare (probability count/p): regenerate where r was 0, the same on every party.
+    /// <summary>Replaces the bits at <paramref name="zeros"/> (where r was 0) with fresh ones.</summary>
+    private async Task<T[]> RegenerateAsync(T[] bits, List<int>? zeros, CancellationToken cancellationToken)
+    {
+        if (zeros is null) return bits;
+        // Public, astronomically rare (probability count/p): the same positions, so the same schedule, on every party.
         zeros.Sort();
         T[] replacements = await GenerateAsync(zeros.Count, cancellationToken).ConfigureAwait(false);
-        for (int k = 0; k < zeros.Count; k++) r[zeros[k]] = replacements[k];
-        return r;
+        for (int k = 0; k < zeros.Count; k++) bits[zeros[k]] = replacements[k];
+        return bits;
     }
 
     /// <summary>The positions [start, start + length) whose square king <paramref name="king"/> opens: n near-equal parts.</summary>

@@ -82,6 +82,20 @@ public class ProtocolTests
         if (count > 100) Assert.InRange(bits.Count(b => b == Fp61.One), count / 4, 3 * count / 4);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public async Task RandomBitsWithCheckedOpeningsAreBits(int n)
+    {
+        Fp61[][] shares = await Cluster.RunAsync<Fp61, Fp61[]>(n, T(n), c => new RandomBitSource<Fp61>(c).GenerateAsync(300).AsTask(),
+            OpeningMode.AllToAll, checkOpenings: true);
+
+        Fp61[] bits = Cluster.Open(T(n), shares);
+        Assert.All(bits, b => Assert.True(b == Fp61.Zero || b == Fp61.One, $"{b} is not a bit"));
+        Assert.Contains(Fp61.Zero, bits);
+        Assert.Contains(Fp61.One, bits);
+    }
+
     [Fact]
     public async Task RandomBitsInASmallFieldRegenerateThePositionsWhereRWasZero()
     {
