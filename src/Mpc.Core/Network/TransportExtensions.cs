@@ -29,7 +29,16 @@ public static class TransportExtensions
         Task[]? pending = null;
         for (int k = 0; k < peers.Count; k++)
         {
-            ValueTask send = transport.SendAsync(peers[k], tag, payloads(k), cancellationToken);
+            ValueTask send;
+            try
+            {
+                send = transport.SendAsync(peers[k], tag, payloads(k), cancellationToken);
+            }
+            catch (Exception e)
+            {
+                // Reported through the round's task, after the sends already started have been awaited too.
+                send = ValueTask.FromException(e);
+            }
             if (send.IsCompletedSuccessfully)
             {
                 send.GetAwaiter().GetResult(); // completes the ValueTask's contract (pooled sources)
