@@ -96,11 +96,13 @@ public class ProtocolTests
         Assert.Contains(Fp61.One, bits);
     }
 
-    [Fact]
-    public async Task RandomBitsInASmallFieldRegenerateThePositionsWhereRWasZero()
+    [Theory]
+    [InlineData(400)]                                  // one slice: about 13 positions regenerated
+    [InlineData(RandomBitSource<Fp31>.SliceSize + 400)] // pipelined slices: the regeneration waits for all of them
+    public async Task RandomBitsInASmallFieldRegenerateThePositionsWhereRWasZero(int count)
     {
-        // In GF(31), r = 0 one time in 31: a batch of 400 regenerates about 13 positions (generic InverseSqrt path).
-        Fp31[][] shares = await Cluster.RunAsync<Fp31, Fp31[]>(3, 1, c => new RandomBitSource<Fp31>(c).GenerateAsync(400).AsTask());
+        // In GF(31), r = 0 one time in 31 (generic InverseSqrt path).
+        Fp31[][] shares = await Cluster.RunAsync<Fp31, Fp31[]>(3, 1, c => new RandomBitSource<Fp31>(c).GenerateAsync(count).AsTask());
 
         Fp31[] bits = Cluster.Open(1, shares);
         Assert.All(bits, b => Assert.True(b == Fp31.Zero || b == Fp31.One, $"{b} is not a bit"));
