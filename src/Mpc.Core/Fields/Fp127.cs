@@ -130,6 +130,9 @@ public readonly partial struct Fp127 : IField<Fp127>
     public bool TrySqrt(out Fp127 root) => FieldKernels.MersenneSqrt(this, out root); // a^((p+1)/4), p ≡ 3 (mod 4)
 
     /// <inheritdoc />
+    public static int InverseSqrt(ReadOnlySpan<Fp127> values, Span<Fp127> destination) => FieldKernels.MersenneInverseSqrt(values, destination); // v^((p−3)/4)
+
+    /// <inheritdoc />
     public static Fp127 Random(IRandomSource random)
     {
         Span<byte> buf = stackalloc byte[16];

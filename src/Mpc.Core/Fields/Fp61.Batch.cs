@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -6,6 +7,34 @@ namespace Mpc.Core.Fields;
 
 public readonly partial struct Fp61
 {
+    /// <inheritdoc />
+    /// <remarks>Canonical means v &lt; p as a little-endian word: one vector comparison per 8 (or 4) elements, scalar tail.</remarks>
+    public static int IndexOfNonCanonical(ReadOnlySpan<byte> source)
+    {
+        int count = source.Length / 8, i = 0;
+        ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(source[..(count * 8)]);
+        if (BitConverter.IsLittleEndian)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var limit = Vector512.Create(P);
+                for (; i + Vector512<ulong>.Count <= count; i += Vector512<ulong>.Count)
+                    if (Vector512.GreaterThanOrEqualAny(Vector512.Create(words.Slice(i, Vector512<ulong>.Count)), limit)) break;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var limit = Vector256.Create(P);
+                for (; i + Vector256<ulong>.Count <= count; i += Vector256<ulong>.Count)
+                    if (Vector256.GreaterThanOrEqualAny(Vector256.Create(words.Slice(i, Vector256<ulong>.Count)), limit)) break;
+            }
+        }
+        // The tail, or the block holding the first bad word: find its exact index.
+        for (; i < count; i++)
+            if (BinaryPrimitives.ReadUInt64LittleEndian(source.Slice(i * 8, 8)) >= P) return i;
+        return -1;
+    }
+
+
     // Batch kernels. Lengths are validated once; loops then walk refs without bounds checks.
     // Destinations may alias inputs: each index is read before it is written, and no loop reads an
     // index another iteration has already written (so there is no overlapping-tail trick).

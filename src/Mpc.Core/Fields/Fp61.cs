@@ -150,6 +150,9 @@ public readonly partial struct Fp61 : IField<Fp61>
     public bool TrySqrt(out Fp61 root) => FieldKernels.MersenneSqrt(this, out root); // a^((p+1)/4), p ≡ 3 (mod 4)
 
     /// <inheritdoc />
+    public static int InverseSqrt(ReadOnlySpan<Fp61> values, Span<Fp61> destination) => FieldKernels.MersenneInverseSqrt(values, destination); // v^((p−3)/4)
+
+    /// <inheritdoc />
     public static Fp61 Random(IRandomSource random)
     {
         Span<byte> buf = stackalloc byte[8];

@@ -61,6 +61,20 @@ public interface IField<T> :
     /// <returns><c>false</c> when no square root exists.</returns>
     bool TrySqrt(out T root);
 
+    /// <summary>
+    /// For each v in <paramref name="values"/>, writes 1/√v (the inverse of the root <see cref="TrySqrt"/> returns),
+    /// or zero for v = 0. The values are public: the loop may branch on them.
+    /// </summary>
+    /// <remarks>
+    /// The default is the scalar <see cref="TrySqrt"/> followed by Montgomery's batch inversion (one
+    /// <see cref="Inverse"/> for the whole span); fields with a faster route (one exponentiation per element,
+    /// interleaved for instruction-level parallelism, as the Mersenne fields) override it.
+    /// </remarks>
+    /// <param name="values">The public values v.</param>
+    /// <param name="destination">Receives 1/√v; same length as <paramref name="values"/>, may alias it.</param>
+    /// <returns>The index of the first value without a square root (the rest of the output is then unspecified), or −1.</returns>
+    static virtual int InverseSqrt(ReadOnlySpan<T> values, Span<T> destination) => FieldKernels.InverseSqrtByRoots(values, destination);
+
     /// <summary>Draws a uniformly random element (rejection sampling: no modular bias).</summary>
     static abstract T Random(IRandomSource random);
 
@@ -73,6 +87,23 @@ public interface IField<T> :
     /// <summary>Reads a fixed-width little-endian encoding.</summary>
     /// <returns><c>false</c> if the bytes are not a canonical encoding (e.g. a value ≥ p).</returns>
     static abstract bool TryRead(ReadOnlySpan<byte> source, out T value);
+
+    /// <summary>
+    /// The index of the first element in <paramref name="source"/> (consecutive <see cref="ByteLength"/>-byte
+    /// encodings) that <see cref="TryRead"/> would reject, or −1 if all are canonical.
+    /// </summary>
+    /// <remarks>
+    /// Checks received payloads before they are used in place. The default calls <see cref="TryRead"/> per element;
+    /// fields whose check is a plain comparison override it with a vector loop. Payload bytes are public
+    /// (they were sent in the clear over the channel), so the loop may exit early.
+    /// </remarks>
+    static virtual int IndexOfNonCanonical(ReadOnlySpan<byte> source)
+    {
+        int width = T.ByteLength, count = source.Length / width;
+        for (int i = 0; i < count; i++)
+            if (!T.TryRead(source.Slice(i * width, width), out _)) return i;
+        return -1;
+    }
 
     /// <summary><c>destination[i] = x[i] + y[i]</c>.</summary>
     static abstract void Add(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination);

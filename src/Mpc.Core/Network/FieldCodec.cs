@@ -60,7 +60,7 @@ public static class FieldCodec<T> where T : struct, IField<T>
             if (MemoryMarshal.TryGetMemoryManager(payload, out CastMemoryManager<T, byte>? manager, out int start, out int length)
                 && start == 0 && length == payload.Length)
                 return manager.Source;
-            int bad = FirstNonCanonical(bytes, width);
+            int bad = T.IndexOfNonCanonical(bytes);
             if (bad >= 0)
                 throw new TransportException(peer, $"Message {tag} from party {peer} holds a non-canonical {T.Name} element at index {bad}.");
             return new CastMemoryManager<byte, T>(MemoryMarshal.AsMemory(payload)).Memory;
@@ -70,15 +70,6 @@ public static class FieldCodec<T> where T : struct, IField<T>
             if (!T.TryRead(bytes.Slice(i * width, width), out values[i]))
                 throw new TransportException(peer, $"Message {tag} from party {peer} holds a non-canonical {T.Name} element at index {i}.");
         return values;
-    }
-
-    private static int FirstNonCanonical(ReadOnlySpan<byte> bytes, int width)
-    {
-        // TryRead is the field's own canonicity check; on the direct path its result is discarded.
-        int count = bytes.Length / width;
-        for (int i = 0; i < count; i++)
-            if (!T.TryRead(bytes.Slice(i * width, width), out _)) return i;
-        return -1;
     }
 
     private static bool ProbeDirect()

@@ -3,14 +3,56 @@ namespace Mpc.Core.Network;
 /// <summary>Round helpers over <see cref="ITransport"/>: send to many peers, receive from many, fail fast.</summary>
 public static class TransportExtensions
 {
-    /// <summary>Sends <paramref name="payload"/> with <paramref name="tag"/> to every listed peer.</summary>
-    /// <remarks>The same memory is handed to every peer; receivers only read it.</remarks>
-    public static async ValueTask SendToAllAsync(this ITransport transport, IReadOnlyList<int> peers, MessageTag tag,
+    /// <summary>Sends <paramref name="payload"/> with <paramref name="tag"/> to every listed peer, to all of them at once.</summary>
+    /// <remarks>
+    /// The same memory is handed to every peer; receivers only read it. The sends are started together and
+    /// awaited together: over a network transport each peer has its own stream, so a large message goes out
+    /// to all peers in parallel instead of one after the other (which would make the last peer wait for the
+    /// first peer's whole transfer).
+    /// </remarks>
+    public static ValueTask SendToAllAsync(this ITransport transport, IReadOnlyList<int> peers, MessageTag tag,
         ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(peers);
+        return SendEachAsync(transport, peers, k => payload, tag, cancellationToken);
+    }
+
+    /// <summary>Sends <c>payloads(k)</c> with <paramref name="tag"/> to <c>peers[k]</c> for every k, all at once.</summary>
+    /// <remarks>As <see cref="SendToAllAsync"/>, for a round where every peer gets its own message (dealing shares).</remarks>
+    public static ValueTask SendEachAsync(this ITransport transport, IReadOnlyList<int> peers, Func<int, ReadOnlyMemory<byte>> payloads,
+        MessageTag tag, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(peers);
+        ArgumentNullException.ThrowIfNull(payloads);
+        Task[]? pending = null;
         for (int k = 0; k < peers.Count; k++)
-            await transport.SendAsync(peers[k], tag, payload, cancellationToken).ConfigureAwait(false);
+        {
+            ValueTask send;
+            try
+            {
+                send = transport.SendAsync(peers[k], tag, payloads(k), cancellationToken);
+            }
+            catch (Exception e)
+            {
+                // Reported through the round's task, after the sends already started have been awaited too.
+                send = ValueTask.FromException(e);
+            }
+            if (send.IsCompletedSuccessfully)
+            {
+                send.GetAwaiter().GetResult(); // completes the ValueTask's contract (pooled sources)
+                continue;
+            }
+            (pending ??= new Task[peers.Count])[k] = send.AsTask();
+        }
+        return pending is null ? ValueTask.CompletedTask : new ValueTask(WhenAll(pending));
+
+        static Task WhenAll(Task[] pending)
+        {
+            // Every started send is awaited, even after one fails: none may outlive the round unobserved.
+            return Task.WhenAll(Array.FindAll(pending, t => t is not null));
+        }
     }
 
     /// <summary>

@@ -69,23 +69,31 @@ public sealed class Opener<T> where T : struct, IField<T>
     /// <summary>Phase 1 for shares of the given degree (t, or 2t for an unreduced product).</summary>
     /// <param name="shares">This party's shares; only read by this call (peers get a copy).</param>
     /// <param name="degree">Degree of the sharings, d &lt; n.</param>
-    public Opening PrepareOpen(ReadOnlyMemory<T> shares, int degree) => Prepare(shares, degree, null);
+    public Opening PrepareOpen(ReadOnlyMemory<T> shares, int degree) => Prepare(shares, degree, null, null);
 
     /// <summary>
     /// As <see cref="PrepareOpen(ReadOnlyMemory{T}, int)"/> for a buffer the caller gives up: the opener may
     /// overwrite it (saving a copy of the whole batch) and hand it to the transport.
     /// </summary>
-    internal Opening PrepareOpenConsuming(Memory<T> shares, int degree) => Prepare(shares, degree, shares);
+    internal Opening PrepareOpenConsuming(Memory<T> shares, int degree) => Prepare(shares, degree, shares, null);
 
-    private Opening Prepare(ReadOnlyMemory<T> shares, int degree, Memory<T>? scratch)
+    /// <summary>
+    /// As <see cref="PrepareOpenConsuming(Memory{T}, int)"/> with tags the caller reserved earlier (<paramref name="tag"/>
+    /// for the shares, <paramref name="reply"/> for a king's answer), so that concurrent openings of one session
+    /// use the same tags on every party whatever order they reach this point in.
+    /// </summary>
+    internal Opening PrepareOpenConsuming(Memory<T> shares, int degree, MessageTag tag, MessageTag reply) =>
+        Prepare(shares, degree, shares, (tag, reply));
+
+    private Opening Prepare(ReadOnlyMemory<T> shares, int degree, Memory<T>? scratch, (MessageTag Tag, MessageTag Reply)? reserved)
     {
         int n = _context.Parties;
         if (degree < 0 || degree >= n)
             throw new ArgumentOutOfRangeException(nameof(degree), degree, $"Sharing degree must be in [0, {n - 1}] to be opened by {n} parties.");
-        MessageTag tag = _context.NextTag();
+        MessageTag tag = reserved?.Tag ?? _context.NextTag();
         int king = Mode == OpeningMode.King ? (int)(tag.Sequence % (ulong)n) : -1;
         // The king's reply needs its own tag so the two rounds can never be confused.
-        MessageTag reply = Mode == OpeningMode.King ? _context.NextTag() : default;
+        MessageTag reply = Mode != OpeningMode.King ? default : reserved?.Reply ?? _context.NextTag();
         int senders = Checked ? n : degree + 1;
         var contributors = new int[senders];
         // All-to-all lists parties in index order (as ReconstructChecked expects); king openings (never

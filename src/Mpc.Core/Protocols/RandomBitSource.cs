@@ -1,25 +1,49 @@
 using Mpc.Core.Fields;
+using Mpc.Core.Network;
 
 namespace Mpc.Core.Protocols;
 
 /// <summary>Generates sharings of uniformly random bits (0 or 1), unknown to any t parties.</summary>
 /// <remarks>
-/// The square-root trick (Damgård, Fitzi, Kiltz, Nielsen, Toft, TCC 2006, §4): take a random [r]
-/// (Damgård–Nielsen 2007), open v = r², and let c be the canonical square root of v. Then r/c is ±1
-/// with probability ½ each, independent of v, so [b] = ([r]·c⁻¹ + 1)/2 is a random bit. Needs p ≡ 3
-/// (mod 4) only for the square root's speed (both Mersenne fields qualify; any odd p works).
-/// Here r² is opened directly as the degree-2t product [r]·[r] re-randomised with a DN07 sharing of
-/// zero, so the opened polynomial reveals nothing but r² (two rounds: dealing and opening).
-/// v = 0 (r = 0, probability 1/p) is public; those positions are regenerated.
-/// The trick needs an odd characteristic (it divides by 2 and relies on ±1 being distinct), so a binary
-/// field such as <see cref="Gf2k64"/> is refused at construction; boolean circuits need no random bits.
+/// <para>The square-root trick (Damgård, Fitzi, Kiltz, Nielsen, Toft, TCC 2006, §4): take a random [r]
+/// (Damgård–Nielsen 2007) and make v = r² public; with c the canonical square root of v, r/c is ±1 with
+/// probability ½ each, independent of v, so [b] = ([r]·c⁻¹ + 1)/2 is a random bit. The square is the
+/// degree-2t product [r]·[r] re-randomised with a DN07 sharing of zero, so its polynomial reveals nothing but r².
+/// v = 0 (r = 0, probability 1/p) is public; those positions are regenerated.</para>
+/// <para>Cost. The expensive step is w = c⁻¹ = v^((p−3)/4) (<see cref="IField{T}.InverseSqrt"/>: one
+/// exponentiation per bit, ≈ 125 squarings in Fp127). Opening v to everyone would make every party compute
+/// every w. Instead the batch is split into n segments and party j is the <i>king</i> of segment j (Damgård–Nielsen
+/// 2007, §4, with one king per segment): the 2t + 1 parties from j on send j their Lagrange-scaled shares of
+/// segment j, j adds them up to v, computes w and sends w to everyone. Each party thus computes w for 1/n of
+/// the bits, and receivers need only two multiplications per bit, b = r·(w/2) + 1/2. v itself stays with the
+/// king (the others never need it); w reveals exactly what v does. Semi-honest, as the rest of the framework:
+/// receivers cannot check a king's w (nor, in the all-to-all variant, each other's shares).</para>
+/// <para>A context with checked openings (<see cref="ProtocolContext{T}.CheckOpenings"/>) instead opens all of
+/// r² all-to-all, verifying that the n shares lie on one degree-2t polynomial, and every party computes every w
+/// (two rounds, n times the exponentiations).</para>
+/// <para>Rounds: three (dealing, shares to the kings, w from the kings). Large requests run as
+/// <see cref="SlicePipeline"/> slices of <see cref="SliceSize"/> bits, <see cref="SlicesInFlight"/> at a time,
+/// so the kings' exponentiations overlap the other slices' transfers; still three rounds of latency.</para>
+/// <para>The trick needs an odd characteristic (it divides by 2 and relies on ±1 being distinct), so a binary
+/// field such as <see cref="Gf2k64"/> is refused at construction; boolean circuits need no random bits.</para>
 /// </remarks>
 /// <typeparam name="T">The field.</typeparam>
 public sealed class RandomBitSource<T> where T : struct, IField<T>
 {
+    /// <summary>Bits per pipelined slice.</summary>
+    public const int SliceSize = 1 << 16;
+
+    /// <summary>Slices generated concurrently.</summary>
+    public const int SlicesInFlight = 3;
+
+    private static readonly T Half = T.FromUInt64(2).Inverse();
+
     private readonly ProtocolContext<T> _context;
     private readonly RandomSharingSource<T> _sharings;
-    private readonly Opener<T> _opener;
+    private readonly SharingSpec[] _kinds;
+    private readonly int[][] _contributors;
+    private readonly T[][] _lambdas;
+    private readonly Opener<T>? _checkedOpener;
 
     /// <summary>Creates the source on a context.</summary>
     /// <exception cref="NotSupportedException">The field has characteristic 2.</exception>
@@ -30,60 +54,144 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
             throw new NotSupportedException($"Random bits by the square-root trick need an odd characteristic; {T.Name} has characteristic 2.");
         _context = context;
         _sharings = new RandomSharingSource<T>(context);
-        _opener = new Opener<T>(context);
+        int n = context.Parties, t = context.Threshold;
+        _kinds = [new(t, DealtSecret.Random), new(2 * t, DealtSecret.Zero)];
+        // A context with checked openings keeps the all-to-all opening of r², which verifies all n shares.
+        if (context.CheckOpenings) _checkedOpener = new Opener<T>(context);
+        // King j reconstructs a degree-2t sharing from the 2t + 1 parties j, j + 1, … (mod n): itself included.
+        _contributors = new int[n][];
+        _lambdas = new T[n][];
+        for (int j = 0; j < n; j++)
+        {
+            _contributors[j] = new int[2 * t + 1];
+            for (int k = 0; k <= 2 * t; k++) _contributors[j][k] = (j + k) % n;
+            _lambdas[j] = context.Scheme.LagrangeCoefficients(_contributors[j]).ToArray();
+        }
     }
 
     /// <summary>This party's shares of <paramref name="count"/> random bits; every party calls this with the same count.</summary>
-    /// <exception cref="Network.TransportException">A peer failed.</exception>
+    /// <exception cref="TransportException">A peer failed or sent a malformed message.</exception>
+    /// <exception cref="InvalidOperationException">An opened square has no square root (a corrupt share).</exception>
     public async ValueTask<T[]> GenerateAsync(int count, CancellationToken cancellationToken = default)
     {
-        int t = _context.Threshold;
-        T[][] dealt = await _sharings.DealAsync([new(t, DealtSecret.Random), new(2 * t, DealtSecret.Zero)], count, cancellationToken)
-            .ConfigureAwait(false);
-        T[] r = dealt[0], zero = dealt[1];
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        T[] bits;
+        List<int>? zeros = null;
+        if (count <= SliceSize)
+        {
+            (bits, zeros) = await GenerateSliceAsync(count, ReserveTags(), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            bits = GC.AllocateUninitializedArray<T>(count);
+            var found = new List<int>();
+            await SlicePipeline.RunAsync(count, SliceSize, SlicesInFlight, ReserveTags, async (start, length, tags, token) =>
+            {
+                (T[] slice, List<int>? sliceZeros) = await GenerateSliceAsync(length, tags, token).ConfigureAwait(false);
+                slice.CopyTo(bits.AsSpan(start, length));
+                if (sliceZeros is not null)
+                    lock (found)
+                        foreach (int i in sliceZeros) found.Add(start + i);
+            }, cancellationToken).ConfigureAwait(false);
+            if (found.Count > 0) zeros = found;
+        }
+        if (zeros is null) return bits;
 
-        var squares = GC.AllocateUninitializedArray<T>(count);
-        T.MultiplyAdd(r, r, zero, squares); // [r²]_2t + [0]_2t: a uniformly random degree-2t sharing of r²
-        Opener<T>.Opening opening = _opener.PrepareOpenConsuming(squares, 2 * t);
-        await _opener.ExchangeAsync(opening, cancellationToken).ConfigureAwait(false);
-        T[] v = zero; // reuse: the zero sharings are consumed
-        _opener.FinalizeOpen(opening, v);
-
-        int zeros = ToBits(r, v);
-        if (zeros == 0) return r;
-
-        // Public, astronomically rare: regenerate the positions where r was 0 (same schedule on every party).
-        T[] replacements = await GenerateAsync(zeros, cancellationToken).ConfigureAwait(false);
-        for (int i = 0, k = 0; i < count; i++)
-            if (v[i] == T.Zero) r[i] = replacements[k++];
-        return r;
+        // Public, astronomically rare (probability count/p): regenerate where r was 0. Only after every slice has
+        // ended, so that the replacements' tags come after all the slices' tags, in the same order on every party.
+        zeros.Sort();
+        T[] replacements = await GenerateAsync(zeros.Count, cancellationToken).ConfigureAwait(false);
+        for (int k = 0; k < zeros.Count; k++) bits[zeros[k]] = replacements[k];
+        return bits;
     }
 
-    /// <summary>Turns [r] into [b] in place given the public v = r²; returns how many v were zero.</summary>
-    private static int ToBits(Span<T> r, ReadOnlySpan<T> v)
+    private SliceTags ReserveTags() => new(_context.NextTag(), _context.NextTag(), _context.NextTag());
+
+    /// <summary>One slice's bits, and the positions (public) where r was 0, to be regenerated by the caller.</summary>
+    private async Task<(T[] Bits, List<int>? Zeros)> GenerateSliceAsync(int count, SliceTags tags, CancellationToken cancellationToken)
     {
-        // Montgomery's batch inversion: one field inversion for the whole batch; v is public, so
-        // skipping zeros (branching on v) leaks nothing.
-        int count = r.Length, zeros = 0;
-        var prefix = GC.AllocateUninitializedArray<T>(count);
-        T running = T.One;
-        for (int i = 0; i < count; i++)
+        int n = _context.Parties, me = _context.Party;
+        T[][] dealt = await _sharings.DealAsync(_kinds, count, tags.Deal, cancellationToken).ConfigureAwait(false);
+        T[] r = dealt[0], squares = dealt[1];
+        T.MultiplyAdd(r, r, squares, squares); // [r²]_2t + [0]_2t: a uniformly random degree-2t sharing of r²
+        List<int>? found = null;
+        if (_checkedOpener is not null)
         {
-            prefix[i] = running;
-            if (v[i] != T.Zero) running *= v[i];
-            else zeros++;
+            // Checked: every party opens all of r² (verifying the shares) and computes every w itself. Two rounds.
+            Opener<T>.Opening opening = _checkedOpener.PrepareOpenConsuming(squares, 2 * _context.Threshold, tags.Shares, tags.Roots);
+            await _checkedOpener.ExchangeAsync(opening, cancellationToken).ConfigureAwait(false);
+            var w = GC.AllocateUninitializedArray<T>(count);
+            _checkedOpener.FinalizeOpen(opening, w);
+            if (T.InverseSqrt(w, w) is int wrong and >= 0)
+                throw new InvalidOperationException($"Opened square {wrong} of random-bit batch {tags.Shares} has no square root in {T.Name}: a share is corrupt.");
+            ToBits(r, 0, w, ref found);
+            return (r, found);
         }
-        T inverse = running.Inverse(), half = T.FromUInt64(2).Inverse();
-        for (int i = count - 1; i >= 0; i--)
+
+        // Round 2: my Lagrange-scaled share of each segment goes to that segment's king (kept if I am the king).
+        var sends = new List<Task>(n);
+        T[]? mine = null;
+        for (int j = 0; j < n; j++)
         {
-            if (v[i] == T.Zero) continue;
-            T vInverse = inverse * prefix[i];
-            inverse *= v[i];
-            if (!v[i].TrySqrt(out T root))
-                throw new InvalidOperationException($"Opened square at {i} has no square root in {T.Name}: the opening is corrupt.");
-            // b = (r / c + 1) / 2 with 1/c = c / v.
-            r[i] = r[i] * (root * vInverse * half) + half;
+            int position = Array.IndexOf(_contributors[j], me);
+            if (position < 0) continue;
+            (int start, int length) = Segment(j, count);
+            var scaled = GC.AllocateUninitializedArray<T>(length);
+            T.Scale(squares.AsSpan(start, length), _lambdas[j][position], scaled);
+            if (j == me) mine = scaled;
+            else sends.Add(_context.Transport.SendAsync(j, tags.Shares, FieldCodec<T>.Encode(scaled), cancellationToken).AsTask());
         }
-        return zeros;
+        await Task.WhenAll(sends).ConfigureAwait(false);
+
+        // As king of my segment: v = Σ contributions, w = 1/√v, sent to everyone.
+        (int myStart, int myLength) = Segment(me, count);
+        var contributors = new List<int>(_contributors[me].Length);
+        foreach (int k in _contributors[me])
+            if (k != me) contributors.Add(k);
+        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(contributors, tags.Shares, cancellationToken).ConfigureAwait(false);
+        T[] v = mine!; // a king always contributes to its own segment
+        for (int k = 0; k < payloads.Length; k++)
+            T.Add(v, FieldCodec<T>.Decode(payloads[k], myLength, contributors[k], tags.Shares).Span, v);
+        int bad = T.InverseSqrt(v, v); // v becomes w in place
+        if (bad >= 0)
+            throw new InvalidOperationException($"Opened square {myStart + bad} of random-bit batch {tags.Shares} has no square root in {T.Name}: a share is corrupt.");
+        await _context.Transport.SendToAllAsync(_context.Others, tags.Roots, FieldCodec<T>.Encode(v), cancellationToken).ConfigureAwait(false);
+
+        // Round 3: every segment's w; then b = r·(w/2) + 1/2, and w = 0 marks r = 0 (public, regenerated).
+        ReadOnlyMemory<byte>[] roots = await _context.Transport.ReceiveFromAllAsync(_context.Others, tags.Roots, cancellationToken).ConfigureAwait(false);
+        ToBits(r, myStart, v, ref found);
+        for (int k = 0; k < roots.Length; k++)
+        {
+            int king = _context.Others[k];
+            (int start, int length) = Segment(king, count);
+            ToBits(r, start, FieldCodec<T>.Decode(roots[k], length, king, tags.Roots).Span, ref found);
+        }
+        return (r, found);
     }
+
+    /// <summary>The positions [start, start + length) whose square king <paramref name="king"/> opens: n near-equal parts.</summary>
+    private (int Start, int Length) Segment(int king, int count)
+    {
+        int n = _context.Parties;
+        long start = (long)count * king / n, end = (long)count * (king + 1) / n;
+        return ((int)start, (int)(end - start));
+    }
+
+    /// <summary>r[start + i] becomes [b] = [r]·(w/2) + 1/2 for each w[i]; positions where w = 0 (public) are added to <paramref name="zeros"/>.</summary>
+    private static void ToBits(T[] r, int start, ReadOnlySpan<T> w, ref List<int>? zeros)
+    {
+        Span<T> shares = r.AsSpan(start, w.Length);
+        for (int i = 0; i < shares.Length; i++)
+        {
+            // w is public: branching on it leaks nothing. The shares never drive a branch.
+            if (w[i] == T.Zero)
+            {
+                (zeros ??= []).Add(start + i);
+                continue;
+            }
+            shares[i] = shares[i] * (w[i] * Half) + Half;
+        }
+    }
+
+    private readonly record struct SliceTags(MessageTag Deal, MessageTag Shares, MessageTag Roots);
 }

@@ -49,12 +49,15 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     /// extracts <paramref name="count"/> sharings of each kind.
     /// </summary>
     /// <returns>One share vector of length <paramref name="count"/> per kind.</returns>
-    internal async ValueTask<T[][]> DealAsync(SharingSpec[] kinds, int count, CancellationToken cancellationToken)
+    internal ValueTask<T[][]> DealAsync(SharingSpec[] kinds, int count, CancellationToken cancellationToken) =>
+        DealAsync(kinds, count, _context.NextTag(), cancellationToken);
+
+    /// <summary>As <see cref="DealAsync(SharingSpec[], int, CancellationToken)"/> in the exchange <paramref name="tag"/>, reserved by the caller.</summary>
+    internal async ValueTask<T[][]> DealAsync(SharingSpec[] kinds, int count, MessageTag tag, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         int n = _context.Parties, me = _context.Party, rows = n - _context.Threshold;
         int blocks = (count + rows - 1) / rows, stride = kinds.Length * blocks;
-        MessageTag tag = _context.NextTag();
 
         // Deal: party j's message is [kind 0 | kind 1 | …], each `blocks` long, at dealt[j * stride].
         var dealt = GC.AllocateUninitializedArray<T>(n * stride);
@@ -71,8 +74,9 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
             _context.Scheme.ShareBatch(secrets, kinds[k].Degree, _context.Random, dealt, stride, k * blocks);
         }
         Array.Clear(secrets);
-        foreach (int j in _context.Others)
-            await _context.Transport.SendAsync(j, tag, FieldCodec<T>.Encode(dealt.AsMemory(j * stride, stride)), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<int> others = _context.Others;
+        await _context.Transport.SendEachAsync(others, k => FieldCodec<T>.Encode(dealt.AsMemory(others[k] * stride, stride)), tag, cancellationToken)
+            .ConfigureAwait(false);
         ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(_context.Others, tag, cancellationToken).ConfigureAwait(false);
 
         var received = new ReadOnlyMemory<T>[n];
@@ -93,7 +97,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     }
 }
 
-/// <summary>What a dealer shares for one kind of sharing in <see cref="RandomSharingSource{T}.DealAsync"/>.</summary>
+/// <summary>What a dealer shares for one kind of sharing in <c>RandomSharingSource.DealAsync</c>.</summary>
 internal enum DealtSecret
 {
     /// <summary>Fresh uniform secrets.</summary>

@@ -149,6 +149,10 @@ public sealed class NodeHost : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.Http2.InitialConnectionWindowSize = ConnectionWindowBytes;
             kestrel.Limits.Http2.InitialStreamWindowSize = GrpcTransport.StreamWindowBytes;
+            // Peer rounds are megabytes: a frame per gRPC chunk (not 16 KiB slices), and a per-stream output buffer that
+            // takes a whole round without blocking the protocol's send on the socket (Kestrel's default is 64 KiB).
+            kestrel.Limits.Http2.MaxFrameSize = GrpcTransport.MaxFrameBytes + 64;
+            kestrel.Limits.MaxResponseBufferSize = GrpcTransport.StreamWindowBytes;
             kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAliveInterval;
             kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAliveInterval;
             kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.ListenPort, listen =>

@@ -18,8 +18,10 @@ namespace Mpc.Node.Jobs;
 /// <para>Lockstep without shared state: node 0 leads. Whenever its stock is below
 /// <see cref="NodeOptions.PoolTargetTriples"/> it announces a batch id to the other nodes (a transport
 /// control notice) and every node generates that batch with DN07 (<see cref="Dn07TripleSource{T}"/>) in
-/// the batch's own session, <c>2^62 | epoch·2^32 | k</c>. Followers generate announced batches one at a
-/// time in announcement order, so every node's stock lists batches in the same order. The epoch is random
+/// the batch's own session, <c>2^62 | epoch·2^32 | k</c>. Up to <see cref="BatchesInFlight"/> batches are
+/// generated at once (each in its own session, so their messages never mix): one computes while the others
+/// wait for the network, which keeps small batches from being round-trip bound. Every node adds finished
+/// batches to its stock in announcement order, so every node's stock lists batches in the same order. The epoch is random
 /// per leader run and renewed after every failure, so batch ids never repeat across restarts.</para>
 /// <para>Consumption (<see cref="AcquireAsync"/>) is agreed in the job's first exchange: each node
 /// exclusively reserves its oldest batches, sends their ids, and the job uses exactly the batches every
@@ -35,6 +37,9 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
 {
     /// <summary>Bit set in every pool session (job sessions have bit 63, the benchmark's are 1–3).</summary>
     internal const ulong SessionBit = 1UL << 62;
+
+    /// <summary>Batches generated concurrently on every node (the leader announces ahead by this many).</summary>
+    internal const int BatchesInFlight = 3;
 
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(250), MaxBackoff = TimeSpan.FromSeconds(2);
 
@@ -213,13 +218,34 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         var token = _stopping.Token;
         uint epoch = NewEpoch(), k = 0;
         var backoff = TimeSpan.FromMilliseconds(50);
-        var notice = new byte[sizeof(ulong)];
+        var running = new Queue<(ulong Session, Task Added)>(BatchesInFlight);
+        Task previous = Task.CompletedTask;
         while (!token.IsCancellationRequested)
         {
             int stocked;
             lock (_gate)
-                stocked = _stock.Count;
-            if (stocked >= _targetBatches || Volatile.Read(ref _paused) != 0)
+                stocked = _stock.Count + running.Count;
+            bool full = stocked >= _targetBatches || Volatile.Read(ref _paused) != 0;
+            if (running.Count > 0 && (full || running.Count == BatchesInFlight))
+            {
+                // Wait for the oldest batch; a failure drops it and restarts with a fresh epoch.
+                var (oldest, added) = running.Dequeue();
+                try
+                {
+                    await added.ConfigureAwait(false);
+                    backoff = TimeSpan.FromMilliseconds(50);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    await RecoverAsync(oldest, e).ConfigureAwait(false);
+                }
+                continue;
+            }
+            if (full)
             {
                 await WaitQuietlyAsync(_taken.WaitAsync(Idle, token)).ConfigureAwait(false);
                 continue;
@@ -228,11 +254,10 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
             try
             {
                 await _transport.WaitForPeersAsync(token).ConfigureAwait(false);
+                var notice = new byte[sizeof(ulong)];
                 BinaryPrimitives.WriteUInt64LittleEndian(notice, session);
                 foreach (int peer in Enumerable.Range(1, _transport.Parties - 1))
                     await _transport.SendControlAsync(peer, notice, token).ConfigureAwait(false);
-                await GenerateAsync(session, token).ConfigureAwait(false);
-                backoff = TimeSpan.FromMilliseconds(50);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -240,51 +265,77 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
             }
             catch (Exception e)
             {
-                // Whatever failed, the loop must survive it: the pool retries rather than wedging.
-                _log.PoolBatchFailed(session, e.Message);
-                // A fresh epoch: followers that still hold parts of the old one can never confuse them.
-                (epoch, k) = (NewEpoch(), 0);
-                await WaitQuietlyAsync(Task.Delay(backoff, token)).ConfigureAwait(false);
-                backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
+                // Not announced (a peer is down): the batch is not started here.
+                await RecoverAsync(session, e).ConfigureAwait(false);
+                continue;
             }
+            previous = GenerateAsync(session, previous, token);
+            running.Enqueue((session, previous));
+        }
+
+        async Task RecoverAsync(ulong session, Exception e)
+        {
+            // Whatever failed, the loop must survive it: the pool retries rather than wedging.
+            _log.PoolBatchFailed(session, e.Message);
+            // A fresh epoch: followers that still hold parts of the old one can never confuse them.
+            (epoch, k) = (NewEpoch(), 0);
+            await WaitQuietlyAsync(Task.Delay(backoff, token)).ConfigureAwait(false);
+            backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
         }
     }
 
     private async Task FollowAsync()
     {
         var token = _stopping.Token;
+        var running = new Queue<(ulong Session, Task Added)>(BatchesInFlight);
+        Task previous = Task.CompletedTask;
         try
         {
             await foreach (ulong session in _announced.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
                 if ((session & SessionBit) == 0 || (session >> 63) != 0)
                     continue;
-                try
-                {
-                    await GenerateAsync(session, token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    _log.PoolBatchFailed(session, e.Message);
-                }
-                lock (_gate)
-                {
-                    // The leader counts only its own stock; a follower that lost agreement on old batches
-                    // must not grow without bound, so its oldest (least likely agreed) batches go first.
-                    while (_stock.Count > 2 * _targetBatches + 1)
-                    {
-                        Interlocked.Add(ref _level, -_stock[0].Triples.Count);
-                        _stock.RemoveAt(0);
-                    }
-                }
+                if (running.Count == BatchesInFlight)
+                    await ObserveAsync(running.Dequeue()).ConfigureAwait(false);
+                previous = GenerateAsync(session, previous, token);
+                running.Enqueue((session, previous));
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
+        while (running.Count > 0)
+            await ObserveAsync(running.Dequeue()).ConfigureAwait(false);
+
+        async Task ObserveAsync((ulong Session, Task Added) batch)
+        {
+            try
+            {
+                await batch.Added.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.PoolBatchFailed(batch.Session, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+            lock (_gate)
+            {
+                // The leader counts only its own stock; a follower that lost agreement on old batches
+                // must not grow without bound, so its oldest (least likely agreed) batches go first.
+                while (_stock.Count > 2 * _targetBatches + 1)
+                {
+                    Interlocked.Add(ref _level, -_stock[0].Triples.Count);
+                    _stock.RemoveAt(0);
+                }
+            }
+        }
     }
 
-    private async Task GenerateAsync(ulong session, CancellationToken token)
+    /// <summary>Generates one batch and stocks it once <paramref name="previous"/> (the batch announced before it) is stocked or failed.</summary>
+    private async Task GenerateAsync(ulong session, Task previous, CancellationToken token)
     {
         Interlocked.Increment(ref _generating);
         try
@@ -292,6 +343,8 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
             var context = new ProtocolContext<T>(_transport, _threshold, session);
             var triples = await new Dn07TripleSource<T>(context).GenerateAsync(_batchSize, token).ConfigureAwait(false);
             T[] bits = _batchBits == 0 ? [] : await new RandomBitSource<T>(context).GenerateAsync(_batchBits, token).ConfigureAwait(false);
+            // Announcement order, whatever order the batches finished in: the stock must list them alike on every node.
+            await WaitQuietlyAsync(previous).ConfigureAwait(false);
             lock (_gate)
             {
                 _stock.Add(new Batch(session, triples, bits));
@@ -320,6 +373,10 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         catch (OperationCanceledException)
         {
             // Stopping: the loop checks the token.
+        }
+        catch (Exception) when (wait.IsFaulted)
+        {
+            // A previous batch that failed: its owner logs it; the batches after it are still stocked.
         }
     }
 

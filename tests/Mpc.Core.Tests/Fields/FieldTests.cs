@@ -156,6 +156,65 @@ public abstract class FieldTests<T> where T : struct, IField<T>
         return square.TrySqrt(out T root) && (root == a || root == -a);
     });
 
+    /// <summary>Batches of squares (with zeros) long enough to cover the interleaved lanes and the scalar tail.</summary>
+    private static readonly Arbitrary<T[]> Squares = Gen.ArrayOf(Element.Select(a => a * a)).ToArbitrary();
+
+    [Property]
+    public Property InverseSqrtIsTheReciprocalOfTheRootForEveryLane() => Prop.ForAll(Squares, squares =>
+    {
+        var w = new T[squares.Length];
+        int bad = T.InverseSqrt(squares, w);
+        for (int i = 0; i < squares.Length; i++)
+        {
+            squares[i].TrySqrt(out T root);
+            bool ok = squares[i] == T.Zero ? w[i] == T.Zero : w[i] * root == T.One;
+            if (!ok) return false;
+        }
+        return bad == -1;
+    });
+
+    [Property]
+    public Property InverseSqrtAgreesWithTheGenericBatchInversion() => Prop.ForAll(Squares, squares =>
+    {
+        T[] fast = new T[squares.Length], generic = new T[squares.Length];
+        int a = T.InverseSqrt(squares, fast), b = FieldKernels.InverseSqrtByRoots<T>(squares, generic);
+        return a == b && fast.AsSpan().SequenceEqual(generic);
+    });
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(6)]
+    public void InverseSqrtNamesTheFirstNonResidue(int position)
+    {
+        T[] values = [F(4), F(9), F(16), F(25), F(36), F(49), F(64)];
+        values[position] = F(P - 1); // −1 is a non-residue for p ≡ 3 (mod 4)
+        Assert.Equal(position, FieldKernels.InverseSqrtByRoots<T>(values, new T[values.Length]));
+        Assert.Equal(position, T.InverseSqrt(values, values));
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(37, -1)]
+    [InlineData(37, 0)]
+    [InlineData(37, 9)]   // inside a second vector block
+    [InlineData(37, 35)]  // in the scalar tail
+    [InlineData(37, 36)]
+    public void IndexOfNonCanonicalFindsTheFirstBadEncodingAnywhere(int count, int bad)
+    {
+        int width = T.ByteLength;
+        var bytes = new byte[count * width];
+        for (int i = 0; i < count; i++) F(P - 1 - i).Write(bytes.AsSpan(i * width, width));
+        if (bad >= 0)
+        {
+            // p itself, then p + 1 further on: both are non-canonical, the first one must be reported.
+            P.TryWriteBytes(bytes.AsSpan(bad * width, width), out _, isUnsigned: true);
+            if (bad + 2 < count) (P + 1).TryWriteBytes(bytes.AsSpan((bad + 2) * width, width), out _, isUnsigned: true);
+        }
+
+        Assert.Equal(bad, T.IndexOfNonCanonical(bytes));
+    }
+
     [Fact]
     public void MinusOneIsNotASquare()
     {

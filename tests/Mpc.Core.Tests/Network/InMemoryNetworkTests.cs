@@ -22,6 +22,23 @@ public class InMemoryNetworkTests
     }
 
     [Fact]
+    public async Task SendEachDeliversEveryPeerItsOwnPayload_AndReportsAFailedSendAfterTheOthers()
+    {
+        var net = InMemoryNetwork.Create(4);
+        int[] peers = [1, 2, 3];
+
+        await net[0].SendEachAsync(peers, k => new byte[] { (byte)(10 + peers[k]) }, Tag);
+        foreach (int p in peers)
+            Assert.Equal(10 + p, (await net[p].ReceiveAsync(0, Tag)).Span[0]);
+
+        // Peer 1 is the sender itself: that send is refused, the ones to 2 and 3 still go out.
+        var next = new MessageTag(1, 2);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await net[1].SendToAllAsync([2, 1, 3], next, new byte[] { 7 }));
+        Assert.Equal(7, (await net[2].ReceiveAsync(1, next)).Span[0]);
+        Assert.Equal(7, (await net[3].ReceiveAsync(1, next)).Span[0]);
+    }
+
+    [Fact]
     public async Task ReceiveWaitsForALaterSendAndTagsDoNotMix()
     {
         var net = InMemoryNetwork.Create(3);

@@ -59,6 +59,87 @@ public class ProtocolTests
     [Fact]
     public Task TriplesWorkInANonBlittableField() => AssertTriplesAsync<Fp31>(5, 40);
 
+    [Fact]
+    public async Task TriplesSpanningSeveralPipelinedSlicesSatisfyCEqualsATimesB()
+    {
+        // More slices than run at once, and a short last slice: every slice lands at its own offset.
+        int count = (Dn07TripleSource<Fp61>.SlicesInFlight + 1) * Dn07TripleSource<Fp61>.SliceSize + 7;
+        Fp61[] a = await AssertTriplesAsync<Fp61>(3, count);
+        Assert.Equal(count, a.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(3, 1, 2 * RandomBitSource<Fp61>.SliceSize + 3)] // several pipelined slices
+    [InlineData(4, 1, 101)]                                     // 2t + 1 < n: each king hears from a subset
+    [InlineData(5, 2, 3)]                                       // fewer bits than kings: empty segments
+    public async Task RandomBitsAreBitsForEveryKingLayout(int n, int t, int count)
+    {
+        Fp61[][] shares = await Cluster.RunAsync<Fp61, Fp61[]>(n, t, c => new RandomBitSource<Fp61>(c).GenerateAsync(count).AsTask());
+
+        Fp61[] bits = Cluster.Open(t, shares);
+        Assert.Equal(count, bits.Length);
+        Assert.All(bits, b => Assert.True(b == Fp61.Zero || b == Fp61.One, $"{b} is not a bit"));
+        if (count > 100) Assert.InRange(bits.Count(b => b == Fp61.One), count / 4, 3 * count / 4);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public async Task RandomBitsWithCheckedOpeningsAreBits(int n)
+    {
+        Fp61[][] shares = await Cluster.RunAsync<Fp61, Fp61[]>(n, T(n), c => new RandomBitSource<Fp61>(c).GenerateAsync(300).AsTask(),
+            OpeningMode.AllToAll, checkOpenings: true);
+
+        Fp61[] bits = Cluster.Open(T(n), shares);
+        Assert.All(bits, b => Assert.True(b == Fp61.Zero || b == Fp61.One, $"{b} is not a bit"));
+        Assert.Contains(Fp61.Zero, bits);
+        Assert.Contains(Fp61.One, bits);
+    }
+
+    [Theory]
+    [InlineData(400)]                                  // one slice: about 13 positions regenerated
+    [InlineData(RandomBitSource<Fp31>.SliceSize + 400)] // pipelined slices: the regeneration waits for all of them
+    public async Task RandomBitsInASmallFieldRegenerateThePositionsWhereRWasZero(int count)
+    {
+        // In GF(31), r = 0 one time in 31 (generic InverseSqrt path).
+        Fp31[][] shares = await Cluster.RunAsync<Fp31, Fp31[]>(3, 1, c => new RandomBitSource<Fp31>(c).GenerateAsync(count).AsTask());
+
+        Fp31[] bits = Cluster.Open(1, shares);
+        Assert.All(bits, b => Assert.True(b == Fp31.Zero || b == Fp31.One, $"{b} is not a bit"));
+        Assert.Contains(Fp31.Zero, bits);
+        Assert.Contains(Fp31.One, bits);
+    }
+
+    [Fact]
+    public async Task AFailingSliceCancelsTheOthersAndItsErrorIsRethrown()
+    {
+        int cancelled = 0, reserved = 0;
+        var thirdStarted = new TaskCompletionSource();
+        var e = await Assert.ThrowsAsync<InvalidDataException>(async () => await SlicePipeline.RunAsync(10, 1, 3, () => reserved++,
+            async (start, length, tag, token) =>
+            {
+                if (start == 2) thirdStarted.SetResult();
+                if (start == 1)
+                {
+                    await thirdStarted.Task; // fail while three slices are in flight
+                    throw new InvalidDataException("slice 1 is corrupt");
+                }
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref cancelled);
+                    throw;
+                }
+            }, CancellationToken.None));
+
+        Assert.Equal("slice 1 is corrupt", e.Message);
+        Assert.Equal(2, cancelled); // slices 0 and 2 were running; none started after the failure
+        Assert.Equal(3, reserved);
+    }
+
     /// <summary>Generates triples on n parties, opens them checked, asserts c = a·b, returns the a values.</summary>
     private static async Task<TField[]> AssertTriplesAsync<TField>(int n, int count) where TField : struct, IField<TField>
     {
