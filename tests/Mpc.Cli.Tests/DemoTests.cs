@@ -95,18 +95,17 @@ public sealed class DemoSetupTests
         Assert.Equal(BigInteger.One, inputs["bob.b_1"]);
     }
 
-    [Fact]
-    public void WithoutAnExpectationEveryInputGetsADistinctValue()
+    // The demo's inputs for a copy of auction.ir in a fresh directory, with the given expectation text or none.
+    private static Dictionary<string, BigInteger> AuctionCopyInputs(string? expectation)
     {
         string directory = Directory.CreateTempSubdirectory("mpc-demo-test-").FullName;
         try
         {
             var file = new FileInfo(Path.Combine(directory, "auction.ir"));
             File.Copy(Circuit("auction.ir").FullName, file.FullName);
-            var inputs = DemoCommand.DemoInputs(file, CircuitLoader.LoadContract(file));
-            Assert.Equal(5, inputs.Count);
-            Assert.Equal(5, inputs.Values.Distinct().Count());
-            Assert.All(inputs.Values, v => Assert.InRange(v, BigInteger.One, new BigInteger(100)));
+            if (expectation is not null)
+                File.WriteAllText(Path.Combine(directory, "auction.expect.json"), expectation);
+            return DemoCommand.DemoInputs(file, CircuitLoader.LoadContract(file));
         }
         finally
         {
@@ -115,21 +114,31 @@ public sealed class DemoSetupTests
     }
 
     [Fact]
+    public void WithoutAnExpectationEveryInputGetsADistinctValue()
+    {
+        var inputs = AuctionCopyInputs(expectation: null);
+        Assert.Equal(5, inputs.Count);
+        Assert.Equal(5, inputs.Values.Distinct().Count());
+        Assert.All(inputs.Values, v => Assert.InRange(v, BigInteger.One, new BigInteger(100)));
+    }
+
+    [Fact]
     public void ABadExpectationValueIsAUserErrorNamingTheFileAndInput()
     {
-        string directory = Directory.CreateTempSubdirectory("mpc-demo-test-").FullName;
-        try
-        {
-            var file = new FileInfo(Path.Combine(directory, "auction.ir"));
-            File.Copy(Circuit("auction.ir").FullName, file.FullName);
-            File.WriteAllText(Path.Combine(directory, "auction.expect.json"), """{ "inputs": { "bidder1.bid": { "x": 1 } } }""");
-            var error = Assert.Throws<CliException>(() => DemoCommand.DemoInputs(file, CircuitLoader.LoadContract(file)));
-            Assert.Contains("auction.expect.json: input 'bidder1.bid'", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        var error = Assert.Throws<CliException>(() => AuctionCopyInputs("""{ "inputs": { "bidder1.bid": { "x": 1 } } }"""));
+        Assert.Contains("auction.expect.json: input 'bidder1.bid'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnInputOutsideTheClusterFieldIsRefusedBeforeAnythingStarts()
+    {
+        // 2^70 fits Fp127 but not Fp61, the field of the pure-arithmetic sum_of_squares.
+        var circuit = CircuitLoader.Load(Circuit("sum_of_squares.ir"));
+        var inputs = circuit.Inputs.ToDictionary(i => i.QualifiedName, _ => BigInteger.Pow(2, 70));
+        var settings = new DemoCommand.DemoSettings(circuit, inputs, null, Path.Combine(Path.GetTempPath(), "mpc-demo-unused"),
+            TimeSpan.FromSeconds(5), RpcUrl: null, KeyFile: null);
+        var error = await Assert.ThrowsAsync<CliException>(() => DemoCommand.RunAsync(settings, new StepDisplay(live: false), CancellationToken.None));
+        Assert.Contains("out of range for Fp61", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
