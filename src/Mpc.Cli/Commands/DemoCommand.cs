@@ -8,6 +8,7 @@ using Mpc.Contracts.Chain;
 using Mpc.Contracts.DevChain;
 using Mpc.Contracts.Ethereum;
 using Mpc.Core.Circuits;
+using Mpc.Core.Circuits.Language;
 using Mpc.Core.Engine;
 using Mpc.Core.Fields;
 using Mpc.Core.Sharing;
@@ -46,12 +47,16 @@ internal static class DemoCommand
     // Small amounts, so that --rpc on a public test chain costs little: stake, operator gas money, client gas money, fee.
     private static readonly BigInteger MinStake = Ether / 100, OperatorFunds = Ether / 20, ClientFunds = Ether / 200, Fee = Ether / 1000;
 
-    /// <summary>The demo's default circuit: five clients, one input each, one public output.</summary>
-    public const string DefaultCircuit = "circuits/sum_of_squares.ir";
+    /// <summary>The demo's default circuit: the sealed-bid second-price auction, five bidders with one secret bid each, public winner and price.</summary>
+    /// <remarks>
+    /// <c>circuits/auction.ir</c> rather than <c>sealed_bid_auction.circ</c>: the language example has 64 bidders (64 client
+    /// accounts and commitments), the IR one the five the demo is about, built with one layer of comparisons.
+    /// </remarks>
+    public const string DefaultCircuit = "circuits/auction.ir";
 
     public static Command Create()
     {
-        var circuitFile = new Option<FileInfo>("--circuit") { Description = "The circuit (.ir); inputs come from its .expect.json when present, else random. Each input is committed by its own client.", DefaultValueFactory = _ => new FileInfo(DefaultCircuit) };
+        var circuitFile = new Option<FileInfo>("--circuit") { Description = "The circuit (.ir or .circ); inputs come from its expectation (x.expect.json, x.circ.expect.json) when present, else random distinct values. Each input is committed by its own client.", DefaultValueFactory = _ => new FileInfo(DefaultCircuit) };
         var dir = new Option<DirectoryInfo?>("--dir") { Description = "Working directory for keys, configs and node logs (default: a fresh temporary directory)." };
         var deadline = new Option<int>("--input-window") { Description = "Seconds from job creation to the input deadline (the nodes compute after it).", DefaultValueFactory = _ => 5 };
         var rpc = new Option<string?>("--rpc") { Description = "Use this chain (JSON-RPC URL) instead of starting anvil; needs --key-file." };
@@ -60,13 +65,17 @@ internal static class DemoCommand
         var demo = new Command("demo", "Run a secret contract end to end on a local chain (anvil) and a 3-node cluster, and check the on-chain result.") { circuitFile, dir, deadline, rpc, keyFile, json };
         demo.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
-            var circuit = CircuitLoader.Load(parse.GetValue(circuitFile)!);
-            var inputs = DemoInputs(parse.GetValue(circuitFile)!, circuit);
+            var file = parse.GetValue(circuitFile)!;
+            var loaded = CircuitLoader.LoadContract(file);
+            var inputs = DemoInputs(file, loaded);
             if (parse.GetValue(rpc) is null && parse.GetValue(keyFile) is not null)
                 throw new CliException("--key-file is for --rpc chains; the local anvil uses its dev account 0");
             string? kept = parse.GetValue(dir)?.FullName;
             string directory = kept ?? Path.Combine(Path.GetTempPath(), "mpc-demo-" + Guid.NewGuid().ToString("N")[..8]);
-            var settings = new DemoSettings(circuit, inputs, Path.GetDirectoryName(parse.GetValue(circuitFile)!.FullName)!, directory,
+            // Nodes read circuits as IR text from a directory; a .circ program reaches them as its compiled IR, written into the work directory.
+            bool language = CircuitLoader.IsLanguage(file.Name);
+            var circuit = language ? AsServed(loaded.Circuit) : loaded.Circuit;
+            var settings = new DemoSettings(circuit, inputs, language ? null : file.DirectoryName!, directory,
                 TimeSpan.FromSeconds(parse.GetValue(deadline)), parse.GetValue(rpc), parse.GetValue(keyFile));
             var display = new StepDisplay();
             DemoReport report;
@@ -87,6 +96,8 @@ internal static class DemoCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
+                    circuit = settings.Circuit.Name,
+                    field = FieldFor(settings.Circuit),
                     job_id = report.JobId,
                     result_matches = report.ResultMatches,
                     outputs = report.OnChainOutputs,
@@ -102,38 +113,116 @@ internal static class DemoCommand
         return demo;
     }
 
-    /// <summary>The inputs of <c>&lt;circuit&gt;.expect.json</c> when it exists, otherwise a random value 1..100 per input.</summary>
-    public static Dictionary<string, BigInteger> DemoInputs(FileInfo circuitFile, Circuit circuit)
+    /// <summary>The expectation file of a circuit: <c>x.expect.json</c> for <c>x.ir</c>, <c>x.circ.expect.json</c> for <c>x.circ</c>.</summary>
+    public static string ExpectationPath(FileInfo circuitFile) => CircuitLoader.IsLanguage(circuitFile.Name)
+        ? circuitFile.FullName + ".expect.json"
+        : Path.ChangeExtension(circuitFile.FullName, ".expect.json");
+
+    /// <summary>
+    /// The inputs of the circuit's expectation file when it exists, parsed as <c>mpc run --input</c> parses them
+    /// (typed, arrays spread over their elements, for a <c>.circ</c>); otherwise random distinct values per IR input.
+    /// </summary>
+    /// <returns>Raw values keyed by IR input name (<c>owner.name</c>, <c>owner.name_i</c> for array elements).</returns>
+    /// <exception cref="CliException">The expectation has no <c>inputs</c> object or a value that is not a number, bool, string or array of them.</exception>
+    public static Dictionary<string, BigInteger> DemoInputs(FileInfo circuitFile, LoadedCircuit loaded)
     {
-        string expect = Path.ChangeExtension(circuitFile.FullName, ".expect.json");
-        var values = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
+        string expect = ExpectationPath(circuitFile);
         if (File.Exists(expect))
         {
             using var document = JsonDocument.Parse(File.ReadAllText(expect));
-            foreach (var property in document.RootElement.GetProperty("inputs").EnumerateObject())
+            if (!document.RootElement.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Object)
+                throw new CliException($"{expect}: no \"inputs\" object");
+            // The expectation's values written as --input arguments, so that they go through mpc run's parser.
+            var arguments = inputs.EnumerateObject().Select(p => $"{p.Name}={ArgumentText(p.Value, expect, p.Name)}").ToList();
+            try
             {
-                // The expectation format allows numbers and decimal strings (for values beyond JSON's safe integers).
-                string text = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
-                if (!BigInteger.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
-                    throw new CliException($"{expect}: input '{property.Name}' = {property.Value.GetRawText()} is not an integer");
-                values[property.Name] = value;
+                return InputAssignment.ParseFor(loaded, arguments);
             }
-            return values;
+            catch (FormatException e)
+            {
+                throw new CliException($"{expect}: {e.Message}");
+            }
         }
-        foreach (var input in circuit.Inputs)
-            values[input.QualifiedName] = Random.Shared.Next(1, 101);
+        return RandomInputs(loaded);
+    }
+
+    // A JSON input value as the text of an --input argument: numbers and decimal strings (for values beyond JSON's safe integers), bools, arrays.
+    private static string ArgumentText(JsonElement value, string file, string name) => value.ValueKind switch
+    {
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Array => "[" + string.Join(",", value.EnumerateArray().Select(v => ArgumentText(v, file, name))) + "]",
+        _ => throw new CliException($"{file}: input '{name}' = {value.GetRawText()} is not a number, bool or array"),
+    };
+
+    // No expectation: distinct integers 1..100 (bids of an auction must differ for its winner to be unique), bools 0/1, fixed 1..100 scaled.
+    private static Dictionary<string, BigInteger> RandomInputs(LoadedCircuit loaded)
+    {
+        var kinds = loaded.Interface?.Inputs.SelectMany(i => i.IrNames.Select(n => (Name: n, i.Kind))).ToDictionary(x => x.Name, x => x.Kind)
+            ?? new Dictionary<string, ScalarKind>();
+        var pool = Enumerable.Range(1, 100).ToArray();
+        Random.Shared.Shuffle(pool);
+        var values = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
+        var circuit = loaded.Circuit;
+        for (int i = 0; i < circuit.Inputs.Length; i++)
+        {
+            string name = circuit.Inputs[i].QualifiedName;
+            int value = pool[i % pool.Length];
+            values[name] = kinds.GetValueOrDefault(name) switch
+            {
+                ScalarKind.Bool => value & 1,
+                ScalarKind.Fixed => (BigInteger)value << 16,
+                _ => value,
+            };
+        }
         return values;
     }
 
-    /// <summary>What one demo run uses.</summary>
-    public sealed record DemoSettings(Circuit Circuit, IReadOnlyDictionary<string, BigInteger> Inputs, string CircuitsDirectory, string Directory,
+    /// <summary>The field the demo's nodes use: Fp127 when the circuit has integer gates (k + κ + 1 &lt; log2 p), else Fp61 (fastest).</summary>
+    public static string FieldFor(Circuit circuit) => circuit.Schedule.Groups.IsEmpty ? "fp61" : "fp127";
+
+    // The circuit's IR text alone in a fresh directory, for the nodes' circuit catalog.
+    private static string WriteCircuit(string directory, Circuit circuit)
+    {
+        string circuits = Path.Combine(directory, "circuits");
+        Directory.CreateDirectory(circuits);
+        File.WriteAllText(Path.Combine(circuits, circuit.Name + ".ir"), CircuitText.Print(circuit));
+        return circuits;
+    }
+
+    /// <summary>The circuit as a node rebuilds it from its IR text (parsed, then optimised), so that its id is the one the nodes find.</summary>
+    public static Circuit AsServed(Circuit circuit) => CircuitOptimizer.Optimize(CircuitText.Parse(CircuitText.Print(circuit), circuit.Name + ".ir"));
+
+    /// <summary>What one demo run uses; <see cref="CircuitsDirectory"/> null means "write the circuit's IR into <see cref="Directory"/>/circuits".</summary>
+    public sealed record DemoSettings(Circuit Circuit, IReadOnlyDictionary<string, BigInteger> Inputs, string? CircuitsDirectory, string Directory,
         TimeSpan InputWindow, string? RpcUrl, FileInfo? KeyFile);
 
-    /// <summary>Runs the demo flow, showing each step on <paramref name="display"/>.</summary>
-    public static async Task<DemoReport> RunAsync(DemoSettings settings, StepDisplay display, CancellationToken ct)
+    /// <summary>Runs the demo flow in the circuit's field (<see cref="FieldFor"/>), showing each step on <paramref name="display"/>.</summary>
+    public static Task<DemoReport> RunAsync(DemoSettings settings, StepDisplay display, CancellationToken ct) =>
+        FieldOption.Dispatch(FieldFor(settings.Circuit), new DemoRun(settings, display, ct));
+
+    private sealed class DemoRun(DemoSettings settings, StepDisplay display, CancellationToken ct) : IFieldTask<Task<DemoReport>>
+    {
+        public Task<DemoReport> Run<T>() where T : struct, IField<T> => RunAsync<T>(settings, display, ct);
+    }
+
+    private static async Task<DemoReport> RunAsync<T>(DemoSettings settings, StepDisplay display, CancellationToken ct) where T : struct, IField<T>
     {
         var circuit = settings.Circuit;
         string directory = settings.Directory;
+        string field = FieldFor(circuit);
+        // Checked before anything starts: a value outside the field's signed range is the user's error, not a node failure.
+        Dictionary<string, T> plain;
+        try
+        {
+            plain = CircuitInputs.ToField<T>(circuit, settings.Inputs);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"{circuit.Name}: {e.Message}");
+        }
         var clock = Stopwatch.StartNew();
         var txs = new Dictionary<string, string>(StringComparer.Ordinal);
         void Tx(Action<string> report, string what, TransactionReceipt receipt)
@@ -186,9 +275,10 @@ internal static class DemoCommand
                 report($"{receipts.Length} transfers, {receipts.Sum(r => r.GasUsed)} gas");
             });
 
-            var cluster = await display.RunAsync($"start {Parties} node processes (t = {Threshold})", async report =>
+            var cluster = await display.RunAsync($"start {Parties} node processes (t = {Threshold}, {T.Name})", async report =>
             {
-                var started = await ClusterCommand.UpAsync(directory, Parties, Threshold, "fp61", ct, (i, options) =>
+                string circuits = settings.CircuitsDirectory ?? WriteCircuit(directory, circuit);
+                var started = await ClusterCommand.UpAsync(directory, Parties, Threshold, field, ct, (i, options) =>
                 {
                     string keyFile = Path.Combine(directory, $"node{i}", "operator.key");
                     Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
@@ -198,7 +288,7 @@ internal static class DemoCommand
                         RpcUrl = chain.Rpc.Endpoint.ToString(),
                         ContractAddress = contract.Address.ToString(),
                         OperatorKeyFile = keyFile,
-                        CircuitsDirectory = settings.CircuitsDirectory,
+                        CircuitsDirectory = circuits,
                         PollInterval = TimeSpan.FromMilliseconds(250),
                         FallbackPostDelay = TimeSpan.FromSeconds(5),
                     };
@@ -206,7 +296,7 @@ internal static class DemoCommand
                 clusterUp = true;
                 foreach (var node in started.Nodes)
                     report($"node {node.Index} {node.Endpoint} pid {node.Pid}");
-                report($"configs and logs in {directory}");
+                report($"configs and logs in {directory}; circuits from {circuits}");
                 return started;
             });
 
@@ -229,7 +319,6 @@ internal static class DemoCommand
                 return id;
             });
 
-            var plain = CircuitInputs.ToField<Fp61>(circuit, settings.Inputs);
             await display.RunAsync($"{clients.Length} clients commit keccak256(share ‖ salt) per node and send their shares", async report =>
             {
                 // As any client would: the cluster's endpoints and TLS fingerprints come from the registry.
@@ -242,7 +331,11 @@ internal static class DemoCommand
                     return await ChainInputs.CommitAndSendAsync(contract.WithSender(sender), client, jobId, input.QualifiedName, plain[input.QualifiedName], ct);
                 }));
                 for (int k = 0; k < receipts.Length; k++)
-                    Tx(report, $"commitInputs {circuit.Inputs[k].QualifiedName}", receipts[k]);
+                {
+                    string name = circuit.Inputs[k].QualifiedName;
+                    report($"client {clients[k].Address} holds secret {name} = {FieldIntegers.ToSigned(plain[name])}");
+                    Tx(report, $"commitInputs {name}", receipts[k]);
+                }
             });
 
             var read = await display.RunAsync("nodes compute after the input deadline, sign, member 0 posts", async report =>
@@ -269,17 +362,19 @@ internal static class DemoCommand
                 var publicOutputs = circuit.Outputs.Where(o => o.Visibility == OutputVisibility.Public).ToList();
                 var onChain = new Dictionary<string, string>(StringComparer.Ordinal);
                 var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
-                var outputs = read.Result.Outputs;
-                bool matches = read.Result.Consistent && outputs.Count == publicOutputs.Count;
+                var words = read.Result.Outputs;
+                bool matches = read.Result.Consistent && words.Count == publicOutputs.Count;
                 for (int i = 0; i < publicOutputs.Count; i++)
                 {
                     string name = publicOutputs[i].Name;
-                    BigInteger want = expected[name].ToBigInteger();
+                    // Both sides as the signed integer the field element encodes (a word ≥ p is no element: a mismatch).
+                    BigInteger want = FieldIntegers.ToSigned(expected[name]);
                     wanted[name] = want.ToString(CultureInfo.InvariantCulture);
-                    if (i < outputs.Count)
+                    if (i < words.Count)
                     {
-                        onChain[name] = outputs[i].ToString(CultureInfo.InvariantCulture);
-                        matches &= outputs[i] == want;
+                        bool element = words[i] < T.Modulus;
+                        onChain[name] = element ? FieldIntegers.ToSigned(T.FromBigInteger(words[i])).ToString(CultureInfo.InvariantCulture) : $"{words[i]} (not an element of {T.Name})";
+                        matches &= element && T.FromBigInteger(words[i]) == expected[name];
                     }
                     report($"{name} = {onChain.GetValueOrDefault(name, "(missing)")} on chain, {want} expected");
                 }
