@@ -224,6 +224,10 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
         TripleBatch<T>? triples, ReadOnlyMemory<T>? randomBits, CancellationToken cancellationToken)
     {
         var groups = circuit.Schedule.Groups;
+        // Without integer gates there is no mask to make, and IntegerProtocols must not be built: its public
+        // constants (powers of two, 2^-1) do not exist in every field, e.g. GF(2^64) for boolean circuits.
+        if (groups.IsEmpty)
+            return ([], triples ?? await new Dn07TripleSource<T>(_context).GenerateAsync(extraTriples, cancellationToken).ConfigureAwait(false));
         var requests = new IntegerRequest[groups.Length];
         for (int i = 0; i < requests.Length; i++)
             requests[i] = new IntegerRequest(groups[i].Operation, groups[i].Gates.Length, groups[i].Bits, groups[i].Shift);

@@ -51,6 +51,13 @@ internal static partial class NodeLog
     [LoggerMessage(4003, LogLevel.Warning, "Job {Job} failed: {Reason}")]
     public static partial void JobFailed(this ILogger logger, string job, string reason);
 
+    /// <remarks>
+    /// Only for failures the node cannot classify: clients see the exception's type alone, so the operator
+    /// needs the stack to find the bug. Protocol code never puts values into exception messages.
+    /// </remarks>
+    [LoggerMessage(4005, LogLevel.Error, "Job {Job} failed with an unexpected error")]
+    public static partial void JobFailedUnexpectedly(this ILogger logger, string job, Exception exception);
+
     [LoggerMessage(4004, LogLevel.Information, "Benchmark: {Multiplications} multiplications")]
     public static partial void BenchmarkStarted(this ILogger logger, int multiplications);
 

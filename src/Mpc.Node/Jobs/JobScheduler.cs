@@ -377,14 +377,16 @@ public sealed class JobScheduler : IDisposable
         {
             // The reason is shown to clients: transport and validation messages name peers, tags and sizes,
             // never values; anything else is reported by type only.
-            string reason = e switch
+            string? known = e switch
             {
                 TransportException t => $"lost peer {t.Peer}: {t.Message}",
                 OperationCanceledException when _stopping.IsCancellationRequested => $"node {_options.NodeIndex} is shutting down",
                 ChainException c => $"chain: {c.Message}",
                 InconsistentSharesException => "the parties' shares were inconsistent (a peer misbehaved or data was corrupted)",
-                _ => $"internal error ({e.GetType().Name})",
+                _ => null,
             };
+            bool unexpected = known is null;
+            string reason = known ?? $"internal error ({e.GetType().Name})";
             try
             {
                 _store.SetJobStatus(job.Id, JobStatus.Failed, reason);
@@ -395,6 +397,7 @@ public sealed class JobScheduler : IDisposable
             }
             _metrics.JobFinished("failed");
             _log.JobFailed(job.Id, reason);
+            if (unexpected) _log.JobFailedUnexpectedly(job.Id, e);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Mpc.Core.Fields;
 using System.Numerics;
 using FsCheck;
 using FsCheck.Fluent;
@@ -64,5 +65,41 @@ public class BristolMpcTests
         Assert.Contains("2 input value(s)", e.Message);
         e = await Assert.ThrowsAsync<ArgumentException>(() => BristolRunner.RunAsync(c, [[new bool[8], new bool[7]]], 3, 1));
         Assert.Contains("Input 1 has 7 bits", e.Message);
+    }
+}
+
+/// <summary>A node's path for a boolean job: pooled triples handed to <see cref="PartyEngine{T}.PrepareAsync(Circuits.Circuit, Protocols.TripleBatch{T}, ReadOnlyMemory{T}?, CancellationToken)"/>.</summary>
+public class BristolNodePathTests
+{
+    [Fact]
+    public async Task PreparingWithGivenTriplesBuildsNoIntegerMaterialInGf2k64()
+    {
+        var bristol = BristolGenerators.Adder(8);
+        var circuit = bristol.ToCircuit("adder8");
+        var inputs = new[] { 200UL, 100UL }.Select((v, i) => BristolBits.ToBits(v, 8, BitOrder.Lsb, "input " + i)).ToArray();
+        var scheme = new Mpc.Core.Sharing.ShamirScheme<Gf2k64>(3, 1);
+        var shares = new Dictionary<string, Gf2k64>[3];
+        for (int p = 0; p < 3; p++) shares[p] = [];
+        for (int v = 0; v < inputs.Length; v++)
+            for (int bit = 0; bit < inputs[v].Length; bit++)
+            {
+                var dealt = new Gf2k64[3];
+                var secret = inputs[v][bit] ? Gf2k64.One : Gf2k64.Zero;
+                scheme.ShareBatch([secret], new Support.SeededRandom(v * 64 + bit), dealt);
+                for (int p = 0; p < 3; p++) shares[p][BristolCircuit.InputKey(0, v, bit)] = dealt[p];
+            }
+
+        var results = await Support.Cluster.RunAsync<Gf2k64, PartyOutputs<Gf2k64>>(3, 1, async context =>
+        {
+            var engine = new PartyEngine<Gf2k64>(context);
+            var triples = await new Mpc.Core.Protocols.Dn07TripleSource<Gf2k64>(context).GenerateAsync(circuit.Stats.Multiplications);
+            var preprocessing = await engine.PrepareAsync(circuit, triples);
+            return await engine.RunAsync(circuit, shares[context.Party], preprocessing);
+        });
+
+        var expected = bristol.Evaluate(inputs)[0];
+        for (int bit = 0; bit < expected.Length; bit++)
+            Assert.All(results, r => Assert.Equal(expected[bit] ? Gf2k64.One : Gf2k64.Zero,
+                r.Public[BristolCircuit.OutputName(0, 0, bit)]));
     }
 }
