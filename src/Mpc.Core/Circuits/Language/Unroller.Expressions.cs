@@ -112,16 +112,22 @@ internal sealed partial class Unroller<TS>
         return Rescale(MulRaw(a, b, kind, at), at);
     }
 
-    // Fixed-point product (2·16 fractional bits) back to 16: TruncPr under MPC (Catrina–Saxena 2010), floor in public.
+    // Fixed-point product (2·16 fractional bits) back to 16: the typed library's truncation under MPC, floor in public.
     private Scalar<TS> Rescale(Scalar<TS> product, SourcePosition at)
     {
         if (!product.IsSecret) return Scalar<TS>.Public(Kind.Fixed, CheckPublic(FloorDiv(product.Raw, FixedOne), Kind.Fixed, at));
-        return Secret(Kind.Fixed, _b.TruncPr(product.Handle, 2 * FixedBits, FixedFractionBits), at);
+        return Secret(Kind.Fixed, _b.FixedRescale(product.Handle), at);
     }
 
     private Scalar<TS> Divide(Scalar<TS> a, Scalar<TS> b, Kind kind, SourcePosition at)
     {
-        if (b.IsSecret) throw new CircEvaluationError(at, "division by a secret value is not supported");
+        if (b.IsSecret)
+        {
+            // A secret divisor: IntegerDivision (int32) or FixedMath.Divide (fixed); a public dividend becomes a constant.
+            return kind == Kind.Fixed
+                ? Secret(kind, _b.Fixed(FixedFunction.Divide, Lift(a), b.Handle, at), at)
+                : Secret(kind, _b.DivideFloor(Lift(a), b.Handle, kind, at), at);
+        }
         if (b.Raw.IsZero) throw new CircEvaluationError(at, "division by zero");
         if (kind == Kind.Fixed)
         {
@@ -187,7 +193,7 @@ internal sealed partial class Unroller<TS>
             {
                 if (!l.IsSecret && !r.IsSecret && !r.Raw.IsZero) return Scalar<TS>.Public(result, l.Raw - r.Raw * FloorDiv(l.Raw, r.Raw));
                 var q = Divide(l, r, result, at);
-                return Sub(l, MulConst(q, r.Raw, result, at), result, at);
+                return Sub(l, r.IsSecret ? Mul(q, r, result, at) : MulConst(q, r.Raw, result, at), result, at);
             }
             case TokenKind.Less: return Less(l, r, operand, at);
             case TokenKind.Greater: return Less(r, l, operand, at);
@@ -210,7 +216,9 @@ internal sealed partial class Unroller<TS>
         b = Coerce(b, kind, at);
         if (!c.IsSecret) return c.Raw.IsZero ? b : a;
         if (ReferenceEquals(a, b) || (!a.IsSecret && !b.IsSecret && a.Raw == b.Raw)) return a;
-        var pick = MulRaw(c, Sub(a, b, Kind.Unknown, at), kind, at);
+        if (a.IsSecret || b.IsSecret) return Secret(kind, _b.Select(c.Handle, Lift(a), Lift(b)), at);
+        // Two public branches: b + c·(a − b) is a multiplication by a constant, free.
+        var pick = MulConst(c, a.Raw - b.Raw, kind, at);
         return Retag(Add(b, pick, Kind.Unknown, at), kind);
     }
 
