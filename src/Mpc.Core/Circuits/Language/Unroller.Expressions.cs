@@ -193,7 +193,8 @@ internal sealed partial class Unroller<TS>
             {
                 if (!l.IsSecret && !r.IsSecret && !r.Raw.IsZero) return Scalar<TS>.Public(result, l.Raw - r.Raw * FloorDiv(l.Raw, r.Raw));
                 var q = Divide(l, r, result, at);
-                return Sub(l, r.IsSecret ? Mul(q, r, result, at) : MulConst(q, r.Raw, result, at), result, at);
+                // q·d may leave the type's range (int32.MinValue % int32.MaxValue) while the remainder does not: unchecked.
+                return Sub(l, r.IsSecret ? MulRaw(q, r, result, at) : MulConst(q, r.Raw, result, at), result, at);
             }
             case TokenKind.Less: return Less(l, r, operand, at);
             case TokenKind.Greater: return Less(r, l, operand, at);
