@@ -221,3 +221,25 @@ public class FixedFunctionTests
         return (program, inputs, calls);
     }
 }
+
+/// <summary>Division by a public constant: IntegerDivision's Granlund–Montgomery truncation, shared by the language and SecretInt.</summary>
+public class ConstantDivisionTests
+{
+    [Theory]
+    [InlineData(3)]
+    [InlineData(1000)]
+    [InlineData(1000003)]
+    [InlineData(-65537)]
+    [InlineData(2147483647)]
+    public void Any_int32_divisor_is_one_truncation_inside_the_85_bit_budget(int d)
+    {
+        string source = $"input alice.a: int32;\noutput q = a / ({d.ToString(CultureInfo.InvariantCulture).Replace("-", "0 - ", StringComparison.Ordinal)});";
+        var circuit = CircProgram.Parse(source, "t.circ").Compile().Circuit;
+
+        var truncations = circuit.Gates.Where(g => g.Kind == GateKind.Trunc).ToList();
+        Assert.Single(truncations);
+        Assert.InRange(truncations[0].Bits, 2, Mpc.Core.Circuits.Typed.TypedLimits.MaxGateBits);
+        foreach (var a in new BigInteger[] { int.MinValue, int.MinValue + 1, -d, -1, 0, 1, d - 1L, d, int.MaxValue })
+            Assert.Equal(BigInteger.Divide(a - (((a % d) + d) % d), d), Run(source, Inputs(("alice.a", a)))["q"]); // floor
+    }
+}

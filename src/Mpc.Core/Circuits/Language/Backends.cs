@@ -48,6 +48,8 @@ internal sealed class PlaintextBackend(IReadOnlyDictionary<string, BigInteger> i
 
     public BigInteger FixedRescale(BigInteger product) => product >> FixedFractionBits;
 
+    public BigInteger FloorByConstant(BigInteger y, int bits, BigInteger d) => y / d; // y ≥ 0: truncation is the floor
+
     public BigInteger DivideFloor(BigInteger a, BigInteger b, Kind kind, SourcePosition at)
     {
         if (b.IsZero) throw new CircEvaluationError(at, "division by zero (a secret divisor is 0)");
@@ -165,6 +167,8 @@ internal sealed class CircuitBackend(CircuitBuilder builder) : ISecretBackend<Wi
         var (value, index) = max ? SecretMath.ArgMax(items) : SecretMath.ArgMin(items);
         return (value.Wire, index.Wire);
     }
+
+    public Wire FloorByConstant(Wire y, int bits, BigInteger d) => IntegerDivision.FloorByConstant(builder, y, bits, d);
 
     public Wire FixedRescale(Wire product) => LanguageFixed.Truncate(product, FixedBits + FixedFractionBits, FixedFractionBits);
 

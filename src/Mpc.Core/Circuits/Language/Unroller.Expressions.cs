@@ -146,15 +146,11 @@ internal sealed partial class Unroller<TS>
         if (d.IsPowerOfTwo) return Secret(kind, _b.Trunc(numerator, bits, (int)(d.GetBitLength() - 1)), at);
         if (kind != Kind.Int32)
             throw new CircEvaluationError(at, $"{Name(kind)} division is only supported by public powers of two (int32 divides by any public constant)");
-        // Granlund–Montgomery 1994: for 0 ≤ y < 2^33 and 2^ℓ ≥ d, ⌊y/d⌋ = ⌊y·m / 2^(33+ℓ)⌋ with m = ⌈2^(33+ℓ)/d⌉.
-        // y = a + B with B a multiple of d above 2^31 makes y non-negative (|a| ≤ 2^31); ⌊a/d⌋ = ⌊y/d⌋ − B/d.
-        int l = (int)(d - 1).GetBitLength();
+        // y = a + B with B a multiple of d above 2^31 makes y non-negative and below 2^33 (|a| ≤ 2^31, d ≤ 2^31);
+        // ⌊a/d⌋ = ⌊y/d⌋ − B/d, and ⌊y/d⌋ is IntegerDivision's one-truncation division by a constant.
         var offset = d * ((BigInteger.One << 31) / d + 1);
-        int n = 33 + l;
-        var m = FloorDiv((BigInteger.One << n) + d - 1, d);
         var y = _b.Add(numerator, _b.Constant(offset));
-        var q = _b.Trunc(_b.MulConst(y, m), 34 + n, n);
-        return Secret(kind, _b.Sub(q, _b.Constant(offset / d)), at);
+        return Secret(kind, _b.Sub(_b.FloorByConstant(y, 33, d), _b.Constant(offset / d)), at);
     }
 
     private Scalar<TS> Less(Scalar<TS> a, Scalar<TS> b, Kind operand, SourcePosition at)

@@ -86,6 +86,9 @@ internal interface ISecretBackend<TS>
     /// <summary>A fixed-point product of raw values (2·16 fractional bits) truncated back to 16.</summary>
     TS FixedRescale(TS product);
 
+    /// <summary>⌊y / d⌋ for a public d ≥ 1 and 0 ≤ y &lt; 2^bits (IntegerDivision's constant division).</summary>
+    TS FloorByConstant(TS y, int bits, BigInteger d);
+
     /// <summary>⌊a / b⌋ for secret int32 a and b (b ≠ 0).</summary>
     TS DivideFloor(TS a, TS b, Kind kind, SourcePosition at);
 

@@ -19,7 +19,9 @@ public static class IntegerDivision
 
     /// <summary>a / d truncated toward zero for a public non-zero d; exact for every k-bit a.</summary>
     /// <remarks>
-    /// |a| (one LTZ, one multiplication), then refinement steps q += ⌊r·M / 2^s⌋, r −= that·|d| with M = ⌊2^s/|d|⌋ and
+    /// |a| (one LTZ, one multiplication), then for k ≤ 41 ⌊|a| / |d|⌋ by one exact truncation of |a|·m with a
+    /// Granlund–Montgomery magic number (<see cref="FloorByConstant"/>), and the sign (one multiplication). Rounds for
+    /// k = 32: LTZ (6) + 1 + Trunc (7) + 1. Wider values use refinement steps q += ⌊r·M / 2^s⌋, r −= that·|d| with M = ⌊2^s/|d|⌋ and
     /// s as large as an 85-bit gate allows; M ≤ 2^s/|d| keeps r ≥ 0 and each step shrinks the bound on r until r &lt; 2|d|
     /// (one step for k ≤ 42, two for k = 64). A last comparison adds [r ≥ |d|]. Rounds for k = 32: LTZ (6) + 1 + Trunc (7) + LTZ (7) + 1.
     /// </remarks>
@@ -34,6 +36,11 @@ public static class IntegerDivision
         var sign = Normalization.SignFactor(b, negative);
         var r = b.Mul(sign, a.Wire); // |a| ≤ 2^(k−1)
         var divisor = BigInteger.Abs(d);
+        if (2 * a.Bits + 2 <= TypedLimits.MaxGateBits)
+        {
+            var quotient = b.Mul(sign, FloorByConstant(b, r, a.Bits, divisor));
+            return new SecretInt(d < 0 ? b.MulConst(quotient, BigInteger.MinusOne) : quotient, a.Bits);
+        }
         BigInteger bound = BigInteger.One << (a.Bits - 1); // r ≤ bound
         Wire q = b.Constant(BigInteger.Zero);
         while (bound >= 2 * divisor)
@@ -58,6 +65,27 @@ public static class IntegerDivision
         }
         var signed = b.Mul(sign, q);
         return new SecretInt(d < 0 ? b.MulConst(signed, BigInteger.MinusOne) : signed, a.Bits);
+    }
+
+    /// <summary>
+    /// ⌊y / d⌋ for a public d ≥ 1 and a secret y with 0 ≤ y &lt; 2^<paramref name="bits"/>: one exact truncation,
+    /// on 2·bits + 2 bits (so bits ≤ 41 in Fp127 at κ = 40).
+    /// </summary>
+    /// <remarks>
+    /// Granlund–Montgomery 1994 (Thm 4.2): with 2^(ℓ−1) &lt; d ≤ 2^ℓ and m = ⌈2^(bits+ℓ)/d⌉, m·d − 2^(bits+ℓ) &lt; 2^ℓ,
+    /// so ⌊y·m / 2^(bits+ℓ)⌋ = ⌊y/d⌋ for every y &lt; 2^bits; m ≤ 2^(bits+1), so y·m &lt; 2^(2·bits+1). A divisor of
+    /// 2^bits or more gives 0.
+    /// </remarks>
+    internal static Wire FloorByConstant(CircuitBuilder b, Wire y, int bits, BigInteger d)
+    {
+        if (d.Sign <= 0) throw new ArgumentOutOfRangeException(nameof(d), d, "The divisor must be positive.");
+        TypedLimits.CheckGate(2 * bits + 2, $"Dividing a {bits}-bit value by a public constant");
+        if (d >= BigInteger.One << bits) return b.Constant(BigInteger.Zero);
+        if (d.IsOne) return y;
+        int l = (int)(d - 1).GetBitLength();
+        int n = bits + l;
+        var m = ((BigInteger.One << n) + d - 1) / d;
+        return b.Trunc(b.MulConst(y, m), 2 * bits + 2, n);
     }
 
     /// <summary>a / b truncated toward zero for secret a and b of k ≤ <see cref="MaxSecretDivisorBits"/> bits; b = 0 gives an unspecified value.</summary>
