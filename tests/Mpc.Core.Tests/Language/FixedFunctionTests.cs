@@ -173,6 +173,25 @@ public class FixedFunctionTests
         }
     }
 
+    /// <summary>A few of the same random programs under 3-party MPC: probabilistic truncation stays within the bounds too.</summary>
+    [Property(MaxTest = 3)]
+    public void Random_fixed_programs_stay_within_the_documented_bounds_under_MPC(int seed)
+    {
+        var (program, inputs, calls) = RandomFixedProgram(seed);
+        var expected = program.Interpret(inputs, Fp127.Modulus);
+
+        var result = LocalRunner.RunAsync<Fp127>(program.Compile().Circuit, inputs, 3, 1).GetAwaiter().GetResult();
+        var actual = result.Outputs.ToDictionary(o => o.Name, o => o.Signed);
+
+        foreach (var (name, function, argument, divisor) in calls)
+        {
+            // MPC's arguments may differ from the interpreter's by the truncations of "* 0.25"; use its own.
+            double bound = Bound(function, actual[argument], divisor is null ? 0 : actual[divisor], expected[name])
+                + (function == "exp" ? Math.Abs((double)expected[name]) * 2 / Ulp * 1.01 : 0);
+            Assert.True((double)BigInteger.Abs(actual[name] - expected[name]) <= bound, $"{name} = {function}: interpreter {expected[name]}, MPC {actual[name]}, bound {bound}");
+        }
+    }
+
     private static (CircProgram Program, Dictionary<string, BigInteger> Inputs) OneFunction(string function, BigInteger x, BigInteger y)
     {
         string body = function == "/" ? "x / y" : function + "(x)";
