@@ -54,6 +54,39 @@ public class FixedFunctionTests
     }
 
     [Fact]
+    public void Secret_int32_division_floors_for_extreme_and_random_operands()
+    {
+        var program = CircProgram.Parse("input alice.a: int32;\ninput bob.d: int32;\noutput q = a / d;", "t.circ");
+        var circuit = program.Compile().Circuit;
+        var rng = new Random(20261123);
+        long[] edges = [int.MinValue, int.MinValue + 1, -65536, -3, -2, -1, 1, 2, 3, 7, 65535, int.MaxValue - 1, int.MaxValue];
+        var pairs = new List<(long A, long D)>();
+        foreach (var a in edges.Append(0))
+            foreach (var d in edges)
+                pairs.Add((a, d));
+        for (int i = 0; i < 400; i++)
+        {
+            // Log-uniform divisors, so small and large quotients are both common.
+            long d = (long)Math.Round(Math.Pow(2, rng.NextDouble() * 31)) * (rng.Next(2) == 0 ? 1 : -1);
+            pairs.Add((rng.NextInt64(int.MinValue, (long)int.MaxValue + 1), d));
+        }
+
+        foreach (var (a, d) in pairs)
+        {
+            if (a == int.MinValue && d == -1) continue; // 2^31 overflows int32
+            var inputs = Inputs(("alice.a", a), ("bob.d", d));
+            var actual = FieldIntegers.ToSigned(CircuitEvaluator.Evaluate(circuit, CircuitInputs.ToField<Fp127>(circuit, inputs))["q"]);
+            Assert.True(FloorExact(a, d) == actual, $"{a} / {d}: IR {actual}, floor {FloorExact(a, d)}");
+        }
+    }
+
+    private static BigInteger FloorExact(long a, long d)
+    {
+        var q = BigInteger.DivRem(a, d, out var r);
+        return !r.IsZero && (r.Sign < 0) != (d < 0) ? q - 1 : q;
+    }
+
+    [Fact]
     public void The_interpreter_returns_the_exact_result_rounded_to_the_nearest_ulp()
     {
         var outputs = CircProgram.Parse(

@@ -177,13 +177,7 @@ internal sealed class CircuitBackend(CircuitBuilder builder) : ISecretBackend<Wi
         int bits = Bits(kind);
         if (bits > IntegerDivision.MaxSecretDivisorBits)
             throw new CircEvaluationError(at, $"{Name(kind)} division by a secret value is not supported (the secret reciprocal needs k ≤ {IntegerDivision.MaxSecretDivisorBits} bits in Fp127); use int32");
-        var x = new SecretInt(a, bits);
-        var d = new SecretInt(b, bits);
-        var q = IntegerDivision.Divide(x, d); // truncated toward zero
-        // Floor: one less when the remainder is non-zero and of the divisor's opposite sign, i.e. when r·d < 0 (|r·d| < 2^(2k−2)).
-        var r = x - q * d;
-        var below = builder.LessThanZero(builder.Mul(r.Wire, d.Wire), 2 * bits - 1);
-        return builder.Sub(q.Wire, below);
+        return IntegerDivision.DivideFloor(new SecretInt(a, bits), new SecretInt(b, bits)).Wire;
     }
 
     public Wire Fixed(FixedFunction function, Wire x, Wire y, SourcePosition at)

@@ -96,7 +96,18 @@ public static class IntegerDivision
     /// and one layer of four comparisons (r ≥ |b|, r ≥ 2|b|, r &lt; 0, r &lt; −|b|) correct it. About 70 rounds for k = 32.
     /// </remarks>
     /// <exception cref="ArgumentException">Widths differ, builders differ, or k &gt; <see cref="MaxSecretDivisorBits"/>.</exception>
-    public static SecretInt Divide(SecretInt a, SecretInt divisor)
+    public static SecretInt Divide(SecretInt a, SecretInt divisor) => Divide(a, divisor, floor: false);
+
+    /// <summary>⌊a / b⌋ (rounded toward −∞) for secret a and b of k ≤ <see cref="MaxSecretDivisorBits"/> bits: the .circ language's division.</summary>
+    /// <remarks>
+    /// As <see cref="Divide(SecretInt, SecretInt)"/> with |a| replaced by |a| + [signs differ]·(|b| − 1), since
+    /// ⌊a/b⌋ = −⌈|a|/|b|⌉ = −⌊(|a| + |b| − 1)/|b|⌋ when the signs differ. That multiplication runs beside the
+    /// normalisation of |b|, so the floor costs no rounds; the dividend may now reach 2^k, so the correcting layer
+    /// also tests r ≥ 3|b| and r &lt; −2|b| (same round).
+    /// </remarks>
+    internal static SecretInt DivideFloor(SecretInt a, SecretInt divisor) => Divide(a, divisor, floor: true);
+
+    private static SecretInt Divide(SecretInt a, SecretInt divisor, bool floor)
     {
         SecretInt.Same(a, divisor);
         int k = a.Bits;
@@ -107,6 +118,9 @@ public static class IntegerDivision
         var signB = b.LessThanZero(divisor.Wire, k);
         var absA = b.Mul(Normalization.SignFactor(b, signA), a.Wire);
         var absB = b.Mul(Normalization.SignFactor(b, signB), divisor.Wire);
+        // sign of the quotient: sa ⊕ sb = sa + sb − 2·sa·sb
+        var differ = b.Sub(b.Add(signA, signB), b.MulConst(b.Mul(signA, signB), 2));
+        if (floor) absA = b.Add(absA, b.Mul(differ, b.Sub(absB, b.Constant(BigInteger.One))));
 
         // |b| ≤ 2^(k−1) < 2^k: normalise on k + 1 bits.
         var hot = Normalization.OneHotBitLength(b, absB, k + 1);
@@ -126,8 +140,12 @@ public static class IntegerDivision
         var lt0 = b.LessThanZero(r, rBits);
         var ltMinusB = b.LessThanZero(b.Add(r, absB), rBits);
         var q = b.Sub(b.Add(b.Add(q0, geB), ge2B), b.Add(lt0, ltMinusB));
-        // sign of the quotient: sa ⊕ sb = sa + sb − 2·sa·sb
-        var differ = b.Sub(b.Add(signA, signB), b.MulConst(b.Mul(signA, signB), 2));
+        if (floor)
+        {
+            var ge3B = b.Sub(one, b.LessThanZero(b.Sub(r, b.MulConst(absB, 3)), rBits));
+            var ltMinus2B = b.LessThanZero(b.Add(r, b.MulConst(absB, 2)), rBits);
+            q = b.Sub(b.Add(q, ge3B), ltMinus2B);
+        }
         return new SecretInt(b.Mul(Normalization.SignFactor(b, differ), q), k);
     }
 }
