@@ -86,6 +86,16 @@ public class FixedFunctionTests
         return !r.IsZero && (r.Sign < 0) != (d < 0) ? q - 1 : q;
     }
 
+    [Theory]
+    [InlineData(0, -7, 3)]
+    [InlineData(1, 10, 2)]
+    public void Secret_literal_typed_values_divide_and_take_abs_as_int32(int flag, int quotient, int absolute)
+    {
+        var outputs = Run("input alice.f: bool;\nlet d = select(f, 2, 0 - 3);\noutput q = 20 / d;\noutput a = abs(d);", Inputs(("alice.f", flag)));
+
+        Assert.Equal((quotient, absolute), ((int)outputs["q"], (int)outputs["a"]));
+    }
+
     [Fact]
     public void The_interpreter_returns_the_exact_result_rounded_to_the_nearest_ulp()
     {

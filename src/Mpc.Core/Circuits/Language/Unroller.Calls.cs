@@ -44,7 +44,7 @@ internal sealed partial class Unroller<TS>
                 var x = Scalar(args[0], at);
                 if (!x.IsSecret) return Scalar<TS>.Public(x.Kind, CheckPublic(BigInteger.Abs(x.Raw), x.Kind, at));
                 // |x| = (1 − 2·[x < 0])·x: one comparison and one multiplication (SecretInt.Abs, FixedMath.Abs).
-                return Secret(x.Kind, _b.Abs(x.Handle, x.Kind), at);
+                return Secret(x.Kind, _b.Abs(x.Handle, x.Kind == Kind.Number ? Kind.Int32 : x.Kind), at); // a secret literal-typed value is an int32
             }
             case "sqrt": return FixedCall(FixedFunction.Sqrt, Scalar(args[0], at), at);
             case "exp": return FixedCall(FixedFunction.Exp, Scalar(args[0], at), at);

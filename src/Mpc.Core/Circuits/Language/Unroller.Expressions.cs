@@ -126,7 +126,7 @@ internal sealed partial class Unroller<TS>
             // A secret divisor: IntegerDivision (int32) or FixedMath.Divide (fixed); a public dividend becomes a constant.
             return kind == Kind.Fixed
                 ? Secret(kind, _b.Fixed(FixedFunction.Divide, Lift(a), b.Handle, at), at)
-                : Secret(kind, _b.DivideFloor(Lift(a), b.Handle, kind, at), at);
+                : Secret(kind, _b.DivideFloor(Lift(a), b.Handle, kind == Kind.Number ? Kind.Int32 : kind, at), at);
         }
         if (b.Raw.IsZero) throw new CircEvaluationError(at, "division by zero");
         if (kind == Kind.Fixed)
