@@ -38,7 +38,11 @@ public class LanguageErrorTests
     [InlineData("input alice.v: int32[4];\ninput bob.i: int32;\noutput c = v[i];", "t.circ:3:14: an array index must be public (a secret index would reveal which element is read; loop over the array with select instead)")]
     [InlineData("input alice.n: int32;\nlet s = 0;\nfor i in 0..n { s = s + i; }\noutput c = s;", "t.circ:3:13: a loop bound must be public (known when the program is compiled), but this value is secret")]
     [InlineData("input alice.n: int32;\nconst K = n;\noutput c = K;", "t.circ:2:11: const 'K' must be computed from public values only")]
-    [InlineData("input alice.x: int32;\ninput bob.d: int32;\noutput c = x / d;", "t.circ:3:16: operator '/' needs a public divisor (secret division is not supported)")]
+    [InlineData("input alice.x: int64;\ninput bob.d: int64;\noutput c = x / d;", "t.circ:3:16: operator '/' by a secret divisor is supported on int32 and fixed only: the secret reciprocal of int64 values needs more than the 85 bits an integer gate has in Fp127 (divide int32 values, or make the divisor public)")]
+    [InlineData("input alice.x: int32;\noutput c = sqrt(x);", "t.circ:2:12: sqrt needs a fixed scalar, not secret int32 (convert with fixed(x))")]
+    [InlineData("input alice.x: fixed[2];\noutput c = sigmoid(x);", "t.circ:2:12: sigmoid needs a fixed scalar, not secret fixed[] (convert with fixed(x))")]
+    [InlineData("output c = exp(16.0);", "t.circ:1:12: exp overflow: exp(x) is defined for x ≤ 15.2492 (results below 2^22), not x = 16")]
+    [InlineData("output c = sqrt(0.0 - 1.0);", "t.circ:1:12: sqrt of a negative value (-1)")]
     [InlineData("input alice.n: int32;\ninput bob.v: int32[n];\noutput c = n;", "t.circ:2:20: an array size must be public (known when the program is compiled), but this value is secret")]
     // arrays and built-ins
     [InlineData("input alice.x: int32;\noutput c = x[0];", "t.circ:2:13: cannot index a scalar (secret int32)")]

@@ -7,7 +7,7 @@ namespace Mpc.Core.Tests.Language;
 /// <summary>
 /// Random well-typed <c>.circ</c> programs for property tests, deterministic per seed. They use every
 /// statement form (let, assignment, static for, public and oblivious if, functions) and, unless
-/// <c>comparisons</c> is false, comparisons, equality, division, abs, min/max, argmax, sort and select.
+/// <c>comparisons</c> is false, comparisons, equality, division (by public and, for int32, secret divisors), abs, min/max, argmax, sort and select.
 /// </summary>
 internal static class RandomPrograms
 {
@@ -60,7 +60,14 @@ internal static class RandomPrograms
                 6 => $"select({Cond()}, {Expr(depth - 1)}, {Leaf()})",
                 7 => $"min({Leaf()}, {Expr(depth - 1)})",
                 8 => $"abs({Expr(depth - 1)})",
-                9 => type == "int32" ? $"({Expr(depth - 1)} / {rng.Next(2, 9)})" : $"({Expr(depth - 1)} / 4)",
+                9 => type == "int32"
+                    ? rng.Next(3) switch
+                    {
+                        0 => $"({Expr(depth - 1)} / {rng.Next(2, 9)})",
+                        1 => $"({Expr(depth - 1)} / (abs({Leaf()}) + 1))", // a secret divisor, never 0
+                        _ => $"({Expr(depth - 1)} % (0 - abs({Leaf()}) - 1))",
+                    }
+                    : $"({Expr(depth - 1)} / 4)",
                 10 => $"sort(v)[{rng.Next(4)}]",
                 _ => $"{type}(argmax(v))",
             };

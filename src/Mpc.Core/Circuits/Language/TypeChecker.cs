@@ -316,8 +316,8 @@ internal sealed class TypeChecker
                     _d.Error(b.At, error);
                     return CType.Unknown;
                 }
-                if (b.Op is TokenKind.Slash or TokenKind.Percent && r.Secret)
-                    _d.Error(b.Right.At, $"operator '{Symbol(b.Op)}' needs a public divisor (secret division is not supported)");
+                if (b.Op is TokenKind.Slash or TokenKind.Percent && r.Secret && result is not (Kind.Int32 or Kind.Fixed or Kind.Number))
+                    _d.Error(b.Right.At, $"operator '{Symbol(b.Op)}' by a secret divisor is supported on int32 and fixed only: the secret reciprocal of {Name(result)} values needs more than the 85 bits an integer gate has in Fp127 (divide int32 values, or make the divisor public)");
                 return new CType(result, l.Secret || r.Secret, 0);
             }
             case ArrayExpr a:
@@ -434,6 +434,14 @@ internal sealed class TypeChecker
                     return CType.Unknown;
                 }
                 return args[0];
+            case "sqrt" or "exp" or "sigmoid" or "recip":
+                if (!Arity(1)) return CType.Unknown;
+                if (args[0].Rank != 0 || args[0].Kind is not (Kind.Fixed or Kind.Number))
+                {
+                    _d.Error(call.At, $"{name} needs a fixed scalar, not {args[0]} (convert with fixed(x))");
+                    return CType.Unknown;
+                }
+                return new CType(Kind.Fixed, secret, 0);
             case "select":
             {
                 if (!Arity(3)) return CType.Unknown;

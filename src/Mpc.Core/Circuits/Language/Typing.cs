@@ -18,6 +18,12 @@ internal static class Typing
     /// <summary>Total bits of <c>fixed</c> (signed): 80-bit products keep k + κ + 1 &lt; 127.</summary>
     public const int FixedBits = 40;
 
+    /// <summary>
+    /// <c>fixed</c> as a typed-library format: k = 40 leaves every FixedMath function inside an 85-bit gate
+    /// (k + κ + 1 &lt; 127 at κ = 40), with probabilistic truncation like the language's products.
+    /// </summary>
+    public static readonly Typed.FixedFormat LanguageFixed = new(FixedBits, FixedFractionBits);
+
     public static Kind Of(ScalarKind s) => s switch
     {
         ScalarKind.Field => Kind.Field,
@@ -127,6 +133,7 @@ internal static class Typing
     public static readonly HashSet<string> Builtins = new(StringComparer.Ordinal)
     {
         "sum", "dot", "min", "max", "argmax", "argmin", "sort", "abs", "select", "len",
+        "sqrt", "exp", "sigmoid", "recip",
         "field", "int32", "int64", "fixed", "bool",
     };
 }

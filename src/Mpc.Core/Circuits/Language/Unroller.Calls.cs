@@ -35,29 +35,21 @@ internal sealed partial class Unroller<TS>
                 return Tree(products, (x, y) => Add(x, y, kind, at));
             }
             case "min" or "max" when args.Count == 2:
-            {
-                var (lo, hi) = MinMax(Scalar(args[0], at), Scalar(args[1], at), at);
-                return call.Name == "min" ? lo : hi;
-            }
-            case "min" or "max":
-            {
-                bool max = call.Name == "max";
-                return Tree(Scalars(args[0], at), (x, y) =>
-                {
-                    var (lo, hi) = MinMax(x, y, at);
-                    return max ? hi : lo;
-                });
-            }
-            case "argmax" or "argmin": return ArgExtremum(Scalars(args[0], at), call.Name == "argmax", at);
+                return Extremum([Scalar(args[0], at), Scalar(args[1], at)], call.Name == "max", at).Value;
+            case "min" or "max": return Extremum(Scalars(args[0], at), call.Name == "max", at).Value;
+            case "argmax" or "argmin": return Extremum(Scalars(args[0], at), call.Name == "argmax", at).Index;
             case "sort": return new ArrayValue(Sort(Scalars(args[0], at), at));
             case "abs":
             {
                 var x = Scalar(args[0], at);
                 if (!x.IsSecret) return Scalar<TS>.Public(x.Kind, CheckPublic(BigInteger.Abs(x.Raw), x.Kind, at));
-                // |x| = x − 2x·[x < 0]: one comparison and one multiplication.
-                var negative = Less(x, Scalar<TS>.Public(x.Kind, 0), x.Kind, at);
-                return Sub(x, MulConst(MulRaw(negative, x, x.Kind, at), 2, x.Kind, at), x.Kind, at);
+                // |x| = (1 − 2·[x < 0])·x: one comparison and one multiplication (SecretInt.Abs, FixedMath.Abs).
+                return Secret(x.Kind, _b.Abs(x.Handle, x.Kind == Kind.Number ? Kind.Int32 : x.Kind), at); // a secret literal-typed value is an int32
             }
+            case "sqrt": return FixedCall(FixedFunction.Sqrt, Scalar(args[0], at), at);
+            case "exp": return FixedCall(FixedFunction.Exp, Scalar(args[0], at), at);
+            case "sigmoid": return FixedCall(FixedFunction.Sigmoid, Scalar(args[0], at), at);
+            case "recip": return FixedCall(FixedFunction.Recip, Scalar(args[0], at), at);
             case "select": return Select(Scalar(args[0], at), args[1], args[2], at);
             default: throw new CircEvaluationError(at, $"unknown function '{call.Name}'");
         }
@@ -117,6 +109,49 @@ internal sealed partial class Unroller<TS>
         return (lo, hi);
     }
 
+    /// <summary>
+    /// A fixed-point function: FixedMath under MPC, the exact rounded result in the interpreter (docs/language.md gives the
+    /// bound between the two). A public argument is computed here with the interpreter's semantics, so it costs nothing.
+    /// </summary>
+    private Scalar<TS> FixedCall(FixedFunction function, Scalar<TS> x, SourcePosition at)
+    {
+        x = Coerce(x, Kind.Fixed, at);
+        if (!x.IsSecret)
+            return Scalar<TS>.Public(Kind.Fixed, CheckPublic(PlaintextBackend.Exact(function, x.Raw, 0, at), Kind.Fixed, at));
+        return Secret(Kind.Fixed, _b.Fixed(function, x.Handle, default!, at), at);
+    }
+
+    /// <summary>
+    /// The largest (or smallest) value and its index, ties to the lower index: SecretMath's balanced tree (⌈log2 N⌉
+    /// comparison depths) under MPC; public when every value is.
+    /// </summary>
+    private (Scalar<TS> Value, Scalar<TS> Index) Extremum(Scalar<TS>[] values, bool max, SourcePosition at)
+    {
+        var kind = Kind.Number;
+        foreach (var v in values)
+            kind = Unify(kind, v.Kind) ?? throw new CircEvaluationError(at, $"cannot compare {Name(kind)} and {Name(v.Kind)}");
+        var (_, operand, error) = Typing.Binary(TokenKind.Less, kind, kind);
+        if (error is not null) throw new CircEvaluationError(at, error);
+        var items = new Scalar<TS>[values.Length];
+        bool secret = false;
+        for (int i = 0; i < items.Length; i++)
+        {
+            items[i] = Coerce(values[i], operand, at);
+            secret |= items[i].IsSecret;
+        }
+        if (!secret)
+        {
+            int best = 0;
+            for (int i = 1; i < items.Length; i++)
+                if (max ? items[i].Raw > items[best].Raw : items[i].Raw < items[best].Raw) best = i;
+            return (items[best], Scalar<TS>.Public(Kind.Int32, best));
+        }
+        var handles = new TS[items.Length];
+        for (int i = 0; i < handles.Length; i++) handles[i] = Lift(items[i]);
+        var (value, index) = _b.Extremum(handles, operand == Kind.Number ? Kind.Int32 : operand, max);
+        return (Secret(operand, value, at), Secret(Kind.Int32, index, at));
+    }
+
     /// <summary>Reduces in a balanced binary tree, so a chain of comparisons has depth ⌈log2 N⌉, not N − 1.</summary>
     private static T Tree<T>(T[] items, Func<T, T, T> combine)
     {
@@ -130,19 +165,6 @@ internal sealed partial class Unroller<TS>
             level = next;
         }
         return level[0];
-    }
-
-    private Scalar<TS> ArgExtremum(Scalar<TS>[] values, bool max, SourcePosition at)
-    {
-        var leaves = new (Scalar<TS> Value, Scalar<TS> Index)[values.Length];
-        for (int i = 0; i < values.Length; i++) leaves[i] = (values[i], Scalar<TS>.Public(Kind.Int32, i));
-        // The right candidate wins only when strictly better, so ties go to the lower index.
-        return Tree(leaves, (l, r) =>
-        {
-            var kind = Unify(l.Value.Kind, r.Value.Kind)!.Value;
-            var better = max ? Less(Coerce(l.Value, kind, at), Coerce(r.Value, kind, at), kind, at) : Less(Coerce(r.Value, kind, at), Coerce(l.Value, kind, at), kind, at);
-            return (Mux(better, r.Value, l.Value, at), Mux(better, r.Index, l.Index, at));
-        }).Index;
     }
 
     /// <summary>

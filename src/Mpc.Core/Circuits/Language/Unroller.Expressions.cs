@@ -112,16 +112,22 @@ internal sealed partial class Unroller<TS>
         return Rescale(MulRaw(a, b, kind, at), at);
     }
 
-    // Fixed-point product (2·16 fractional bits) back to 16: TruncPr under MPC (Catrina–Saxena 2010), floor in public.
+    // Fixed-point product (2·16 fractional bits) back to 16: the typed library's truncation under MPC, floor in public.
     private Scalar<TS> Rescale(Scalar<TS> product, SourcePosition at)
     {
         if (!product.IsSecret) return Scalar<TS>.Public(Kind.Fixed, CheckPublic(FloorDiv(product.Raw, FixedOne), Kind.Fixed, at));
-        return Secret(Kind.Fixed, _b.TruncPr(product.Handle, 2 * FixedBits, FixedFractionBits), at);
+        return Secret(Kind.Fixed, _b.FixedRescale(product.Handle), at);
     }
 
     private Scalar<TS> Divide(Scalar<TS> a, Scalar<TS> b, Kind kind, SourcePosition at)
     {
-        if (b.IsSecret) throw new CircEvaluationError(at, "division by a secret value is not supported");
+        if (b.IsSecret)
+        {
+            // A secret divisor: IntegerDivision (int32) or FixedMath.Divide (fixed); a public dividend becomes a constant.
+            return kind == Kind.Fixed
+                ? Secret(kind, _b.Fixed(FixedFunction.Divide, Lift(a), b.Handle, at), at)
+                : Secret(kind, _b.DivideFloor(Lift(a), b.Handle, kind == Kind.Number ? Kind.Int32 : kind, at), at);
+        }
         if (b.Raw.IsZero) throw new CircEvaluationError(at, "division by zero");
         if (kind == Kind.Fixed)
         {
@@ -140,15 +146,11 @@ internal sealed partial class Unroller<TS>
         if (d.IsPowerOfTwo) return Secret(kind, _b.Trunc(numerator, bits, (int)(d.GetBitLength() - 1)), at);
         if (kind != Kind.Int32)
             throw new CircEvaluationError(at, $"{Name(kind)} division is only supported by public powers of two (int32 divides by any public constant)");
-        // Granlund–Montgomery 1994: for 0 ≤ y < 2^33 and 2^ℓ ≥ d, ⌊y/d⌋ = ⌊y·m / 2^(33+ℓ)⌋ with m = ⌈2^(33+ℓ)/d⌉.
-        // y = a + B with B a multiple of d above 2^31 makes y non-negative (|a| ≤ 2^31); ⌊a/d⌋ = ⌊y/d⌋ − B/d.
-        int l = (int)(d - 1).GetBitLength();
+        // y = a + B with B a multiple of d above 2^31 makes y non-negative and below 2^33 (|a| ≤ 2^31, d ≤ 2^31);
+        // ⌊a/d⌋ = ⌊y/d⌋ − B/d, and ⌊y/d⌋ is IntegerDivision's one-truncation division by a constant.
         var offset = d * ((BigInteger.One << 31) / d + 1);
-        int n = 33 + l;
-        var m = FloorDiv((BigInteger.One << n) + d - 1, d);
         var y = _b.Add(numerator, _b.Constant(offset));
-        var q = _b.Trunc(_b.MulConst(y, m), 34 + n, n);
-        return Secret(kind, _b.Sub(q, _b.Constant(offset / d)), at);
+        return Secret(kind, _b.Sub(_b.FloorByConstant(y, 33, d), _b.Constant(offset / d)), at);
     }
 
     private Scalar<TS> Less(Scalar<TS> a, Scalar<TS> b, Kind operand, SourcePosition at)
@@ -187,7 +189,8 @@ internal sealed partial class Unroller<TS>
             {
                 if (!l.IsSecret && !r.IsSecret && !r.Raw.IsZero) return Scalar<TS>.Public(result, l.Raw - r.Raw * FloorDiv(l.Raw, r.Raw));
                 var q = Divide(l, r, result, at);
-                return Sub(l, MulConst(q, r.Raw, result, at), result, at);
+                // q·d may leave the type's range (int32.MinValue % int32.MaxValue) while the remainder does not: unchecked.
+                return Sub(l, r.IsSecret ? MulRaw(q, r, result, at) : MulConst(q, r.Raw, result, at), result, at);
             }
             case TokenKind.Less: return Less(l, r, operand, at);
             case TokenKind.Greater: return Less(r, l, operand, at);
@@ -210,7 +213,9 @@ internal sealed partial class Unroller<TS>
         b = Coerce(b, kind, at);
         if (!c.IsSecret) return c.Raw.IsZero ? b : a;
         if (ReferenceEquals(a, b) || (!a.IsSecret && !b.IsSecret && a.Raw == b.Raw)) return a;
-        var pick = MulRaw(c, Sub(a, b, Kind.Unknown, at), kind, at);
+        if (a.IsSecret || b.IsSecret) return Secret(kind, _b.Select(c.Handle, Lift(a), Lift(b)), at);
+        // Two public branches: b + c·(a − b) is a multiplication by a constant, free.
+        var pick = MulConst(c, a.Raw - b.Raw, kind, at);
         return Retag(Add(b, pick, Kind.Unknown, at), kind);
     }
 

@@ -74,8 +74,32 @@ internal interface ISecretBackend<TS>
     /// <summary>⌊a / 2^shift⌋ or one more (probabilistic rounding).</summary>
     TS TruncPr(TS a, int bits, int shift);
 
+    /// <summary><c>c ? a : b</c> for a secret bit c.</summary>
+    TS Select(TS c, TS a, TS b);
+
+    /// <summary>|a| for a signed value of <paramref name="kind"/> (int32, int64 or fixed).</summary>
+    TS Abs(TS a, Kind kind);
+
+    /// <summary>The largest (or smallest) of signed <paramref name="kind"/> values and its index, ties to the lower index.</summary>
+    (TS Value, TS Index) Extremum(TS[] values, Kind kind, bool max);
+
+    /// <summary>A fixed-point product of raw values (2·16 fractional bits) truncated back to 16.</summary>
+    TS FixedRescale(TS product);
+
+    /// <summary>⌊y / d⌋ for a public d ≥ 1 and 0 ≤ y &lt; 2^bits (IntegerDivision's constant division).</summary>
+    TS FloorByConstant(TS y, int bits, BigInteger d);
+
+    /// <summary>⌊a / b⌋ for secret int32 a and b (b ≠ 0).</summary>
+    TS DivideFloor(TS a, TS b, Kind kind, SourcePosition at);
+
+    /// <summary>A fixed-point function of a secret <c>fixed</c> (or a quotient of two: <paramref name="y"/> is the divisor).</summary>
+    TS Fixed(FixedFunction function, TS x, TS y, SourcePosition at);
+
     /// <summary>Called after every operation producing a value of <paramref name="kind"/>: the interpreter checks the range here.</summary>
     TS Check(TS value, Kind kind, SourcePosition at);
 
     void Output(string name, string? party, TS value);
 }
+
+/// <summary>The <c>fixed</c> functions that lower to <see cref="Typed.FixedMath"/>.</summary>
+internal enum FixedFunction { Sqrt, Exp, Sigmoid, Recip, Divide }

@@ -47,7 +47,10 @@ public static class FixedMath
         return new SecretFixed(result, fmt);
     }
 
-    /// <summary>a / b as a·(1/b): the reciprocal's relative error plus one product truncation.</summary>
+    /// <summary>
+    /// a / b as a·(1/b). Error ≤ 2^−(f−1)·|a/b| + |a|·2^−f + 2 ulp: the reciprocal's relative error, its last ulp
+    /// scaled by |a| (which dominates for large |a|), and the product's truncation.
+    /// </summary>
     public static SecretFixed Divide(SecretFixed a, SecretFixed b)
     {
         SecretFixed.Same(a, b);

@@ -19,7 +19,9 @@ public static class IntegerDivision
 
     /// <summary>a / d truncated toward zero for a public non-zero d; exact for every k-bit a.</summary>
     /// <remarks>
-    /// |a| (one LTZ, one multiplication), then refinement steps q += ⌊r·M / 2^s⌋, r −= that·|d| with M = ⌊2^s/|d|⌋ and
+    /// |a| (one LTZ, one multiplication), then for k ≤ 41 ⌊|a| / |d|⌋ by one exact truncation of |a|·m with a
+    /// Granlund–Montgomery magic number (<see cref="FloorByConstant"/>), and the sign (one multiplication). Rounds for
+    /// k = 32: LTZ (6) + 1 + Trunc (7) + 1. Wider values use refinement steps q += ⌊r·M / 2^s⌋, r −= that·|d| with M = ⌊2^s/|d|⌋ and
     /// s as large as an 85-bit gate allows; M ≤ 2^s/|d| keeps r ≥ 0 and each step shrinks the bound on r until r &lt; 2|d|
     /// (one step for k ≤ 42, two for k = 64). A last comparison adds [r ≥ |d|]. Rounds for k = 32: LTZ (6) + 1 + Trunc (7) + LTZ (7) + 1.
     /// </remarks>
@@ -34,6 +36,11 @@ public static class IntegerDivision
         var sign = Normalization.SignFactor(b, negative);
         var r = b.Mul(sign, a.Wire); // |a| ≤ 2^(k−1)
         var divisor = BigInteger.Abs(d);
+        if (2 * a.Bits + 2 <= TypedLimits.MaxGateBits)
+        {
+            var quotient = b.Mul(sign, FloorByConstant(b, r, a.Bits, divisor));
+            return new SecretInt(d < 0 ? b.MulConst(quotient, BigInteger.MinusOne) : quotient, a.Bits);
+        }
         BigInteger bound = BigInteger.One << (a.Bits - 1); // r ≤ bound
         Wire q = b.Constant(BigInteger.Zero);
         while (bound >= 2 * divisor)
@@ -60,6 +67,27 @@ public static class IntegerDivision
         return new SecretInt(d < 0 ? b.MulConst(signed, BigInteger.MinusOne) : signed, a.Bits);
     }
 
+    /// <summary>
+    /// ⌊y / d⌋ for a public d ≥ 1 and a secret y with 0 ≤ y &lt; 2^<paramref name="bits"/>: one exact truncation,
+    /// on 2·bits + 2 bits (so bits ≤ 41 in Fp127 at κ = 40).
+    /// </summary>
+    /// <remarks>
+    /// Granlund–Montgomery 1994 (Thm 4.2): with 2^(ℓ−1) &lt; d ≤ 2^ℓ and m = ⌈2^(bits+ℓ)/d⌉, m·d − 2^(bits+ℓ) &lt; 2^ℓ,
+    /// so ⌊y·m / 2^(bits+ℓ)⌋ = ⌊y/d⌋ for every y &lt; 2^bits; m ≤ 2^(bits+1), so y·m &lt; 2^(2·bits+1). A divisor of
+    /// 2^bits or more gives 0.
+    /// </remarks>
+    internal static Wire FloorByConstant(CircuitBuilder b, Wire y, int bits, BigInteger d)
+    {
+        if (d.Sign <= 0) throw new ArgumentOutOfRangeException(nameof(d), d, "The divisor must be positive.");
+        TypedLimits.CheckGate(2 * bits + 2, $"Dividing a {bits}-bit value by a public constant");
+        if (d >= BigInteger.One << bits) return b.Constant(BigInteger.Zero);
+        if (d.IsOne) return y;
+        int l = (int)(d - 1).GetBitLength();
+        int n = bits + l;
+        var m = ((BigInteger.One << n) + d - 1) / d;
+        return b.Trunc(b.MulConst(y, m), 2 * bits + 2, n);
+    }
+
     /// <summary>a / b truncated toward zero for secret a and b of k ≤ <see cref="MaxSecretDivisorBits"/> bits; b = 0 gives an unspecified value.</summary>
     /// <remarks>
     /// Signs and absolute values (one LTZ layer, one multiplication layer); |b| normalised by one batched layer of k
@@ -68,7 +96,18 @@ public static class IntegerDivision
     /// and one layer of four comparisons (r ≥ |b|, r ≥ 2|b|, r &lt; 0, r &lt; −|b|) correct it. About 70 rounds for k = 32.
     /// </remarks>
     /// <exception cref="ArgumentException">Widths differ, builders differ, or k &gt; <see cref="MaxSecretDivisorBits"/>.</exception>
-    public static SecretInt Divide(SecretInt a, SecretInt divisor)
+    public static SecretInt Divide(SecretInt a, SecretInt divisor) => Divide(a, divisor, floor: false);
+
+    /// <summary>⌊a / b⌋ (rounded toward −∞) for secret a and b of k ≤ <see cref="MaxSecretDivisorBits"/> bits: the .circ language's division.</summary>
+    /// <remarks>
+    /// As <see cref="Divide(SecretInt, SecretInt)"/> with |a| replaced by |a| + [signs differ]·(|b| − 1), since
+    /// ⌊a/b⌋ = −⌈|a|/|b|⌉ = −⌊(|a| + |b| − 1)/|b|⌋ when the signs differ. That multiplication runs beside the
+    /// normalisation of |b|, so the floor costs no rounds; the dividend may now reach 2^k, so the correcting layer
+    /// also tests r ≥ 3|b| and r &lt; −2|b| (same round).
+    /// </remarks>
+    internal static SecretInt DivideFloor(SecretInt a, SecretInt divisor) => Divide(a, divisor, floor: true);
+
+    private static SecretInt Divide(SecretInt a, SecretInt divisor, bool floor)
     {
         SecretInt.Same(a, divisor);
         int k = a.Bits;
@@ -79,6 +118,9 @@ public static class IntegerDivision
         var signB = b.LessThanZero(divisor.Wire, k);
         var absA = b.Mul(Normalization.SignFactor(b, signA), a.Wire);
         var absB = b.Mul(Normalization.SignFactor(b, signB), divisor.Wire);
+        // sign of the quotient: sa ⊕ sb = sa + sb − 2·sa·sb
+        var differ = b.Sub(b.Add(signA, signB), b.MulConst(b.Mul(signA, signB), 2));
+        if (floor) absA = b.Add(absA, b.Mul(differ, b.Sub(absB, b.Constant(BigInteger.One))));
 
         // |b| ≤ 2^(k−1) < 2^k: normalise on k + 1 bits.
         var hot = Normalization.OneHotBitLength(b, absB, k + 1);
@@ -98,8 +140,12 @@ public static class IntegerDivision
         var lt0 = b.LessThanZero(r, rBits);
         var ltMinusB = b.LessThanZero(b.Add(r, absB), rBits);
         var q = b.Sub(b.Add(b.Add(q0, geB), ge2B), b.Add(lt0, ltMinusB));
-        // sign of the quotient: sa ⊕ sb = sa + sb − 2·sa·sb
-        var differ = b.Sub(b.Add(signA, signB), b.MulConst(b.Mul(signA, signB), 2));
+        if (floor)
+        {
+            var ge3B = b.Sub(one, b.LessThanZero(b.Sub(r, b.MulConst(absB, 3)), rBits));
+            var ltMinus2B = b.LessThanZero(b.Add(r, b.MulConst(absB, 2)), rBits);
+            q = b.Sub(b.Add(q, ge3B), ltMinus2B);
+        }
         return new SecretInt(b.Mul(Normalization.SignFactor(b, differ), q), k);
     }
 }
