@@ -78,38 +78,20 @@ public sealed record InputAssignment(string Owner, string Name, IReadOnlyList<Bi
         return values;
     }
 
-    private static BigInteger ParseTyped(string s, ScalarKind kind, string whole)
-    {
-        switch (kind)
-        {
-            case ScalarKind.Bool:
-                return s switch
-                {
-                    "true" or "1" => BigInteger.One,
-                    "false" or "0" => BigInteger.Zero,
-                    _ => throw new FormatException($"--input '{whole}': '{s}' is not a bool (true, false, 1 or 0)."),
-                };
-            case ScalarKind.Fixed:
-            {
-                if (!decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d))
-                    throw new FormatException($"--input '{whole}': '{s}' is not a decimal number.");
-                return new BigInteger(decimal.Round(d * 65536m, MidpointRounding.AwayFromZero));
-            }
-            default:
-                return ParseNumber(s, whole);
-        }
-    }
+    private static BigInteger ParseTyped(string s, ScalarKind kind, string whole) => Quoted(() => ContractValues.Parse(kind, s), whole);
 
-    private static BigInteger ParseNumber(string s, string whole)
+    private static BigInteger ParseNumber(string s, string whole) => Quoted(() => ContractValues.ParseInteger(s), whole);
+
+    private static BigInteger Quoted(Func<BigInteger> parse, string whole)
     {
-        bool negative = s.StartsWith('-');
-        string digits = negative ? s[1..] : s;
-        BigInteger v;
-        bool ok = digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            ? BigInteger.TryParse("0" + digits[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out v)
-            : BigInteger.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out v);
-        if (!ok || digits.Length == 0) throw new FormatException($"--input '{whole}': '{s}' is not an integer.");
-        return negative ? -v : v;
+        try
+        {
+            return parse();
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"--input '{whole}': {e.Message}", e);
+        }
     }
 
     /// <summary>The key used on the command line, <c>owner.name</c>.</summary>

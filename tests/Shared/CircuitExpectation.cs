@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Mpc.Core.Circuits;
+using Mpc.Core.Circuits.Language;
 using Mpc.Core.Fields;
 
 namespace Mpc.Testing;
@@ -13,16 +14,21 @@ namespace Mpc.Testing;
 /// <remarks>
 /// Format: <c>{ "circuit": "NAME.ir", "inputs": { "alice.x0": 3, … }, "outputs": { "result": 70, … } }</c>;
 /// an array value <c>"alice.v": [1, 2]</c> stands for <c>alice.v_0</c>, <c>alice.v_1</c> (the .circ naming).
-/// Values are integers, as JSON numbers or decimal strings (for values past 2^53), possibly negative;
-/// they are reduced into the field under test, so an expectation holds in every field large enough that
+/// Values are written as on the command line (<see cref="ContractValues"/>): integers as JSON numbers or
+/// strings (for values past 2^53, or 0x-hex), possibly negative; a .circ program's fixed inputs as decimals
+/// and bool inputs as true/false. They are reduced into the field under test, so an expectation holds in every field large enough that
 /// the computation does not wrap. Input keys use the CLI convention <c>owner.name</c>; the circuit path
 /// is relative to the expectation file.
 /// </remarks>
 public sealed class CircuitExpectation
 {
-    private CircuitExpectation(string circuitPath, Dictionary<string, BigInteger> inputs, Dictionary<string, BigInteger> outputs)
+    private readonly Dictionary<string, string> _inputTexts;
+
+    private CircuitExpectation(string circuitPath, Dictionary<string, string> inputTexts, Dictionary<string, BigInteger> inputs,
+        Dictionary<string, BigInteger> outputs)
     {
         CircuitPath = circuitPath;
+        _inputTexts = inputTexts;
         Inputs = inputs;
         Outputs = outputs;
     }
@@ -37,8 +43,8 @@ public sealed class CircuitExpectation
     public IReadOnlyDictionary<string, BigInteger> Outputs { get; }
 
     /// <summary>The inputs as CLI arguments <c>owner.name=value</c> (each follows an <c>--input</c>).</summary>
-    public IReadOnlyList<string> InputArguments =>
-        Inputs.Select(kv => kv.Key + "=" + kv.Value.ToString(CultureInfo.InvariantCulture)).ToList();
+    /// <remarks>The values exactly as the file writes them: the CLI parses them by the same rules as <see cref="Inputs"/>.</remarks>
+    public IReadOnlyList<string> InputArguments => _inputTexts.Select(kv => kv.Key + "=" + kv.Value).ToList();
 
     /// <summary>Reads an expectation file.</summary>
     /// <exception cref="FormatException">Malformed JSON or values; the message names the file and key.</exception>
@@ -69,10 +75,16 @@ public sealed class CircuitExpectation
                 throw new FormatException($"{source}: expected a JSON object with \"circuit\", \"inputs\" and \"outputs\"");
             if (!root.TryGetProperty("circuit", out var circuit) || circuit.ValueKind != JsonValueKind.String)
                 throw new FormatException($"{source}: \"circuit\" (path of the .ir file) is missing or not a string");
-            return new CircuitExpectation(
-                System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, circuit.GetString()!)),
-                ReadValues(root, "inputs", source),
-                ReadValues(root, "outputs", source));
+            string circuitPath = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, circuit.GetString()!));
+            var inputTexts = ReadValues(root, "inputs", source);
+            // A .circ program's inputs are typed: fixed values are decimals, bools true/false, as on the command line.
+            var kinds = circuitPath.EndsWith(".circ", StringComparison.Ordinal)
+                ? CircProgram.Parse(File.ReadAllText(circuitPath), circuitPath).Compile().Interface.Inputs
+                    .SelectMany(i => i.IrNames.Select(n => (Name: n, i.Kind))).ToDictionary(x => x.Name, x => x.Kind)
+                : [];
+            return new CircuitExpectation(circuitPath, inputTexts,
+                Parse(inputTexts, (name, text) => kinds.TryGetValue(name, out var kind) ? ContractValues.Parse(kind, text) : ContractValues.ParseInteger(text), "inputs", source),
+                Parse(ReadValues(root, "outputs", source), (_, text) => ContractValues.ParseInteger(text), "outputs", source));
         }
     }
 
@@ -100,11 +112,28 @@ public sealed class CircuitExpectation
         return problems;
     }
 
-    private static Dictionary<string, BigInteger> ReadValues(JsonElement root, string property, string source)
+    private static Dictionary<string, BigInteger> Parse(Dictionary<string, string> texts, Func<string, string, BigInteger> parse, string property, string source)
+    {
+        var result = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
+        foreach (var (name, text) in texts)
+        {
+            try
+            {
+                result[name] = parse(name, text);
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"{source}: {property}.{name}: {e.Message}", e);
+            }
+        }
+        return result;
+    }
+
+    private static Dictionary<string, string> ReadValues(JsonElement root, string property, string source)
     {
         if (!root.TryGetProperty(property, out var obj) || obj.ValueKind != JsonValueKind.Object)
             throw new FormatException($"{source}: \"{property}\" is missing or not an object");
-        var result = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in obj.EnumerateObject())
         {
             // An array (for .circ array inputs and outputs) stands for its elements name_0, name_1, …
@@ -118,17 +147,17 @@ public sealed class CircuitExpectation
         return result;
     }
 
-    private static void Add(Dictionary<string, BigInteger> result, string name, JsonElement element, string property, string source)
+    private static void Add(Dictionary<string, string> result, string name, JsonElement element, string property, string source)
     {
         string text = element.ValueKind switch
         {
             JsonValueKind.Number => element.GetRawText(),
             JsonValueKind.String => element.GetString()!,
-            _ => throw new FormatException($"{source}: {property}.{name} must be an integer (number or decimal string)"),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => throw new FormatException($"{source}: {property}.{name} must be a number, a bool or a decimal string"),
         };
-        if (!BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-            throw new FormatException($"{source}: {property}.{name} = '{text}' is not an integer");
-        if (!result.TryAdd(name, value))
+        if (!result.TryAdd(name, text))
             throw new FormatException($"{source}: {property}.{name} appears twice");
     }
 }

@@ -51,8 +51,8 @@ public class CircuitEvaluatorTests
     [Theory]
     [InlineData("[]", "expected a JSON object")]
     [InlineData("""{"inputs":{},"outputs":{}}""", "\"circuit\"")]
-    [InlineData("""{"circuit":"x.ir","inputs":{"a.x":1.5},"outputs":{}}""", "inputs.a.x = '1.5' is not an integer")]
-    [InlineData("""{"circuit":"x.ir","inputs":{"a.x":true},"outputs":{}}""", "inputs.a.x must be an integer")]
+    [InlineData("""{"circuit":"x.ir","inputs":{"a.x":1.5},"outputs":{}}""", "inputs.a.x: '1.5' is not an integer")]
+    [InlineData("""{"circuit":"x.ir","inputs":{"a.x":true},"outputs":{}}""", "inputs.a.x: 'true' is not an integer")]
     [InlineData("""{"circuit":"x.ir","inputs":{}}""", "\"outputs\" is missing")]
     [InlineData("{", "not valid JSON")]
     public void BadExpectationsAreRejected(string json, string reason)
