@@ -118,7 +118,9 @@ public sealed class ChainCliTests
             Assert.True(status.ExitCode == 0, status.Stderr);
             using var summary = JsonDocument.Parse(status.Stdout);
             Assert.Equal(3, summary.RootElement.GetProperty("nodes").GetArrayLength());
-            Assert.Equal($"https://127.0.0.1:{ports[2]}", summary.RootElement.GetProperty("nodes")[2].GetProperty("endpoint").GetString());
+            // The three registrations ran concurrently, so the registry lists them in whatever order they were mined.
+            Assert.Equal(ports.Select(p => $"https://127.0.0.1:{p}").Order(),
+                summary.RootElement.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("endpoint").GetString()).Order());
             Assert.Equal(clusterId, summary.RootElement.GetProperty("clusters")[0].GetProperty("id").GetUInt64());
             Assert.Equal(1UL, summary.RootElement.GetProperty("jobs").GetProperty("total").GetUInt64());
             Assert.Equal(1, summary.RootElement.GetProperty("jobs").GetProperty("by_status").GetProperty("Completed").GetInt32());
