@@ -13,10 +13,22 @@ namespace Mpc.Node.Tests;
 /// <summary>Jobs with copies = K on Gf2k64 nodes: K packed shares per input, BatchedPartyEngine, K values per output.</summary>
 public sealed class BatchedJobTests
 {
-    private static BristolCircuit Adder() =>
-        BristolReader.Parse(File.ReadAllText(Path.Combine(JobTests.RepositoryRoot(), "circuits", "bristol", "adder64.txt")), "adder64.txt");
+    /// <summary>The 64-bit adder as a Bristol circuit (the plaintext reference) and as the one-copy IR the nodes run.</summary>
+    private static (BristolCircuit Bristol, Circuit Ir) Adder()
+    {
+        var bristol = BristolReader.Parse(File.ReadAllText(Path.Combine(JobTests.RepositoryRoot(), "circuits", "bristol", "adder64.txt")), "adder64.txt");
+        return (bristol, bristol.ToCircuit("adder64"));
+    }
 
     private static TestCluster Gf2k64Cluster() => new(3, o => o.Field = Gf2k64.Name);
+
+    private static async Task<TestCluster> ConnectedGf2k64ClusterAsync()
+    {
+        var cluster = Gf2k64Cluster();
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        return cluster;
+    }
 
     /// <summary>K random input sets, as IR input name → K bits (copy c at index c), and the same inputs per copy for the plaintext reference.</summary>
     private static (Dictionary<string, Gf2k64[]> Values, bool[][][] PerCopy) RandomInputs(BristolCircuit c, int copies)
@@ -47,12 +59,9 @@ public sealed class BatchedJobTests
     [Fact]
     public async Task BatchedJobOverThreeNodesEqualsPlaintextPerCopy()
     {
-        await using var cluster = Gf2k64Cluster();
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
+        await using var cluster = await ConnectedGf2k64ClusterAsync();
         using var client = JobTests.Client(cluster);
-        var bristol = Adder();
-        var circuit = bristol.ToCircuit("adder64");
+        var (bristol, circuit) = Adder();
         const int copies = 7;
         var (values, perCopy) = RandomInputs(bristol, copies);
 
@@ -80,7 +89,7 @@ public sealed class BatchedJobTests
         await cluster.StartAsync();
         using var channel = cluster.Channel(0, cluster.Client);
         var node = new Protos.Client.ClientClient(channel);
-        var circuit = Adder().ToCircuit("adder64");
+        var circuit = Adder().Ir;
         var encoding = ByteString.CopyFrom(CircuitEncoding.Encode(circuit));
         string input = circuit.Inputs[0].QualifiedName, second = circuit.Inputs[1].QualifiedName;
         static ByteString Shares(int count) => ByteString.CopyFrom(new byte[count * Gf2k64.ByteLength]);
@@ -129,12 +138,9 @@ public sealed class BatchedJobTests
     [Fact]
     public async Task RestartedNodeKeepsStoredBatchedSharesAndFinishesTheJob()
     {
-        await using var cluster = Gf2k64Cluster();
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
+        await using var cluster = await ConnectedGf2k64ClusterAsync();
         using var client = JobTests.Client(cluster);
-        var bristol = Adder();
-        var circuit = bristol.ToCircuit("adder64");
+        var (bristol, circuit) = Adder();
         const int copies = 5;
         var (values, perCopy) = RandomInputs(bristol, copies);
         var last = values.Last();

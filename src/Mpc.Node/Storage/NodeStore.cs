@@ -245,8 +245,9 @@ public sealed class NodeStore : IDisposable
 
     /// <summary>
     /// Stores several input shares in one transaction (one durable commit); returns only after the commit. All or
-    /// nothing: when any record conflicts with a stored one, nothing is stored and that record's result is
-    /// <see cref="StoreResult.Conflict"/>. Identical records already stored are <see cref="StoreResult.AlreadyStored"/>.
+    /// nothing: when any record conflicts with a stored one, that record's result is <see cref="StoreResult.Conflict"/> and
+    /// the transaction is rolled back, so nothing of the call is stored (the other results say what would have happened).
+    /// Identical records already stored are <see cref="StoreResult.AlreadyStored"/>.
     /// </summary>
     /// <returns>One result per record, in order.</returns>
     public StoreResult[] PutInputShares(IReadOnlyList<InputShareRecord> shares)
