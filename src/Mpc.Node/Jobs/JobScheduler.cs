@@ -443,7 +443,7 @@ public sealed class JobScheduler : IDisposable
         var clock = Stopwatch.StartNew();
         try
         {
-            _log.JobStarted(job.Id, circuit.Stats.Multiplications, circuit.Stats.Rounds, session);
+            _log.JobStarted(job.Id, circuit.Stats.Multiplications * job.Copies, circuit.Stats.Rounds, session); // all copies' multiplications (Register bounds the product)
             var outputs = await _runtime.RunAsync(job.Id, circuit, job.Copies, shares, session, _stopping.Token).ConfigureAwait(false);
             _store.PutOutputs(outputs);
             if (_chain is not null)
