@@ -20,6 +20,13 @@ namespace Mpc.Client;
 /// <param name="Elapsed">Wall time from registering the job to having all outputs.</param>
 public sealed record JobResult<T>(string JobId, IReadOnlyList<OutputValue<T>> Outputs, TimeSpan Elapsed) where T : struct, IField<T>;
 
+/// <summary>One output of a job with K copies: its K values, copy c at index c.</summary>
+/// <param name="Name">The output's name.</param>
+/// <param name="Visibility">Public, or private to <paramref name="Owner"/>.</param>
+/// <param name="Owner">The owning party of a private output, else null.</param>
+/// <param name="Values">One value per copy.</param>
+public sealed record OutputCopies<T>(string Name, OutputVisibility Visibility, string? Owner, T[] Values) where T : struct, IField<T>;
+
 /// <summary>The cluster's multiplication benchmark: the slowest node's figures.</summary>
 /// <param name="Multiplications">Batch size.</param>
 /// <param name="Preprocessing">Triple generation wall time.</param>
@@ -115,15 +122,27 @@ public sealed class MpcClient : IDisposable
     }
 
     /// <summary>Registers <paramref name="jobId"/> for <paramref name="circuit"/> on every node (idempotent).</summary>
-    public Task StartJobAsync<T>(string jobId, Circuit circuit, CancellationToken cancellationToken = default) where T : struct, IField<T>
+    public Task StartJobAsync<T>(string jobId, Circuit circuit, CancellationToken cancellationToken = default) where T : struct, IField<T> =>
+        StartJobAsync<T>(jobId, circuit, 1, cancellationToken);
+
+    /// <summary>Registers <paramref name="jobId"/> for <paramref name="copies"/> side-by-side copies of <paramref name="circuit"/> on every node (idempotent).</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="circuit">The circuit; for K &gt; 1 its outputs must all be public and it must have no integer gates.</param>
+    /// <param name="copies">K ≥ 1: every input then takes K values (<see cref="SubmitInputsAsync{T}"/>) and every output holds K values
+    /// (<see cref="AwaitOutputsAsync{T}(string, Circuit, int, TimeSpan, CancellationToken)"/>); the copies take the rounds of one.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <exception cref="MpcClientException">A node refused the job (e.g. K &gt; 1 on a chain-bound node: FailedPrecondition).</exception>
+    public Task StartJobAsync<T>(string jobId, Circuit circuit, int copies, CancellationToken cancellationToken = default) where T : struct, IField<T>
     {
         ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentOutOfRangeException.ThrowIfLessThan(copies, 1);
         var request = new StartJobRequest
         {
             JobId = jobId,
             CircuitId = circuit.Id.ToString(),
             Circuit = ByteString.CopyFrom(CircuitEncoding.Encode(circuit)),
             Field = T.Name,
+            Copies = copies,
         };
         return AllAsync((node, i) => node.StartJobAsync(request, cancellationToken: cancellationToken).ResponseAsync);
     }
@@ -149,6 +168,43 @@ public sealed class MpcClient : IDisposable
             };
             return node.SubmitInputShareAsync(request, cancellationToken: cancellationToken).ResponseAsync;
         });
+    }
+
+    /// <summary>
+    /// Shares every value of every input freshly and sends node i, in one call, its share of all of them: per input
+    /// its K shares packed (copy c at element c). The node stores the whole call in one commit, all or nothing.
+    /// </summary>
+    /// <param name="jobId">A job registered with K copies.</param>
+    /// <param name="inputs">Per qualified input name, its K values (the same K for every input).</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <exception cref="ArgumentException">No inputs, or inputs with different value counts.</exception>
+    /// <exception cref="MpcClientException">A node refused the call (e.g. InvalidArgument when K is not the job's copies).</exception>
+    /// <remarks>No commitment salt is sent: jobs with K &gt; 1 do not run on chain-bound nodes, whose shares go through <see cref="SubmitSharesAsync"/>.</remarks>
+    public Task SubmitInputsAsync<T>(string jobId, IReadOnlyDictionary<string, T[]> inputs, CancellationToken cancellationToken = default) where T : struct, IField<T>
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0)
+            throw new ArgumentException("no inputs to submit", nameof(inputs));
+        int n = _nodes.Length, k = inputs.First().Value.Length;
+        var scheme = new ShamirScheme<T>(n, Scheme.Threshold);
+        var requests = new SubmitInputSharesRequest[n];
+        for (int i = 0; i < n; i++)
+            requests[i] = new SubmitInputSharesRequest { JobId = jobId };
+        var shares = new T[n * k];
+        foreach (var (name, values) in inputs)
+        {
+            if (values.Length != k)
+                throw new ArgumentException($"input '{name}' has {values.Length} values, input '{inputs.First().Key}' has {k}: every input needs one value per copy", nameof(inputs));
+            scheme.ShareBatch(values, CryptoRandom.Shared, shares); // party-major: node i's K shares are contiguous
+            for (int i = 0; i < n; i++)
+            {
+                var bytes = new byte[k * T.ByteLength];
+                for (int c = 0; c < k; c++)
+                    shares[i * k + c].Write(bytes.AsSpan(c * T.ByteLength, T.ByteLength));
+                requests[i].Inputs.Add(new InputShares { InputName = name, Shares = UnsafeByteOperations.UnsafeWrap(bytes) });
+            }
+        }
+        return AllAsync((node, i) => node.SubmitInputSharesAsync(requests[i], cancellationToken: cancellationToken).ResponseAsync);
     }
 
     /// <summary>Sends precomputed share i with salt i to node i only (for on-chain jobs, whose shares the client committed to first).</summary>
@@ -202,7 +258,26 @@ public sealed class MpcClient : IDisposable
     public async Task<IReadOnlyList<OutputValue<T>>> AwaitOutputsAsync<T>(string jobId, Circuit circuit, TimeSpan timeout, CancellationToken cancellationToken = default)
         where T : struct, IField<T>
     {
+        var outputs = await AwaitOutputsAsync<T>(jobId, circuit, 1, timeout, cancellationToken).ConfigureAwait(false);
+        return outputs.Select(o => new OutputValue<T>(o.Name, o.Visibility, o.Owner, o.Values[0])).ToList();
+    }
+
+    /// <summary>
+    /// Waits for a job with <paramref name="copies"/> copies on every node, then checks that every node reports the same K
+    /// values for each public output and reconstructs the K values of each private one.
+    /// </summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="circuit">Its circuit (one copy).</param>
+    /// <param name="copies">K, as registered.</param>
+    /// <param name="timeout">How long to wait for the job.</param>
+    /// <param name="cancellationToken">Cancels waiting.</param>
+    /// <returns>The outputs in circuit order, each with K values (copy c at index c).</returns>
+    /// <exception cref="MpcClientException">The job failed on some node (every node's reason is listed), a node returned other than K values, or the nodes disagree.</exception>
+    public async Task<IReadOnlyList<OutputCopies<T>>> AwaitOutputsAsync<T>(string jobId, Circuit circuit, int copies, TimeSpan timeout, CancellationToken cancellationToken = default)
+        where T : struct, IField<T>
+    {
         ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentOutOfRangeException.ThrowIfLessThan(copies, 1);
         var deadline = DateTime.UtcNow + timeout;
         var replies = await AllAsync((node, i) => node.AwaitJobAsync(new JobStatusRequest { JobId = jobId }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
         var failed = replies.Select((r, i) => (Reply: r, Node: i)).Where(x => x.Reply.State != JobState.Succeeded).ToList();
@@ -210,34 +285,39 @@ public sealed class MpcClient : IDisposable
             throw new MpcClientException($"job '{jobId}' failed: " + string.Join("; ", failed.Select(f => $"node {f.Node}: {f.Reply.State} {f.Reply.Reason}".TrimEnd())), StatusCode.Aborted);
 
         var scheme = new ShamirScheme<T>(Scheme.Parties, Scheme.Threshold);
-        var outputs = new List<OutputValue<T>>(circuit.Outputs.Length);
+        var outputs = new List<OutputCopies<T>>(circuit.Outputs.Length);
         foreach (var output in circuit.Outputs)
         {
-            T value;
+            var values = new T[copies];
             if (output.Visibility == OutputVisibility.Public)
             {
-                value = Decode<T>(replies[0].PublicOutputs.GetValueOrDefault(output.Name), output.Name, 0);
+                var first = replies[0].PublicOutputs.GetValueOrDefault(output.Name);
+                Decode(first, output.Name, 0, values);
                 for (int i = 1; i < replies.Length; i++)
-                    if (Decode<T>(replies[i].PublicOutputs.GetValueOrDefault(output.Name), output.Name, i) != value)
+                    if (replies[i].PublicOutputs.GetValueOrDefault(output.Name) is not { } other || !other.Span.SequenceEqual(first!.Span))
                         throw new MpcClientException($"nodes 0 and {i} report different values for public output '{output.Name}' of job '{jobId}'", StatusCode.DataLoss);
             }
             else
             {
                 var request = new FetchOutputShareRequest { JobId = jobId, OutputName = output.Name };
                 var shares = await AllAsync((node, i) => node.FetchOutputShareAsync(request, cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
-                var points = new T[shares.Length];
+                var points = new ReadOnlyMemory<T>[shares.Length];
                 for (int i = 0; i < shares.Length; i++)
-                    points[i] = Decode<T>(shares[i].Value, output.Name, i);
+                {
+                    var vector = new T[copies];
+                    Decode(shares[i].Value, output.Name, i, vector);
+                    points[i] = vector;
+                }
                 try
                 {
-                    value = scheme.ReconstructChecked(points);
+                    scheme.ReconstructChecked(points, values);
                 }
                 catch (InconsistentSharesException e)
                 {
                     throw new MpcClientException($"the nodes' shares of private output '{output.Name}' of job '{jobId}' are inconsistent: {e.Message}", StatusCode.DataLoss, e);
                 }
             }
-            outputs.Add(new OutputValue<T>(output.Name, output.Visibility, output.Owner, value));
+            outputs.Add(new OutputCopies<T>(output.Name, output.Visibility, output.Owner, values));
         }
         return outputs;
     }
@@ -302,11 +382,14 @@ public sealed class MpcClient : IDisposable
         }
     }
 
-    private static T Decode<T>(ByteString? bytes, string output, int node) where T : struct, IField<T>
+    // One element per copy, packed; anything else (missing, short, non-canonical) is the node's fault.
+    private static void Decode<T>(ByteString? bytes, string output, int node, Span<T> values) where T : struct, IField<T>
     {
-        if (bytes is null || !T.TryRead(bytes.Span, out var value) || bytes.Length != T.ByteLength)
-            throw new MpcClientException($"node {node} returned no valid {T.Name} value for output '{output}'", StatusCode.DataLoss);
-        return value;
+        if (bytes is null || bytes.Length != values.Length * T.ByteLength)
+            throw new MpcClientException($"node {node} returned {(bytes is null ? "nothing" : $"{bytes.Length} bytes")} for output '{output}', not {values.Length} {T.Name} value(s)", StatusCode.DataLoss);
+        for (int c = 0; c < values.Length; c++)
+            if (!T.TryRead(bytes.Span.Slice(c * T.ByteLength, T.ByteLength), out values[c]))
+                throw new MpcClientException($"node {node} returned no valid {T.Name} value for copy {c} of output '{output}'", StatusCode.DataLoss);
     }
 
     // One call per node, concurrently; the first refusal is reported with the node's index.

@@ -64,21 +64,25 @@ public class BristolCommandTests
         }
     }
 
-    /// <summary>In process, and on real Gf2k64 node processes over mutual TLS; the command checks every copy's outputs against plaintext itself.</summary>
+    /// <summary>
+    /// In process, and on real Gf2k64 node processes over mutual TLS (one job with copies = K, K distinct input sets, or an
+    /// ordinary job for K = 1); the command checks every copy's outputs against plaintext itself and fails otherwise.
+    /// </summary>
     [Theory]
-    [InlineData("memory", "lt64.txt", 64)]
-    [InlineData("grpc", "adder64.txt", 63)]
-    public void Bench_bristol_prints_the_figures_as_json(string transport, string circuit, int ands)
+    [InlineData("memory", "lt64.txt", 64, 3)]
+    [InlineData("grpc", "adder64.txt", 63, 3)]
+    [InlineData("grpc", "lt64.txt", 64, 1)]
+    public void Bench_bristol_prints_the_figures_as_json(string transport, string circuit, int ands, int copies)
     {
         var (code, stdout, stderr) = MpcProcess.Run("bench", "bristol", "--circuit", Circuit(circuit), "--parties", "3",
-            "--copies", "3", "--repeat", "1", "--transport", transport, "--json");
+            "--copies", copies.ToString(System.Globalization.CultureInfo.InvariantCulture), "--repeat", "1", "--transport", transport, "--json");
 
         Assert.True(code == 0, stderr);
         var json = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(transport, json.GetProperty("transport").GetString());
         Assert.Equal(ands, json.GetProperty("and_gates").GetInt32());
         Assert.Equal(ands, json.GetProperty("rounds").GetInt32());
-        Assert.Equal(3, json.GetProperty("copies").GetInt32());
+        Assert.Equal(copies, json.GetProperty("copies").GetInt32());
         foreach (var figure in new[] { "online_s", "preprocessing_s", "evals_per_s" })
             Assert.True(json.GetProperty(figure).GetDouble() > 0, figure);
     }

@@ -121,20 +121,19 @@ internal static class BenchBristolCommand
     private const string TieredCompilationVariable = "DOTNET_TieredCompilation";
 
     /// <summary>
-    /// A throw-away Gf2k64 cluster of node processes. Each run is one job of the k-copy IR (the copies share one set
-    /// of inputs, see <see cref="BristolCircuit.ToCircuit"/>): every input share is submitted except one, the pool is given time to hold the job's triples, then the clock runs from sending the
-    /// last input (which starts the job on every node) until all outputs are back. Preprocessing is the time the
-    /// nodes' background pool took to regenerate the triples one run consumed (read from their /metrics).
+    /// A throw-away Gf2k64 cluster of node processes. Each run is one job with copies = k of the one-copy IR, each copy
+    /// with its own random inputs: the nodes evaluate it with <see cref="BatchedPartyEngine{T}"/>. Every input but one
+    /// is submitted first (one bulk call per node), the pool is given time to hold the job's triples, then the clock
+    /// runs from sending the last input's k shares (which starts the job on every node) until all outputs are back.
+    /// Preprocessing is the time the nodes' background pool took to regenerate the triples one run consumed (read from their /metrics).
     /// </summary>
     private static async Task<List<BristolRunResult>> GrpcRunsAsync(BristolCircuit c, int k, int n, int t, int repeat, CancellationToken ct)
     {
         // As in `bench mul`: short-lived benchmark nodes should run fully optimised code from the start.
         if (Environment.GetEnvironmentVariable(TieredCompilationVariable) is null)
             Environment.SetEnvironmentVariable(TieredCompilationVariable, "0");
-        // Copies share one set of inputs here: the client API submits one share per input bit and node, and
-        // 25,600 stored submissions per run (100 AES-sized copies) would take minutes before the measured part.
-        Circuit ir = c.ToCircuit("bristol", k, sharedInputs: true);
-        int needed = ir.Stats.Multiplications;
+        Circuit ir = c.ToCircuit("bristol");
+        int needed = checked(ir.Stats.Multiplications * k);
         const int batch = 1 << 12;
         int target = Math.Max(batch, (needed + batch - 1) / batch * batch);
         int[] metricsPorts = LoopbackPorts.Reserve(n);
@@ -156,24 +155,22 @@ internal static class BenchBristolCommand
                 TimeSpan refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
                 for (int i = 0; i <= repeat; i++)
                 {
-                    var inputs = Enumerable.Repeat(RandomInputs(c, 1)[0], k).ToArray();
-                    var values = new List<(string Key, Gf2k64 Value)>(c.InputWireCount);
-                    for (int v = 0; v < inputs[0].Length; v++)
-                        for (int bit = 0; bit < inputs[0][v].Length; bit++)
-                            values.Add((BristolCircuit.InputKey(0, v, bit), inputs[0][v][bit] ? Gf2k64.One : Gf2k64.Zero));
+                    var inputs = RandomInputs(c, k);
+                    var values = Values(c, inputs);
+                    var (lastKey, lastValues) = values.Last();
+                    values.Remove(lastKey);
                     string jobId = "bench-bristol-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-                    await client.StartJobAsync<Gf2k64>(jobId, ir, ct);
-                    await Parallel.ForEachAsync(values.Take(values.Count - 1), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct },
-                        async (value, token) => await client.SubmitInputAsync(jobId, value.Key, value.Value, token));
+                    await client.StartJobAsync<Gf2k64>(jobId, ir, k, ct);
+                    await client.SubmitInputsAsync(jobId, values, ct);
 
                     var clock = Stopwatch.StartNew();
-                    await client.SubmitInputAsync(jobId, values[^1].Key, values[^1].Value, ct);
-                    var outputs = await client.AwaitOutputsAsync<Gf2k64>(jobId, ir, TimeSpan.FromMinutes(5), ct);
+                    await client.SubmitInputsAsync(jobId, new Dictionary<string, Gf2k64[]> { [lastKey] = lastValues }, ct);
+                    var outputs = await client.AwaitOutputsAsync<Gf2k64>(jobId, ir, k, TimeSpan.FromMinutes(5), ct);
                     var online = clock.Elapsed;
                     Check(c, inputs, Decode(c, k, outputs));
 
                     refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
-                    if (i > 0) runs.Add(new BristolRunResult([], c.ToCircuit("bristol"), k, refill, online, 0));
+                    if (i > 0) runs.Add(new BristolRunResult([], ir, k, refill, online, 0));
                 }
                 return runs;
             }
@@ -189,13 +186,23 @@ internal static class BenchBristolCommand
         }
     }
 
-    private static bool[][][] Decode(BristolCircuit c, int k, IReadOnlyList<OutputValue<Gf2k64>> outputs)
+    /// <summary>Per IR input (copy 0's names, <see cref="BristolCircuit.InputKey"/>), its bit in each of the k copies as 0 or 1, in wire order.</summary>
+    private static Dictionary<string, Gf2k64[]> Values(BristolCircuit c, bool[][][] inputs)
     {
-        var byName = outputs.ToDictionary(o => o.Name, o => o.Value, StringComparer.Ordinal);
+        var values = new Dictionary<string, Gf2k64[]>(c.InputWireCount, StringComparer.Ordinal);
+        for (int v = 0; v < c.InputSizes.Length; v++)
+            for (int bit = 0; bit < c.InputSizes[v]; bit++)
+                values.Add(BristolCircuit.InputKey(0, v, bit), Array.ConvertAll(inputs, copy => copy[v][bit] ? Gf2k64.One : Gf2k64.Zero));
+        return values;
+    }
+
+    private static bool[][][] Decode(BristolCircuit c, int k, IReadOnlyList<OutputCopies<Gf2k64>> outputs)
+    {
+        var byName = outputs.ToDictionary(o => o.Name, o => o.Values, StringComparer.Ordinal);
         var result = new bool[k][][];
         for (int copy = 0; copy < k; copy++)
             result[copy] = c.OutputSizes.Select((size, v) => Enumerable.Range(0, size)
-                .Select(bit => byName[BristolCircuit.OutputName(copy, v, bit)] == Gf2k64.One).ToArray()).ToArray();
+                .Select(bit => byName[BristolCircuit.OutputName(0, v, bit)][copy] == Gf2k64.One).ToArray()).ToArray();
         return result;
     }
 

@@ -34,6 +34,12 @@ public readonly record struct NodeBenchmark(TimeSpan Preprocessing, TimeSpan Onl
 /// <param name="Triples">Triples per comparison.</param>
 public readonly record struct NodeComparisonBenchmark(TimeSpan Preprocessing, TimeSpan Online, long OnlineBytesSent, int Rounds, int RandomBits, int Triples);
 
+/// <summary>One input's shares in a submission to <see cref="JobScheduler.SubmitInputSharesAsync"/>.</summary>
+/// <param name="InputName">The input's qualified name <c>owner.name</c> (or an unambiguous bare name).</param>
+/// <param name="Shares">One field element per copy of the job, packed fixed-width little-endian.</param>
+/// <param name="Salt">The on-chain commitment salt (empty without a chain).</param>
+public readonly record struct InputSubmission(string InputName, byte[] Shares, byte[] Salt);
+
 /// <summary>Registers jobs, validates and stores input shares, and runs a job once all its inputs are in.</summary>
 /// <remarks>
 /// <para>Agreement without a coordinator: the job id determines the protocol session
@@ -131,16 +137,31 @@ public sealed class JobScheduler : IDisposable
         }
     }
 
+    /// <summary>Largest copy count a job may declare: k-wide wires and k × multiplications triples must stay allocatable.</summary>
+    public const int MaxCopies = 1 << 16;
+
     /// <summary>Registers a job for a circuit given by its canonical encoding (or already stored under <paramref name="circuitId"/>).</summary>
-    /// <exception cref="RpcException">InvalidArgument for a wrong field, an undecodable circuit or an id mismatch; FailedPrecondition if the job exists for another circuit.</exception>
-    public JobRecord Register(string jobId, string circuitId, ReadOnlySpan<byte> encoding, string field)
+    /// <param name="jobId">The job id.</param>
+    /// <param name="circuitId">Hex Keccak-256 of the circuit's canonical encoding.</param>
+    /// <param name="encoding">The encoding, or empty when the node already stores the circuit.</param>
+    /// <param name="field">The client's field name, or empty.</param>
+    /// <param name="copies">K ≥ 1 copies evaluated side by side with independent inputs (<see cref="BatchedPartyEngine{T}"/> when K &gt; 1).</param>
+    /// <exception cref="RpcException">InvalidArgument for a wrong field, an undecodable circuit, an id mismatch, a copy count out of
+    /// 1..<see cref="MaxCopies"/> or a circuit K &gt; 1 copies cannot run (private outputs, integer gates); FailedPrecondition if the
+    /// job exists for another circuit or copy count, or for K &gt; 1 on a node bound to a chain.</exception>
+    public JobRecord Register(string jobId, string circuitId, ReadOnlySpan<byte> encoding, string field, int copies = 1)
     {
         if (field.Length > 0 && !string.Equals(field, _options.Field, StringComparison.OrdinalIgnoreCase))
             throw Fail(StatusCode.InvalidArgument, $"this cluster computes in {_options.Field}, not '{field}'");
+        if (copies is < 1 or > MaxCopies)
+            throw Fail(StatusCode.InvalidArgument, $"copies = {copies}: must be 1..{MaxCopies}");
+        // On-chain commitments are to single shares (keccak(share || salt) per input), so a packed K-share input has nothing to be checked against.
+        if (copies > 1 && _chain is not null)
+            throw Fail(StatusCode.FailedPrecondition, $"copies = {copies}: this node is bound to a chain, whose input commitments cover one share per input; on-chain jobs take copies = 1");
         string id = NormalizeCircuitId(circuitId);
+        Circuit circuit;
         if (!encoding.IsEmpty)
         {
-            Circuit circuit;
             try
             {
                 circuit = CircuitEncoding.Decode(encoding);
@@ -159,17 +180,19 @@ public sealed class JobScheduler : IDisposable
             {
                 throw Fail(StatusCode.InvalidArgument, $"circuit: {e.Message}");
             }
+            CheckCopies(circuit, copies);
             _store.PutCircuit(id, encoding.ToArray());
             _circuits.TryAdd(id, circuit);
         }
-        else if (FindCircuit(id) is null)
+        else
         {
-            throw Fail(StatusCode.NotFound, $"circuit {circuitId} is not known to this node; send its encoding");
+            circuit = FindCircuit(id) ?? throw Fail(StatusCode.NotFound, $"circuit {circuitId} is not known to this node; send its encoding");
+            CheckCopies(circuit, copies);
         }
         JobRecord job;
         try
         {
-            job = _store.CreateJob(jobId, id);
+            job = _store.CreateJob(jobId, id, copies);
         }
         catch (ArgumentException e)
         {
@@ -183,57 +206,115 @@ public sealed class JobScheduler : IDisposable
         return job;
     }
 
+    // K > 1 runs BatchedPartyEngine: public outputs only, no integer gates (their protocols are not batched), k × multiplications triples.
+    private static void CheckCopies(Circuit circuit, int copies)
+    {
+        if (copies == 1)
+            return;
+        if (circuit.Outputs.Any(o => o.Visibility != OutputVisibility.Public))
+            throw Fail(StatusCode.InvalidArgument, $"copies = {copies}: circuit '{circuit.Name}' has private outputs; jobs with copies > 1 open public outputs only");
+        if (circuit.Gates.Any(g => g.Kind > GateKind.Output))
+            throw Fail(StatusCode.InvalidArgument, $"copies = {copies}: circuit '{circuit.Name}' has integer gates (comparison, equality, truncation); jobs with copies > 1 take add/sub/mul circuits only");
+        if ((long)circuit.Stats.Multiplications * copies > int.MaxValue)
+            throw Fail(StatusCode.InvalidArgument, $"copies = {copies}: {copies} × {circuit.Stats.Multiplications} multiplications exceed one job's triple budget");
+    }
+
     /// <summary>Validates and durably stores one input share, then starts the job if it was the last one missing.</summary>
     /// <param name="jobId">A registered job.</param>
     /// <param name="inputName">The input's qualified name <c>owner.name</c> (or an unambiguous bare name).</param>
     /// <param name="client">The authenticated client's fingerprint.</param>
-    /// <param name="share">One field element, <see cref="ElementBytes"/> bytes.</param>
+    /// <param name="share">One field element per copy of the job, <see cref="ElementBytes"/> bytes each.</param>
     /// <param name="salt">The commitment salt.</param>
     /// <param name="cancellationToken">The caller going away cancels the on-chain commitment check.</param>
     /// <exception cref="RpcException">NotFound (job), InvalidArgument (input, share), PermissionDenied (owner), AlreadyExists (another client's or different bytes), FailedPrecondition (job no longer pending).</exception>
     public async Task<StoreResult> SubmitInputShareAsync(string jobId, string inputName, string client, byte[] share, byte[] salt,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        (await SubmitInputSharesAsync(jobId, client, [new InputSubmission(inputName, share, salt)], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Validates shares of several inputs of one job, stores them all in one durable commit (or none, when any is refused),
+    /// then starts the job if they were the last ones missing.
+    /// </summary>
+    /// <param name="jobId">A registered job.</param>
+    /// <param name="client">The authenticated client's fingerprint.</param>
+    /// <param name="inputs">Each input at most once, with one share per copy of the job (packed).</param>
+    /// <param name="cancellationToken">The caller going away cancels the on-chain commitment checks.</param>
+    /// <returns>Per input, whether it was newly stored or already stored identically.</returns>
+    /// <exception cref="RpcException">As <see cref="SubmitInputShareAsync"/>; InvalidArgument also for an empty or repeated input list,
+    /// and for a share count other than the job's copies (naming the input and both counts).</exception>
+    public async Task<StoreResult[]> SubmitInputSharesAsync(string jobId, string client, IReadOnlyList<InputSubmission> inputs, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
         var job = _store.GetJob(jobId) ?? throw Fail(StatusCode.NotFound, $"no job '{jobId}'");
         var circuit = FindCircuit(job.CircuitId) ?? throw Fail(StatusCode.Internal, $"circuit {job.CircuitId} of job '{jobId}' is missing from the store");
-        if (!circuit.TryGetInput(inputName, out var input))
-            throw Fail(StatusCode.InvalidArgument, $"circuit '{circuit.Name}' of job '{jobId}' has no input '{inputName}'; its inputs are {string.Join(", ", circuit.Inputs.Select(i => i.QualifiedName))}");
-        if (!_options.MayActFor(client, input.Owner))
-            throw Fail(StatusCode.PermissionDenied, $"this client may not submit inputs of party '{input.Owner}'");
-        if (share.Length != ElementBytes)
-            throw Fail(StatusCode.InvalidArgument, $"a share of input '{input.QualifiedName}' is one {_options.Field} element ({ElementBytes} bytes), got {share.Length} bytes");
-        if (!_runtime.IsCanonical(share))
-            throw Fail(StatusCode.InvalidArgument, $"the share of input '{input.QualifiedName}' is not a canonical {_options.Field} element");
-        // On-chain jobs: a share counts only if the client committed to it on chain.
-        if (_chain is not null && _store.GetInputShares(jobId).All(s => s.InputName != input.QualifiedName || s.Client != client))
+        if (inputs.Count == 0)
+            throw Fail(StatusCode.InvalidArgument, $"no input shares for job '{jobId}'");
+        var records = new InputShareRecord[inputs.Count];
+        var names = new HashSet<string>(inputs.Count, StringComparer.Ordinal);
+        for (int i = 0; i < inputs.Count; i++)
         {
-            string? rejected;
-            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-            try
-            {
-                rejected = await _chain.CheckInputShareAsync(jobId, input.QualifiedName, client, share, salt, cancel.Token).ConfigureAwait(false);
-            }
-            catch (ChainException e)
-            {
-                throw Fail(StatusCode.Unavailable, e.Message);
-            }
-            if (rejected is not null)
-                throw Fail(StatusCode.PermissionDenied, rejected);
+            var (name, shares, salt) = inputs[i];
+            if (!circuit.TryGetInput(name, out var input))
+                throw Fail(StatusCode.InvalidArgument, $"circuit '{circuit.Name}' of job '{jobId}' has no input '{name}'; its inputs are {string.Join(", ", circuit.Inputs.Select(x => x.QualifiedName))}");
+            if (!_options.MayActFor(client, input.Owner))
+                throw Fail(StatusCode.PermissionDenied, $"this client may not submit inputs of party '{input.Owner}'");
+            if (!names.Add(input.QualifiedName))
+                throw Fail(StatusCode.InvalidArgument, $"input '{input.QualifiedName}' appears more than once in one submission for job '{jobId}'");
+            CheckShareCount(job, input.QualifiedName, shares.Length);
+            if (!_runtime.IsCanonical(shares))
+                throw Fail(StatusCode.InvalidArgument, $"a share of input '{input.QualifiedName}' is not a canonical {_options.Field} element");
+            records[i] = new InputShareRecord(jobId, input.QualifiedName, client, shares, salt);
         }
-        StoreResult result;
+        // On-chain jobs: a share counts only if the client committed to it on chain (copies = 1 there, see Register).
+        if (_chain is not null)
+        {
+            var stored = _store.GetInputShares(jobId).Where(s => s.Client == client).Select(s => s.InputName).ToHashSet(StringComparer.Ordinal);
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+            foreach (var record in records.Where(r => !stored.Contains(r.InputName)))
+            {
+                string? rejected;
+                try
+                {
+                    rejected = await _chain.CheckInputShareAsync(jobId, record.InputName, client, record.Share, record.Salt, cancel.Token).ConfigureAwait(false);
+                }
+                catch (ChainException e)
+                {
+                    throw Fail(StatusCode.Unavailable, e.Message);
+                }
+                if (rejected is not null)
+                    throw Fail(StatusCode.PermissionDenied, rejected);
+            }
+        }
+        StoreResult[] results;
         lock (_gate)
         {
-            var existing = _store.GetInputShares(jobId).Where(s => s.InputName == input.QualifiedName).ToList();
-            if (existing.Any(s => s.Client != client))
-                throw Fail(StatusCode.AlreadyExists, $"input '{input.QualifiedName}' of job '{jobId}' was already submitted by another client");
-            if (existing.Count == 0 && job.Status != JobStatus.Pending)
-                throw Fail(StatusCode.FailedPrecondition, $"job '{jobId}' is {job.Status.ToString().ToLowerInvariant()} and takes no more inputs");
-            result = _store.PutInputShare(new InputShareRecord(jobId, input.QualifiedName, client, share, salt));
+            var existing = _store.GetInputShares(jobId).ToLookup(s => s.InputName, StringComparer.Ordinal);
+            var status = _store.GetJob(jobId)!.Status;
+            foreach (var record in records)
+            {
+                var mine = existing[record.InputName];
+                if (mine.Any(s => s.Client != client))
+                    throw Fail(StatusCode.AlreadyExists, $"input '{record.InputName}' of job '{jobId}' was already submitted by another client");
+                if (!mine.Any() && status != JobStatus.Pending)
+                    throw Fail(StatusCode.FailedPrecondition, $"job '{jobId}' is {status.ToString().ToLowerInvariant()} and takes no more inputs");
+            }
+            results = _store.PutInputShares(records);
         }
-        if (result == StoreResult.Conflict)
-            throw Fail(StatusCode.AlreadyExists, $"input '{input.QualifiedName}' of job '{jobId}' was already submitted by this client with different bytes");
+        int conflict = Array.IndexOf(results, StoreResult.Conflict);
+        if (conflict >= 0)
+            throw Fail(StatusCode.AlreadyExists, $"input '{records[conflict].InputName}' of job '{jobId}' was already submitted by this client with different bytes");
         TrySchedule(jobId);
-        return result;
+        return results;
+    }
+
+    private void CheckShareCount(JobRecord job, string input, int bytes)
+    {
+        int size = ElementBytes;
+        if (bytes == job.Copies * size)
+            return;
+        string got = bytes % size == 0 ? $"{bytes / size} share{(bytes == size ? "" : "s")}" : $"{bytes} bytes, not a whole number of {size}-byte elements";
+        throw Fail(StatusCode.InvalidArgument,
+            $"input '{input}' of job '{job.Id}' takes {job.Copies} share{(job.Copies == 1 ? "" : "s")} of {_options.Field} ({job.Copies} cop{(job.Copies == 1 ? "y" : "ies")}, {job.Copies * size} bytes); got {got}");
     }
 
     /// <summary>On-chain jobs: lets <paramref name="jobId"/> start, because its input deadline has passed on chain; it runs as soon as all its inputs are in.</summary>
@@ -362,8 +443,8 @@ public sealed class JobScheduler : IDisposable
         var clock = Stopwatch.StartNew();
         try
         {
-            _log.JobStarted(job.Id, circuit.Stats.Multiplications, circuit.Stats.Rounds, session);
-            var outputs = await _runtime.RunAsync(job.Id, circuit, shares, session, _stopping.Token).ConfigureAwait(false);
+            _log.JobStarted(job.Id, circuit.Stats.Multiplications * job.Copies, circuit.Stats.Rounds, session); // all copies' multiplications (Register bounds the product)
+            var outputs = await _runtime.RunAsync(job.Id, circuit, job.Copies, shares, session, _stopping.Token).ConfigureAwait(false);
             _store.PutOutputs(outputs);
             if (_chain is not null)
                 await _chain.PublishAsync(job.Id, outputs, _transport, session, _options.Peers.Count, _stopping.Token).ConfigureAwait(false);
@@ -444,7 +525,7 @@ public sealed class JobScheduler : IDisposable
         int ElementBytes { get; }
         bool IsCanonical(ReadOnlySpan<byte> element);
         void CheckSupported(Circuit circuit);
-        Task<IReadOnlyList<OutputRecord>> RunAsync(string jobId, Circuit circuit, IReadOnlyList<InputShareRecord> shares, ulong session, CancellationToken cancellationToken);
+        Task<IReadOnlyList<OutputRecord>> RunAsync(string jobId, Circuit circuit, int copies, IReadOnlyList<InputShareRecord> shares, ulong session, CancellationToken cancellationToken);
         Task<NodeBenchmark> BenchmarkAsync(int multiplications, int roundTrips, CancellationToken cancellationToken);
         Task<NodeComparisonBenchmark> ComparisonBenchmarkAsync(int comparisons, int bits, int security, CancellationToken cancellationToken);
     }
@@ -480,12 +561,20 @@ public sealed class JobScheduler : IDisposable
 
         public int ElementBytes => T.ByteLength;
 
-        public bool IsCanonical(ReadOnlySpan<byte> element) => T.TryRead(element, out _);
+        public bool IsCanonical(ReadOnlySpan<byte> elements)
+        {
+            for (int at = 0; at + T.ByteLength <= elements.Length; at += T.ByteLength)
+                if (!T.TryRead(elements.Slice(at, T.ByteLength), out _))
+                    return false;
+            return true;
+        }
 
         public void CheckSupported(Circuit circuit) => PartyEngine<T>.CheckSupported(circuit, owner._options.Security);
 
-        public async Task<IReadOnlyList<OutputRecord>> RunAsync(string jobId, Circuit circuit, IReadOnlyList<InputShareRecord> shares, ulong session, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<OutputRecord>> RunAsync(string jobId, Circuit circuit, int copies, IReadOnlyList<InputShareRecord> shares, ulong session, CancellationToken cancellationToken)
         {
+            if (copies > 1)
+                return await RunCopiesAsync(jobId, circuit, copies, shares, session, cancellationToken).ConfigureAwait(false);
             var inputs = new Dictionary<string, T>(shares.Count, StringComparer.Ordinal);
             foreach (var share in shares)
             {
@@ -517,6 +606,42 @@ public sealed class JobScheduler : IDisposable
                 bool isPublic = output.Visibility == OutputVisibility.Public;
                 T value = isPublic ? result.Public[output.Name] : result.PrivateShares[output.Name];
                 outputs.Add(new OutputRecord(jobId, output.Name, isPublic, Encode(value), isPublic ? null : output.Owner));
+            }
+            return outputs;
+        }
+
+        /// <summary>K copies side by side (<see cref="BatchedPartyEngine{T}"/>): k-wide wires, one Beaver batch of k × the layer's ANDs per round.</summary>
+        private async Task<IReadOnlyList<OutputRecord>> RunCopiesAsync(string jobId, Circuit circuit, int copies, IReadOnlyList<InputShareRecord> shares, ulong session,
+            CancellationToken cancellationToken)
+        {
+            var inputs = new Dictionary<string, T[]>(shares.Count, StringComparer.Ordinal);
+            foreach (var share in shares)
+            {
+                if (share.Share.Length != copies * T.ByteLength)
+                    throw new InvalidDataException($"stored share of input '{share.InputName}' has {share.Share.Length} bytes, not {copies} {T.Name} elements");
+                var values = new T[copies];
+                for (int c = 0; c < copies; c++)
+                    if (!T.TryRead(share.Share.AsSpan(c * T.ByteLength, T.ByteLength), out values[c]))
+                        throw new InvalidDataException($"stored share {c} of input '{share.InputName}' is not a canonical {T.Name} element");
+                inputs[share.InputName] = values;
+            }
+            var context = new ProtocolContext<T>(owner._transport, owner._options.Threshold, session);
+            int needed = checked(circuit.Stats.Multiplications * copies);
+            var triples = new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty);
+            if (needed > 0)
+            {
+                (triples, _, int pooled, _) = await PreprocessingPool<T>.AcquireAsync(_pool, context, needed, 0, cancellationToken).ConfigureAwait(false);
+                owner._log.PoolTaken(jobId, pooled, needed - pooled);
+            }
+            var opened = await new BatchedPartyEngine<T>(context).RunAsync(circuit, copies, inputs, triples, cancellationToken).ConfigureAwait(false);
+            var outputs = new List<OutputRecord>(circuit.Outputs.Length);
+            foreach (var output in circuit.Outputs)
+            {
+                var values = opened[output.Name];
+                var bytes = new byte[values.Length * T.ByteLength];
+                for (int c = 0; c < values.Length; c++)
+                    values[c].Write(bytes.AsSpan(c * T.ByteLength, T.ByteLength));
+                outputs.Add(new OutputRecord(jobId, output.Name, true, bytes, null));
             }
             return outputs;
         }

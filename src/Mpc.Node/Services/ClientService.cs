@@ -24,10 +24,29 @@ internal sealed class ClientService(NodeStore store, JobScheduler jobs, Certific
         return new SubmitInputShareReply();
     }
 
+    public override async Task<SubmitInputSharesReply> SubmitInputShares(SubmitInputSharesRequest request, ServerCallContext context)
+    {
+        string client = Authenticate(context);
+        var inputs = new InputSubmission[request.Inputs.Count];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var input = request.Inputs[i];
+            if (input.Shares.Length > options.MaxMessageBytes)
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, $"shares of input '{input.InputName}' ({input.Shares.Length} bytes) exceed MaxMessageBytes = {options.MaxMessageBytes}"));
+            inputs[i] = new InputSubmission(input.InputName, input.Shares.ToByteArray(), input.Salt.ToByteArray());
+        }
+        var results = await jobs.SubmitInputSharesAsync(request.JobId, client, inputs, context.CancellationToken);
+        for (int i = 0; i < inputs.Length; i++)
+            if (results[i] == StoreResult.Stored)
+                log.InputShareStored(request.JobId, inputs[i].InputName, client, inputs[i].Shares.Length);
+        return new SubmitInputSharesReply();
+    }
+
     public override Task<JobStatusReply> StartJob(StartJobRequest request, ServerCallContext context)
     {
         Authenticate(context);
-        var job = jobs.Register(request.JobId, request.CircuitId, request.Circuit.Span, request.Field);
+        // proto3 default 0: a client that does not know about copies asks for one.
+        var job = jobs.Register(request.JobId, request.CircuitId, request.Circuit.Span, request.Field, request.Copies == 0 ? 1 : request.Copies);
         log.JobRegistered(job.Id, job.CircuitId);
         return Task.FromResult(Reply(job));
     }
@@ -156,5 +175,6 @@ internal sealed class ClientService(NodeStore store, JobScheduler jobs, Certific
         },
         Reason = job.Reason ?? "",
         CreatedUnixMs = job.Created.ToUnixTimeMilliseconds(),
+        Copies = job.Copies,
     };
 }

@@ -16,12 +16,18 @@ public enum JobStatus
 }
 
 /// <summary>A job as stored by this node.</summary>
-public sealed record JobRecord(string Id, string CircuitId, JobStatus Status, string? Reason, DateTimeOffset Created);
+/// <param name="Id">The job id.</param>
+/// <param name="CircuitId">The circuit it evaluates.</param>
+/// <param name="Status">Its state.</param>
+/// <param name="Reason">Why it failed, or null.</param>
+/// <param name="Created">When it was registered.</param>
+/// <param name="Copies">Copies of the circuit evaluated side by side (1 for an ordinary job); each share and output holds this many elements.</param>
+public sealed record JobRecord(string Id, string CircuitId, JobStatus Status, string? Reason, DateTimeOffset Created, int Copies = 1);
 
-/// <summary>One client's share of one input of a job, with the salt of its on-chain commitment.</summary>
+/// <summary>One client's share of one input of a job (packed: one element per copy of the job), with the salt of its on-chain commitment.</summary>
 public sealed record InputShareRecord(string JobId, string InputName, string Client, byte[] Share, byte[] Salt);
 
-/// <summary>An output of a job: the public value, or this node's share of a private output owned by <see cref="Owner"/>.</summary>
+/// <summary>An output of a job (packed: one element per copy): the public value, or this node's share of a private output owned by <see cref="Owner"/>.</summary>
 public sealed record OutputRecord(string JobId, string Name, bool IsPublic, byte[] Value, string? Owner);
 
 /// <summary>Outcome of storing an input share.</summary>
@@ -46,7 +52,7 @@ public enum StoreResult
 public sealed class NodeStore : IDisposable
 {
     /// <summary>The schema version this code writes.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     // Migration k upgrades version k to k + 1.
     private static readonly string[] Migrations =
@@ -90,6 +96,10 @@ public sealed class NodeStore : IDisposable
             contract TEXT PRIMARY KEY,
             next_block INTEGER NOT NULL
         );
+        """,
+        // Version 4: batched jobs evaluate K copies side by side; shares and outputs stay one row each, packed K wide.
+        """
+        ALTER TABLE jobs ADD COLUMN copies INTEGER NOT NULL DEFAULT 1 CHECK (copies >= 1);
         """,
     ];
 
@@ -162,23 +172,29 @@ public sealed class NodeStore : IDisposable
             Scalar(_connection, "SELECT count(*) FROM jobs");
     }
 
-    /// <summary>Registers a job in <see cref="JobStatus.Pending"/>; idempotent when the job exists for the same circuit.</summary>
-    /// <exception cref="InvalidOperationException">The job exists for a different circuit.</exception>
-    public JobRecord CreateJob(string jobId, string circuitId)
+    /// <summary>Registers a job in <see cref="JobStatus.Pending"/>; idempotent when the job exists for the same circuit and copies.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="circuitId">The circuit it evaluates.</param>
+    /// <param name="copies">Copies evaluated side by side, at least 1.</param>
+    /// <exception cref="InvalidOperationException">The job exists for a different circuit or copy count.</exception>
+    public JobRecord CreateJob(string jobId, string circuitId, int copies = 1)
     {
         ValidateId(jobId, nameof(jobId));
         ValidateId(circuitId, nameof(circuitId));
+        ArgumentOutOfRangeException.ThrowIfLessThan(copies, 1);
         JobRecord job;
         bool created;
         lock (_gate)
         {
-            using var command = Command("INSERT INTO jobs (id, circuit_id, status, reason, created_unix_ms) VALUES ($id, $circuit, $status, NULL, $created) ON CONFLICT (id) DO NOTHING",
-                ("$id", jobId), ("$circuit", circuitId), ("$status", (int)JobStatus.Pending), ("$created", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            using var command = Command("INSERT INTO jobs (id, circuit_id, status, reason, created_unix_ms, copies) VALUES ($id, $circuit, $status, NULL, $created, $copies) ON CONFLICT (id) DO NOTHING",
+                ("$id", jobId), ("$circuit", circuitId), ("$status", (int)JobStatus.Pending), ("$created", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), ("$copies", copies));
             created = command.ExecuteNonQuery() == 1;
             job = GetJobLocked(jobId)!;
         }
         if (job.CircuitId != circuitId)
             throw new InvalidOperationException($"job '{jobId}' already exists for circuit {job.CircuitId}, not {circuitId}");
+        if (job.Copies != copies)
+            throw new InvalidOperationException($"job '{jobId}' already exists with copies = {job.Copies}, not {copies}");
         if (created)
             JobChanged?.Invoke(job);
         return job;
@@ -215,7 +231,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms FROM jobs ORDER BY created_unix_ms, id");
+            using var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms, copies FROM jobs ORDER BY created_unix_ms, id");
             using var reader = command.ExecuteReader();
             var jobs = new List<JobRecord>();
             while (reader.Read())
@@ -225,26 +241,57 @@ public sealed class NodeStore : IDisposable
     }
 
     /// <summary>Stores an input share; returns only after the commit. Idempotent for identical bytes.</summary>
-    public StoreResult PutInputShare(InputShareRecord share)
+    public StoreResult PutInputShare(InputShareRecord share) => PutInputShares([share])[0];
+
+    /// <summary>
+    /// Stores several input shares in one transaction (one durable commit); returns only after the commit. All or
+    /// nothing: when any record conflicts with a stored one, that record's result is <see cref="StoreResult.Conflict"/> and
+    /// the transaction is rolled back, so nothing of the call is stored (the other results say what would have happened).
+    /// Identical records already stored are <see cref="StoreResult.AlreadyStored"/>.
+    /// </summary>
+    /// <returns>One result per record, in order.</returns>
+    public StoreResult[] PutInputShares(IReadOnlyList<InputShareRecord> shares)
     {
-        ArgumentNullException.ThrowIfNull(share);
-        ValidateId(share.JobId, nameof(share.JobId));
-        ValidateId(share.InputName, nameof(share.InputName));
-        ValidateId(share.Client, nameof(share.Client));
+        ArgumentNullException.ThrowIfNull(shares);
+        foreach (var share in shares)
+        {
+            ArgumentNullException.ThrowIfNull(share, nameof(shares));
+            ValidateId(share.JobId, nameof(share.JobId));
+            ValidateId(share.InputName, nameof(share.InputName));
+            ValidateId(share.Client, nameof(share.Client));
+        }
+        var results = new StoreResult[shares.Count];
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         lock (_gate)
         {
-            using var insert = Command("INSERT INTO input_shares (job_id, input_name, client, share, salt, received_unix_ms) VALUES ($job, $input, $client, $share, $salt, $at) ON CONFLICT DO NOTHING",
-                ("$job", share.JobId), ("$input", share.InputName), ("$client", share.Client), ("$share", share.Share), ("$salt", share.Salt),
-                ("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-            if (insert.ExecuteNonQuery() == 1)
-                return StoreResult.Stored;
-            using var existing = Command("SELECT share, salt FROM input_shares WHERE job_id = $job AND input_name = $input AND client = $client",
-                ("$job", share.JobId), ("$input", share.InputName), ("$client", share.Client));
-            using var reader = existing.ExecuteReader();
-            reader.Read();
-            bool same = ((byte[])reader[0]).AsSpan().SequenceEqual(share.Share) && ((byte[])reader[1]).AsSpan().SequenceEqual(share.Salt);
-            return same ? StoreResult.AlreadyStored : StoreResult.Conflict;
+            using var transaction = _connection.BeginTransaction();
+            bool conflict = false;
+            for (int i = 0; i < shares.Count; i++)
+            {
+                var share = shares[i];
+                using var insert = Command("INSERT INTO input_shares (job_id, input_name, client, share, salt, received_unix_ms) VALUES ($job, $input, $client, $share, $salt, $at) ON CONFLICT DO NOTHING",
+                    ("$job", share.JobId), ("$input", share.InputName), ("$client", share.Client), ("$share", share.Share), ("$salt", share.Salt), ("$at", now));
+                insert.Transaction = transaction;
+                if (insert.ExecuteNonQuery() == 1)
+                {
+                    results[i] = StoreResult.Stored;
+                    continue;
+                }
+                using var existing = Command("SELECT share, salt FROM input_shares WHERE job_id = $job AND input_name = $input AND client = $client",
+                    ("$job", share.JobId), ("$input", share.InputName), ("$client", share.Client));
+                existing.Transaction = transaction;
+                using var reader = existing.ExecuteReader();
+                reader.Read();
+                bool same = ((byte[])reader[0]).AsSpan().SequenceEqual(share.Share) && ((byte[])reader[1]).AsSpan().SequenceEqual(share.Salt);
+                results[i] = same ? StoreResult.AlreadyStored : StoreResult.Conflict;
+                conflict |= !same;
+            }
+            if (conflict)
+                transaction.Rollback();
+            else
+                transaction.Commit();
         }
+        return results;
     }
 
     /// <summary>All input shares received for a job, ordered by input name then client.</summary>
@@ -366,14 +413,14 @@ public sealed class NodeStore : IDisposable
 
     private JobRecord? GetJobLocked(string jobId)
     {
-        using var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms FROM jobs WHERE id = $id", ("$id", jobId));
+        using var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms, copies FROM jobs WHERE id = $id", ("$id", jobId));
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadJob(reader) : null;
     }
 
     private static JobRecord ReadJob(SqliteDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), (JobStatus)reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetInt32(5));
 
     /// <summary>Job ids, input/output names and client fingerprints: 1–128 printable ASCII characters.</summary>
     internal static void ValidateId(string? value, string what)

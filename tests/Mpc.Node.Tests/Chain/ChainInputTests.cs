@@ -49,6 +49,10 @@ public sealed class ChainInputTests
         await cluster.ConnectedAsync();
         using var client = JobTests.Client(cluster);
         await client.StartJobAsync<Fp61>(job, circuit);
+        // Commitments cover one share per input: a job with copies > 1 has nothing to check its packed shares against.
+        var batched = await Assert.ThrowsAsync<MpcClientException>(() => client.StartJobAsync<Fp61>(job + "-copies", circuit, 2));
+        Assert.Equal(StatusCode.FailedPrecondition, batched.Status);
+        Assert.Contains("bound to a chain", batched.Message, StringComparison.Ordinal);
 
         var shares = new ShamirScheme<Fp61>(3, 1).Share(Fp61.FromUInt64(80), CryptoRandom.Shared).Select(s =>
         {

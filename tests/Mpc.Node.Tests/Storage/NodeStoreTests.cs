@@ -131,4 +131,58 @@ public sealed class NodeStoreTests : IDisposable
         store.SetJobStatus("j", JobStatus.Succeeded);
         Assert.Equal([JobStatus.Pending, JobStatus.Running, JobStatus.Succeeded], seen);
     }
+
+    [Fact]
+    public void Copies_ArePersistedAndPartOfTheJobsIdentity()
+    {
+        using (var store = NodeStore.Open(_directory))
+        {
+            Assert.Equal(1, store.CreateJob("one", "aa").Copies);
+            Assert.Equal(100, store.CreateJob("many", "aa", 100).Copies);
+            Assert.Equal(100, store.CreateJob("many", "aa", 100).Copies);
+            var e = Assert.Throws<InvalidOperationException>(() => store.CreateJob("many", "aa", 3));
+            Assert.Contains("copies = 100", e.Message);
+        }
+        using var reopened = NodeStore.Open(_directory);
+        Assert.Equal([1, 100], reopened.ListJobs().OrderBy(j => j.Id == "many").Select(j => j.Copies));
+    }
+
+    [Fact]
+    public void VersionThreeDatabase_UpgradesWithOneCopyPerExistingJob()
+    {
+        string path = Path.Combine(_directory, "node.db");
+        Directory.CreateDirectory(_directory);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE jobs (id TEXT PRIMARY KEY, circuit_id TEXT NOT NULL, status INTEGER NOT NULL, reason TEXT, created_unix_ms INTEGER NOT NULL);
+                CREATE TABLE input_shares (job_id TEXT NOT NULL, input_name TEXT NOT NULL, client TEXT NOT NULL, share BLOB NOT NULL, salt BLOB NOT NULL,
+                    received_unix_ms INTEGER NOT NULL, PRIMARY KEY (job_id, input_name, client));
+                CREATE TABLE outputs (job_id TEXT NOT NULL, name TEXT NOT NULL, is_public INTEGER NOT NULL, value BLOB NOT NULL, owner TEXT, PRIMARY KEY (job_id, name));
+                CREATE TABLE circuits (id TEXT PRIMARY KEY, encoding BLOB NOT NULL);
+                CREATE TABLE chain_cursor (contract TEXT PRIMARY KEY, next_block INTEGER NOT NULL);
+                INSERT INTO jobs VALUES ('old', 'aa', 3, NULL, 1);
+                PRAGMA user_version = 3;
+                """;
+            command.ExecuteNonQuery();
+        }
+        using var store = NodeStore.Open(_directory);
+        Assert.Equal((JobStatus.Succeeded, 1), (store.GetJob("old")!.Status, store.GetJob("old")!.Copies));
+    }
+
+    [Fact]
+    public void PutInputShares_StoresAllInOneCommitOrNoneOnAConflict()
+    {
+        using var store = NodeStore.Open(_directory);
+        store.CreateJob("j", "aa", 2);
+        InputShareRecord Share(string input, byte b) => new("j", input, "client", [b, b], []);
+        Assert.Equal([StoreResult.Stored, StoreResult.Stored], store.PutInputShares([Share("x", 1), Share("y", 2)]));
+
+        var results = store.PutInputShares([Share("z", 3), Share("x", 1), Share("y", 9)]);
+        Assert.Equal([StoreResult.Stored, StoreResult.AlreadyStored, StoreResult.Conflict], results);
+        Assert.Equal(["x", "y"], store.GetInputShares("j").Select(s => s.InputName));
+        Assert.Equal([2, 2], store.GetInputShares("j")[1].Share);
+    }
 }
