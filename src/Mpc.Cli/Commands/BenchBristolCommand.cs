@@ -118,8 +118,6 @@ internal static class BenchBristolCommand
         }
     }
 
-    private const string TieredCompilationVariable = "DOTNET_TieredCompilation";
-
     /// <summary>
     /// A throw-away Gf2k64 cluster of node processes. Each run is one job with copies = k of the one-copy IR, each copy
     /// with its own random inputs: the nodes evaluate it with <see cref="BatchedPartyEngine{T}"/>. Every input but one
@@ -129,61 +127,42 @@ internal static class BenchBristolCommand
     /// </summary>
     private static async Task<List<BristolRunResult>> GrpcRunsAsync(BristolCircuit c, int k, int n, int t, int repeat, CancellationToken ct)
     {
-        // As in `bench mul`: short-lived benchmark nodes should run fully optimised code from the start.
-        if (Environment.GetEnvironmentVariable(TieredCompilationVariable) is null)
-            Environment.SetEnvironmentVariable(TieredCompilationVariable, "0");
         Circuit ir = c.ToCircuit("bristol");
         int needed = checked(ir.Stats.Multiplications * k);
         const int batch = 1 << 12;
         int target = Math.Max(batch, (needed + batch - 1) / batch * batch);
         int[] metricsPorts = LoopbackPorts.Reserve(n);
-        string directory = Directory.CreateTempSubdirectory("mpc-bench-bristol-").FullName;
-        try
+        return await BenchCommand.WithClusterAsync(n, t, "gf2k64", async client =>
         {
-            var cluster = await ClusterCommand.UpAsync(directory, n, t, "gf2k64", ct, (i, options) =>
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var runs = new List<BristolRunResult>(repeat);
+            TimeSpan refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
+            for (int i = 0; i <= repeat; i++)
             {
-                options.MetricsUrl = $"http://127.0.0.1:{metricsPorts[i]}";
-                options.PoolTargetTriples = target;
-                options.PoolBatchSize = batch;
-            });
-            try
-            {
-                using var client = MpcClient.Open(cluster, out var identity);
-                using var _ = identity;
-                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-                var runs = new List<BristolRunResult>(repeat);
-                TimeSpan refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
-                for (int i = 0; i <= repeat; i++)
-                {
-                    var inputs = RandomInputs(c, k);
-                    var values = Values(c, inputs);
-                    var (lastKey, lastValues) = values.Last();
-                    values.Remove(lastKey);
-                    string jobId = "bench-bristol-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-                    await client.StartJobAsync<Gf2k64>(jobId, ir, k, ct);
-                    await client.SubmitInputsAsync(jobId, values, ct);
+                var inputs = RandomInputs(c, k);
+                var values = Values(c, inputs);
+                var (lastKey, lastValues) = values.Last();
+                values.Remove(lastKey);
+                string jobId = "bench-bristol-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+                await client.StartJobAsync<Gf2k64>(jobId, ir, k, ct);
+                await client.SubmitInputsAsync(jobId, values, ct);
 
-                    var clock = Stopwatch.StartNew();
-                    await client.SubmitInputsAsync(jobId, new Dictionary<string, Gf2k64[]> { [lastKey] = lastValues }, ct);
-                    var outputs = await client.AwaitOutputsAsync<Gf2k64>(jobId, ir, k, TimeSpan.FromMinutes(5), ct);
-                    var online = clock.Elapsed;
-                    Check(c, inputs, Decode(c, k, outputs));
+                var clock = Stopwatch.StartNew();
+                await client.SubmitInputsAsync(jobId, new Dictionary<string, Gf2k64[]> { [lastKey] = lastValues }, ct);
+                var outputs = await client.AwaitOutputsAsync<Gf2k64>(jobId, ir, k, TimeSpan.FromMinutes(5), ct);
+                var online = clock.Elapsed;
+                Check(c, inputs, Decode(c, k, outputs));
 
-                    refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
-                    if (i > 0) runs.Add(new BristolRunResult([], ir, k, refill, online, 0));
-                }
-                return runs;
+                refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
+                if (i > 0) runs.Add(new BristolRunResult([], ir, k, refill, online, 0));
             }
-            finally
-            {
-                ClusterCommand.Down(directory);
-            }
-        }
-        finally
+            return runs;
+        }, ct, (i, options) =>
         {
-            try { Directory.Delete(directory, recursive: true); }
-            catch (IOException) { /* best effort: a node may still hold its database open */ }
-        }
+            options.MetricsUrl = $"http://127.0.0.1:{metricsPorts[i]}";
+            options.PoolTargetTriples = target;
+            options.PoolBatchSize = batch;
+        });
     }
 
     /// <summary>Per IR input (copy 0's names, <see cref="BristolCircuit.InputKey"/>), its bit in each of the k copies as 0 or 1, in wire order.</summary>

@@ -4,6 +4,7 @@ using Mpc.Client;
 using Mpc.Core.Engine;
 using Mpc.Core.Fields;
 using Mpc.Core.Network;
+using Mpc.Node;
 
 namespace Mpc.Cli.Commands;
 
@@ -186,7 +187,14 @@ internal static class BenchCommand
         }, ct);
 
     /// <summary>Starts a local cluster of node processes, runs <paramref name="measure"/> against it, and tears it down.</summary>
-    internal static async Task<TResult> WithClusterAsync<TResult>(int n, int t, string field, Func<MpcClient, Task<TResult>> measure, CancellationToken ct)
+    /// <param name="n">Nodes.</param>
+    /// <param name="t">Threshold.</param>
+    /// <param name="field">The nodes' field (<c>fp61</c>, <c>fp127</c>, <c>gf2k64</c>).</param>
+    /// <param name="measure">The measurement, given a client of the cluster.</param>
+    /// <param name="ct">Cancels start-up and the measurement.</param>
+    /// <param name="configure">Adjusts each node's options before it starts (e.g. a metrics endpoint, pool sizes).</param>
+    internal static async Task<TResult> WithClusterAsync<TResult>(int n, int t, string field, Func<MpcClient, Task<TResult>> measure, CancellationToken ct,
+        Action<int, NodeOptions>? configure = null)
     {
         // The node processes inherit this environment. A benchmark node lives for seconds, so under tiered
         // compilation it measures tier-0 code and background tier-1 re-JIT competing for the cores; fully
@@ -196,7 +204,7 @@ internal static class BenchCommand
         string directory = Directory.CreateTempSubdirectory("mpc-bench-").FullName;
         try
         {
-            var cluster = await ClusterCommand.UpAsync(directory, n, t, field, ct);
+            var cluster = await ClusterCommand.UpAsync(directory, n, t, field, ct, configure);
             try
             {
                 using var client = MpcClient.Open(cluster, out var identity);
