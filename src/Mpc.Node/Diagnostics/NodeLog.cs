@@ -53,10 +53,11 @@ internal static partial class NodeLog
 
     /// <remarks>
     /// Only for failures the node cannot classify: clients see the exception's type alone, so the operator
-    /// needs the stack to find the bug. Protocol code never puts values into exception messages.
+    /// needs the stack to find the bug. The message is left out on purpose: an unexpected exception's message
+    /// might quote a value (a share), and shares are never logged; the type and the frames name the place.
     /// </remarks>
-    [LoggerMessage(4005, LogLevel.Error, "Job {Job} failed with an unexpected error")]
-    public static partial void JobFailedUnexpectedly(this ILogger logger, string job, Exception exception);
+    [LoggerMessage(4005, LogLevel.Error, "Job {Job} failed with an unexpected {ExceptionType} at\n{StackTrace}")]
+    public static partial void JobFailedUnexpectedly(this ILogger logger, string job, string exceptionType, string? stackTrace);
 
     [LoggerMessage(4004, LogLevel.Information, "Benchmark: {Multiplications} multiplications")]
     public static partial void BenchmarkStarted(this ILogger logger, int multiplications);

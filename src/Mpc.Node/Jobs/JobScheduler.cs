@@ -478,7 +478,7 @@ public sealed class JobScheduler : IDisposable
             }
             _metrics.JobFinished("failed");
             _log.JobFailed(job.Id, reason);
-            if (unexpected) _log.JobFailedUnexpectedly(job.Id, e);
+            if (unexpected) _log.JobFailedUnexpectedly(job.Id, e.GetType().FullName ?? e.GetType().Name, e.StackTrace);
         }
         finally
         {
