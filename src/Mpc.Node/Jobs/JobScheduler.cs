@@ -444,7 +444,9 @@ public sealed class JobScheduler : IDisposable
         try
         {
             _log.JobStarted(job.Id, circuit.Stats.Multiplications * job.Copies, circuit.Stats.Rounds, session); // all copies' multiplications (Register bounds the product)
-            var outputs = await _runtime.RunAsync(job.Id, circuit, job.Copies, shares, session, _stopping.Token).ConfigureAwait(false);
+            IReadOnlyList<OutputRecord> outputs;
+            using (_runtime.HoldPoolForJob())
+                outputs = await _runtime.RunAsync(job.Id, circuit, job.Copies, shares, session, _stopping.Token).ConfigureAwait(false);
             _store.PutOutputs(outputs);
             if (_chain is not null)
                 await _chain.PublishAsync(job.Id, outputs, _transport, session, _options.Peers.Count, _stopping.Token).ConfigureAwait(false);
@@ -522,6 +524,7 @@ public sealed class JobScheduler : IDisposable
         long PoolBitsConsumed { get; }
         void StartPool();
         Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken);
+        IDisposable HoldPoolForJob();
         int ElementBytes { get; }
         bool IsCanonical(ReadOnlySpan<byte> element);
         void CheckSupported(Circuit circuit);
@@ -556,6 +559,8 @@ public sealed class JobScheduler : IDisposable
 
         public Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken) =>
             _pool?.PauseAsync(cancellationToken) ?? Task.FromResult<IDisposable>(NoPool.Instance);
+
+        public IDisposable HoldPoolForJob() => _pool?.HoldForJob() ?? NoPool.Instance;
 
         public void Dispose() => _pool?.Dispose();
 
