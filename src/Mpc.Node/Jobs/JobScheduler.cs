@@ -441,12 +441,12 @@ public sealed class JobScheduler : IDisposable
     {
         ulong session = SessionOf(job.Id);
         var clock = Stopwatch.StartNew();
+        // Until the job has recorded its outcome: a refill started earlier would share the CPU with its rounds and commits.
+        using var hold = _runtime.HoldPoolForJob();
         try
         {
             _log.JobStarted(job.Id, circuit.Stats.Multiplications * job.Copies, circuit.Stats.Rounds, session); // all copies' multiplications (Register bounds the product)
-            IReadOnlyList<OutputRecord> outputs;
-            using (_runtime.HoldPoolForJob())
-                outputs = await _runtime.RunAsync(job.Id, circuit, job.Copies, shares, session, _stopping.Token).ConfigureAwait(false);
+            var outputs = await _runtime.RunAsync(job.Id, circuit, job.Copies, shares, session, _stopping.Token).ConfigureAwait(false);
             _store.PutOutputs(outputs);
             if (_chain is not null)
                 await _chain.PublishAsync(job.Id, outputs, _transport, session, _options.Peers.Count, _stopping.Token).ConfigureAwait(false);
