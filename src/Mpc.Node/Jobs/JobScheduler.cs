@@ -441,6 +441,8 @@ public sealed class JobScheduler : IDisposable
     {
         ulong session = SessionOf(job.Id);
         var clock = Stopwatch.StartNew();
+        // Until the job has recorded its outcome: a refill started earlier would share the CPU with its rounds and commits.
+        using var hold = _runtime.HoldPoolForJob();
         try
         {
             _log.JobStarted(job.Id, circuit.Stats.Multiplications * job.Copies, circuit.Stats.Rounds, session); // all copies' multiplications (Register bounds the product)
@@ -522,6 +524,7 @@ public sealed class JobScheduler : IDisposable
         long PoolBitsConsumed { get; }
         void StartPool();
         Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken);
+        IDisposable HoldPoolForJob();
         int ElementBytes { get; }
         bool IsCanonical(ReadOnlySpan<byte> element);
         void CheckSupported(Circuit circuit);
@@ -556,6 +559,8 @@ public sealed class JobScheduler : IDisposable
 
         public Task<IDisposable> PausePoolAsync(CancellationToken cancellationToken) =>
             _pool?.PauseAsync(cancellationToken) ?? Task.FromResult<IDisposable>(NoPool.Instance);
+
+        public IDisposable HoldPoolForJob() => _pool?.HoldForJob() ?? NoPool.Instance;
 
         public void Dispose() => _pool?.Dispose();
 
