@@ -94,23 +94,19 @@ public sealed class Opener<T> where T : struct, IField<T>
         int king = Mode == OpeningMode.King ? (int)(tag.Sequence % (ulong)n) : -1;
         // The king's reply needs its own tag so the two rounds can never be confused.
         MessageTag reply = Mode != OpeningMode.King ? default : reserved?.Reply ?? _context.NextTag();
-        int senders = Checked ? n : degree + 1;
-        var contributors = new int[senders];
         // All-to-all lists parties in index order (as ReconstructChecked expects); king openings (never
         // checked) start at the king so that the king's own share is one of the d + 1.
-        int first = king < 0 ? 0 : king;
-        for (int k = 0; k < senders; k++) contributors[k] = (first + k) % n;
+        ContributorSet<T> contributors = _context.Contributors(king < 0 ? 0 : king, Checked ? n : degree + 1);
 
         ReadOnlyMemory<T> contribution = shares;
-        int position = Array.IndexOf(contributors, _context.Party);
+        int position = contributors.Position;
         if (!Checked && position >= 0)
         {
             // Unchecked: contributor k sends λ_k·s_k, so the secret is the plain sum of the contributions
             // (the t + 1 shares become an additive sharing). λ_k ≠ 0 is public, so λ_k·s_k reveals no more
             // than s_k; receivers then add instead of multiplying, and the scaling is done once per sender.
-            T lambda = _context.Scheme.LagrangeCoefficients(contributors)[position];
             Memory<T> scaled = scratch ?? GC.AllocateUninitializedArray<T>(shares.Length);
-            T.Scale(shares.Span, lambda, scaled.Span);
+            T.Scale(shares.Span, contributors.Lambdas[position], scaled.Span);
             contribution = scaled;
         }
         else if (position >= 0 && scratch is null)
@@ -129,8 +125,7 @@ public sealed class Opener<T> where T : struct, IField<T>
         ArgumentNullException.ThrowIfNull(opening);
         ITransport transport = _context.Transport;
         int me = _context.Party;
-        int[] contributors = opening.Contributors;
-        bool contributing = Array.IndexOf(contributors, me) >= 0;
+        bool contributing = opening.Contributors.Position >= 0;
         ReadOnlyMemory<byte> payload = contributing ? FieldCodec<T>.Encode(opening.Contribution) : default;
 
         if (opening.King < 0)
@@ -168,17 +163,13 @@ public sealed class Opener<T> where T : struct, IField<T>
 
     private async ValueTask ReceiveContributionsAsync(Opening opening, CancellationToken cancellationToken)
     {
-        int me = _context.Party;
-        int[] contributors = opening.Contributors;
-        var peers = new List<int>(contributors.Length);
-        foreach (int p in contributors)
-            if (p != me) peers.Add(p);
-        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(peers, opening.Tag, cancellationToken).ConfigureAwait(false);
-        var vectors = new ReadOnlyMemory<T>[contributors.Length];
-        for (int k = 0, r = 0; k < contributors.Length; k++)
-            vectors[k] = contributors[k] == me
+        ContributorSet<T> contributors = opening.Contributors;
+        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(contributors.Peers, opening.Tag, cancellationToken).ConfigureAwait(false);
+        var vectors = new ReadOnlyMemory<T>[contributors.Parties.Length];
+        for (int k = 0, r = 0; k < vectors.Length; k++)
+            vectors[k] = k == contributors.Position
                 ? opening.Contribution
-                : FieldCodec<T>.Decode(payloads[r++], opening.Contribution.Length, contributors[k], opening.Tag);
+                : FieldCodec<T>.Decode(payloads[r++], opening.Contribution.Length, contributors.Parties[k], opening.Tag);
         opening.Vectors = vectors;
     }
 
@@ -200,7 +191,7 @@ public sealed class Opener<T> where T : struct, IField<T>
     /// <summary>The state of one opening between its phases.</summary>
     public sealed class Opening
     {
-        internal Opening(MessageTag tag, MessageTag reply, int king, int degree, ReadOnlyMemory<T> contribution, int[] contributors)
+        internal Opening(MessageTag tag, MessageTag reply, int king, int degree, ReadOnlyMemory<T> contribution, ContributorSet<T> contributors)
         {
             Tag = tag;
             Reply = reply;
@@ -223,7 +214,7 @@ public sealed class Opener<T> where T : struct, IField<T>
         /// <summary>What this party sends: its shares, or λ·shares when unchecked.</summary>
         internal ReadOnlyMemory<T> Contribution { get; }
 
-        internal int[] Contributors { get; }
+        internal ContributorSet<T> Contributors { get; }
 
         internal ReadOnlyMemory<T>[]? Vectors { get; set; }
 

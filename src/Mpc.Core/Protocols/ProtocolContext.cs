@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Mpc.Core.Fields;
 using Mpc.Core.Network;
 using Mpc.Core.Sharing;
@@ -41,6 +42,7 @@ public sealed class ProtocolContext<T> where T : struct, IField<T>
     /// <summary>Sequence numbers of lane l start at l·2^<see cref="LaneShift"/>: 2^40 exchanges per lane before lanes could meet.</summary>
     private const int LaneShift = 40;
 
+    private readonly ConcurrentDictionary<int, ContributorSet<T>> _contributorSets = new();
     private long _sequence;
     private int _lane;
 
@@ -100,6 +102,21 @@ public sealed class ProtocolContext<T> where T : struct, IField<T>
     /// <summary>All parties except this one, ascending.</summary>
     public IReadOnlyList<int> Others { get; }
 
+    /// <summary>
+    /// The <paramref name="count"/> parties <paramref name="first"/>, first + 1, … (mod n) that send their shares
+    /// when a sharing is opened from them, with their Lagrange coefficients and this party's place among them.
+    /// Built once per (first, count) and cached: openings reach it once per round.
+    /// </summary>
+    internal ContributorSet<T> Contributors(int first, int count)
+    {
+        int n = Parties;
+        if ((uint)first >= (uint)n) throw new ArgumentOutOfRangeException(nameof(first), first, $"First contributor must be in [0, {n}).");
+        if (count <= Threshold || count > n) throw new ArgumentOutOfRangeException(nameof(count), count, $"Contributors must number t + 1 = {Threshold + 1} to n = {n}.");
+        return _contributorSets.TryGetValue(first * (n + 1) + count, out ContributorSet<T>? set)
+            ? set
+            : _contributorSets.GetOrAdd(first * (n + 1) + count, new ContributorSet<T>(Scheme, Party, first, count));
+    }
+
     /// <summary>The tag of the next exchange; every party gets the same sequence.</summary>
     public MessageTag NextTag() => new(Session, (ulong)Interlocked.Increment(ref _sequence));
 
@@ -115,8 +132,21 @@ public sealed class ProtocolContext<T> where T : struct, IField<T>
         ArgumentOutOfRangeException.ThrowIfLessThan(lane, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(lane, 1 << 23);
         if (_lane != 0) throw new InvalidOperationException($"Context lane {_lane} is a fork; fork the session's root context instead.");
-        var fork = new ProtocolContext<T>(Transport, Threshold, Session, Random, OpeningMode, CheckOpenings) { _lane = lane };
-        fork._sequence = (long)lane << LaneShift;
-        return fork;
+        return new ProtocolContext<T>(this, lane);
+    }
+
+    /// <summary>A fork: shares everything with <paramref name="root"/> (the scheme's and the contributor sets' caches too) but the tag sequence.</summary>
+    private ProtocolContext(ProtocolContext<T> root, int lane)
+    {
+        Transport = root.Transport;
+        Scheme = root.Scheme;
+        Session = root.Session;
+        Random = root.Random;
+        OpeningMode = root.OpeningMode;
+        CheckOpenings = root.CheckOpenings;
+        Others = root.Others;
+        _contributorSets = root._contributorSets;
+        _lane = lane;
+        _sequence = (long)lane << LaneShift;
     }
 }

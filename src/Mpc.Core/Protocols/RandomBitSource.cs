@@ -41,8 +41,6 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
     private readonly ProtocolContext<T> _context;
     private readonly RandomSharingSource<T> _sharings;
     private readonly SharingSpec[] _kinds;
-    private readonly int[][] _contributors;
-    private readonly T[][] _lambdas;
     private readonly Opener<T>? _checkedOpener;
 
     /// <summary>Creates the source on a context.</summary>
@@ -54,20 +52,14 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
             throw new NotSupportedException($"Random bits by the square-root trick need an odd characteristic; {T.Name} has characteristic 2.");
         _context = context;
         _sharings = new RandomSharingSource<T>(context);
-        int n = context.Parties, t = context.Threshold;
+        int t = context.Threshold;
         _kinds = [new(t, DealtSecret.Random), new(2 * t, DealtSecret.Zero)];
         // A context with checked openings keeps the all-to-all opening of r², which verifies all n shares.
         if (context.CheckOpenings) _checkedOpener = new Opener<T>(context);
-        // King j reconstructs a degree-2t sharing from the 2t + 1 parties j, j + 1, … (mod n): itself included.
-        _contributors = new int[n][];
-        _lambdas = new T[n][];
-        for (int j = 0; j < n; j++)
-        {
-            _contributors[j] = new int[2 * t + 1];
-            for (int k = 0; k <= 2 * t; k++) _contributors[j][k] = (j + k) % n;
-            _lambdas[j] = context.Scheme.LagrangeCoefficients(_contributors[j]).ToArray();
-        }
     }
+
+    /// <summary>King j reconstructs a degree-2t sharing from the 2t + 1 parties j, j + 1, … (mod n): itself included.</summary>
+    private ContributorSet<T> KingContributors(int king) => _context.Contributors(king, 2 * _context.Threshold + 1);
 
     /// <summary>This party's shares of <paramref name="count"/> random bits; every party calls this with the same count.</summary>
     /// <exception cref="TransportException">A peer failed or sent a malformed message.</exception>
@@ -133,11 +125,11 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
         T[]? mine = null;
         for (int j = 0; j < n; j++)
         {
-            int position = Array.IndexOf(_contributors[j], me);
-            if (position < 0) continue;
+            ContributorSet<T> set = KingContributors(j);
+            if (set.Position < 0) continue;
             (int start, int length) = Segment(j, count);
             var scaled = GC.AllocateUninitializedArray<T>(length);
-            T.Scale(squares.AsSpan(start, length), _lambdas[j][position], scaled);
+            T.Scale(squares.AsSpan(start, length), set.Lambdas[set.Position], scaled);
             if (j == me) mine = scaled;
             else sends.Add(_context.Transport.SendAsync(j, tags.Shares, FieldCodec<T>.Encode(scaled), cancellationToken).AsTask());
         }
@@ -145,9 +137,7 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
 
         // As king of my segment: v = Σ contributions, w = 1/√v, sent to everyone.
         (int myStart, int myLength) = Segment(me, count);
-        var contributors = new List<int>(_contributors[me].Length);
-        foreach (int k in _contributors[me])
-            if (k != me) contributors.Add(k);
+        int[] contributors = KingContributors(me).Peers;
         ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(contributors, tags.Shares, cancellationToken).ConfigureAwait(false);
         T[] v = mine!; // a king always contributes to its own segment
         for (int k = 0; k < payloads.Length; k++)

@@ -1,0 +1,40 @@
+using Mpc.Core.Fields;
+using Mpc.Core.Sharing;
+
+namespace Mpc.Core.Protocols;
+
+/// <summary>
+/// The parties that send their shares when a sharing is opened from some of them (all-to-all from t + 1 or n
+/// parties, or to a king from the d + 1 parties starting at the king), seen from one party.
+/// </summary>
+/// <remarks>
+/// Obtained from <see cref="ProtocolContext{T}.Contributors"/>, which builds each set once, so an opening per
+/// round costs no allocation and no Lagrange lookup for its bookkeeping.
+/// </remarks>
+/// <typeparam name="T">The field.</typeparam>
+internal sealed class ContributorSet<T> where T : struct, IField<T>
+{
+    /// <summary>Builds the set of <paramref name="count"/> parties <paramref name="first"/>, first + 1, … (mod n), as seen by <paramref name="me"/>.</summary>
+    public ContributorSet(ShamirScheme<T> scheme, int me, int first, int count)
+    {
+        int n = scheme.Parties;
+        var parties = new int[count];
+        for (int k = 0; k < count; k++) parties[k] = (first + k) % n;
+        Parties = parties;
+        Position = Array.IndexOf(parties, me);
+        Lambdas = scheme.LagrangeCoefficients(parties).ToArray();
+        Peers = Array.FindAll(parties, p => p != me);
+    }
+
+    /// <summary>The contributors, in the order of <see cref="Lambdas"/> (ascending from the first, modulo n).</summary>
+    public int[] Parties { get; }
+
+    /// <summary>The Lagrange coefficients that interpolate the secret from the contributors' shares.</summary>
+    public T[] Lambdas { get; }
+
+    /// <summary>This party's index in <see cref="Parties"/>, or −1 when it does not contribute.</summary>
+    public int Position { get; }
+
+    /// <summary>The contributors other than this party, in the same order: whom to receive from.</summary>
+    public int[] Peers { get; }
+}
