@@ -15,7 +15,7 @@ namespace Mpc.Core.Fields;
 /// checks. Each element is read before the same index is written, so a destination may alias an input.
 /// </remarks>
 [SkipLocalsInit]
-internal static class FieldKernels
+internal static partial class FieldKernels
 {
     /// <summary>Validates a binary kernel's spans: equal inputs, destination at least as long.</summary>
     /// <exception cref="ArgumentException">The lengths do not fit.</exception>

@@ -47,11 +47,11 @@ public readonly partial struct Fp61
 
     /// <inheritdoc />
     public static void Add(ReadOnlySpan<Fp61> x, ReadOnlySpan<Fp61> y, Span<Fp61> destination) =>
-        LaneKernel<AddLanes>(x, y, destination);
+        FieldKernels.LaneKernel<Fp61, AddLanes>(x, y, destination);
 
     /// <inheritdoc />
     public static void Subtract(ReadOnlySpan<Fp61> x, ReadOnlySpan<Fp61> y, Span<Fp61> destination) =>
-        LaneKernel<SubtractLanes>(x, y, destination);
+        FieldKernels.LaneKernel<Fp61, SubtractLanes>(x, y, destination);
 
     /// <inheritdoc />
     public static void Scale(ReadOnlySpan<Fp61> x, Fp61 c, Span<Fp61> destination) => FieldKernels.Scale(x, c, destination);
@@ -66,17 +66,7 @@ public readonly partial struct Fp61
     /// <inheritdoc />
     public static void ScaleAdd(ReadOnlySpan<Fp61> x, Fp61 c, Span<Fp61> destination) => FieldKernels.ScaleAdd(x, c, destination);
 
-    /// <summary>One lane-wise operation on canonical values, in scalar and vector widths (Garnet-style operator struct).</summary>
-    private interface ILaneOperation
-    {
-        static abstract ulong Invoke(ulong x, ulong y);
-
-        static abstract Vector256<ulong> Invoke(Vector256<ulong> x, Vector256<ulong> y);
-
-        static abstract Vector512<ulong> Invoke(Vector512<ulong> x, Vector512<ulong> y);
-    }
-
-    private readonly struct AddLanes : ILaneOperation
+    private readonly struct AddLanes : FieldKernels.ILaneOperation
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ulong Invoke(ulong x, ulong y) => ReduceOnce(x + y);
@@ -96,7 +86,7 @@ public readonly partial struct Fp61
         }
     }
 
-    private readonly struct SubtractLanes : ILaneOperation
+    private readonly struct SubtractLanes : FieldKernels.ILaneOperation
     {
         // x + p − y ∈ [1, 2p − 1] for canonical x, y: one conditional subtraction finishes it.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -117,32 +107,5 @@ public readonly partial struct Fp61
             var s = x + p - y;
             return Vector512.Min(s, s - p);
         }
-    }
-
-    /// <summary>Applies <typeparamref name="TOp"/> lane-wise: widest hardware vector first, then 256 bits, then a scalar tail.</summary>
-    private static void LaneKernel<TOp>(ReadOnlySpan<Fp61> x, ReadOnlySpan<Fp61> y, Span<Fp61> destination)
-        where TOp : struct, ILaneOperation
-    {
-        FieldKernels.CheckLengths(x.Length, y.Length, destination.Length);
-        ref ulong a = ref Unsafe.As<Fp61, ulong>(ref MemoryMarshal.GetReference(x));
-        ref ulong b = ref Unsafe.As<Fp61, ulong>(ref MemoryMarshal.GetReference(y));
-        ref ulong d = ref Unsafe.As<Fp61, ulong>(ref MemoryMarshal.GetReference(destination));
-        nuint n = (nuint)x.Length, i = 0;
-
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + (nuint)Vector512<ulong>.Count <= n; i += (nuint)Vector512<ulong>.Count)
-            {
-                TOp.Invoke(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i)).StoreUnsafe(ref d, i);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + (nuint)Vector256<ulong>.Count <= n; i += (nuint)Vector256<ulong>.Count)
-            {
-                TOp.Invoke(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i)).StoreUnsafe(ref d, i);
-            }
-        }
-        for (; i < n; i++) Unsafe.Add(ref d, i) = TOp.Invoke(Unsafe.Add(ref a, i), Unsafe.Add(ref b, i));
     }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Mpc.Core.Fields;
@@ -30,23 +29,18 @@ public readonly partial struct Gf2k64
     /// <inheritdoc />
     public static void ScaleAdd(ReadOnlySpan<Gf2k64> x, Gf2k64 c, Span<Gf2k64> destination) => FieldKernels.ScaleAdd(x, c, destination);
 
-    private static void Xor(ReadOnlySpan<Gf2k64> x, ReadOnlySpan<Gf2k64> y, Span<Gf2k64> destination)
+    private static void Xor(ReadOnlySpan<Gf2k64> x, ReadOnlySpan<Gf2k64> y, Span<Gf2k64> destination) =>
+        FieldKernels.LaneKernel<Gf2k64, XorLanes>(x, y, destination);
+
+    private readonly struct XorLanes : FieldKernels.ILaneOperation
     {
-        FieldKernels.CheckLengths(x.Length, y.Length, destination.Length);
-        ref ulong a = ref Unsafe.As<Gf2k64, ulong>(ref MemoryMarshal.GetReference(x));
-        ref ulong b = ref Unsafe.As<Gf2k64, ulong>(ref MemoryMarshal.GetReference(y));
-        ref ulong d = ref Unsafe.As<Gf2k64, ulong>(ref MemoryMarshal.GetReference(destination));
-        nuint n = (nuint)x.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + (nuint)Vector512<ulong>.Count <= n; i += (nuint)Vector512<ulong>.Count)
-                (Vector512.LoadUnsafe(ref a, i) ^ Vector512.LoadUnsafe(ref b, i)).StoreUnsafe(ref d, i);
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + (nuint)Vector256<ulong>.Count <= n; i += (nuint)Vector256<ulong>.Count)
-                (Vector256.LoadUnsafe(ref a, i) ^ Vector256.LoadUnsafe(ref b, i)).StoreUnsafe(ref d, i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref a, i) ^ Unsafe.Add(ref b, i);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong Invoke(ulong x, ulong y) => x ^ y;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<ulong> Invoke(Vector256<ulong> x, Vector256<ulong> y) => x ^ y;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<ulong> Invoke(Vector512<ulong> x, Vector512<ulong> y) => x ^ y;
     }
 }
