@@ -11,6 +11,10 @@ public readonly partial struct Gf2k64
     // benchmark has shown that to pay yet. Destinations may alias inputs: each index is read before it is written.
 
     /// <inheritdoc />
+    /// <remarks>Every 64-bit pattern is an element, so no received payload holds a non-canonical one.</remarks>
+    public static int IndexOfNonCanonical(ReadOnlySpan<byte> source) => -1;
+
+    /// <inheritdoc />
     public static void Add(ReadOnlySpan<Gf2k64> x, ReadOnlySpan<Gf2k64> y, Span<Gf2k64> destination) => Xor(x, y, destination);
 
     /// <inheritdoc />

@@ -160,6 +160,15 @@ public class Gf2k64Tests
     }
 
     [Fact]
+    public void EveryEncodingIsCanonical()
+    {
+        byte[] bytes = new byte[8 * 11];
+        Array.Fill(bytes, (byte)0xFF);
+        Assert.Equal(-1, Gf2k64.IndexOfNonCanonical(bytes));
+        Assert.True(Gf2k64.TryRead(bytes, out Gf2k64 top) && top.Value == ulong.MaxValue);
+    }
+
+    [Fact]
     public void ShortBuffersAreRejected()
     {
         Assert.Throws<ArgumentException>(() => Gf2k64.One.Write(new byte[7]));
