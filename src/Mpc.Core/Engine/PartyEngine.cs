@@ -96,7 +96,7 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
 
     /// <summary>
     /// Generates this party's material for one run of <paramref name="circuit"/> with the other parties, no dealer:
-    /// all masks' random bits in one batch (2 rounds), all triples in one batch (3 rounds) and the products of adjacent mask bits (1 round).
+    /// all masks' random bits in one batch (3 rounds), all triples in one batch (3 rounds) and the products of adjacent mask bits (1 round).
     /// </summary>
     /// <exception cref="ArgumentException">The circuit's integer gates do not fit the field (<see cref="CheckSupported"/>); nothing was sent.</exception>
     public async Task<CircuitPreprocessing<T>> PrepareAsync(Circuit circuit, CancellationToken cancellationToken = default)
@@ -109,7 +109,7 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
 
     /// <summary>
     /// As <see cref="PrepareAsync(Circuit, CancellationToken)"/>, but with triples (and optionally random bits) generated
-    /// earlier, e.g. by a node's pool: only what is not given is generated — the masks' random bits (2 rounds) unless
+    /// earlier, e.g. by a node's pool: only what is not given is generated — the masks' random bits (3 rounds) unless
     /// <paramref name="randomBits"/> is given — plus the products of adjacent mask bits (1 round).
     /// </summary>
     /// <param name="circuit">The circuit.</param>

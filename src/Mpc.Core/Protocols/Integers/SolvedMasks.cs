@@ -56,7 +56,7 @@ public sealed class SolvedMasks<T> where T : struct, IField<T>
 /// Catrina–de Hoogh 2010, §3 (PRandM). The paper draws r'' with PRandInt from pseudo-random replicated
 /// sharing; without PRSS we build r'' from k + κ − m further random bits, so r'' is exactly uniform in
 /// [0, 2^(k+κ−m)) and the bound 2^(k+κ+1) &lt; p stays the paper's. All k + κ random bits per mask come from
-/// one <see cref="RandomBitSource{T}.GenerateAsync"/> call: two rounds per batch, whatever its size.
+/// one <see cref="RandomBitSource{T}.GenerateAsync"/> call: three rounds per batch (two with checked openings), whatever its size.
 /// </remarks>
 /// <typeparam name="T">The field.</typeparam>
 public sealed class MaskSource<T> where T : struct, IField<T>
@@ -78,7 +78,7 @@ public sealed class MaskSource<T> where T : struct, IField<T>
     /// <summary>κ, the statistical security in bits.</summary>
     public int Security { get; }
 
-    /// <summary>This party's shares of <paramref name="count"/> masks for k-bit values with m shared low bits. Two rounds.</summary>
+    /// <summary>This party's shares of <paramref name="count"/> masks for k-bit values with m shared low bits. Three rounds (two with checked openings).</summary>
     /// <param name="count">How many masks; every party passes the same count.</param>
     /// <param name="bits">k, the bit length of the values to mask.</param>
     /// <param name="shift">m, how many low bits of r are shared bit by bit (0 ≤ m ≤ k).</param>
