@@ -22,7 +22,7 @@ public class FieldArithmeticBenchmarks<T> where T : struct, IField<T>
     [GlobalSetup]
     public void Setup()
     {
-        using var random = new AesCtrRandom();
+        IRandomSource random = CryptoRandom.Shared;
         _x = new T[N];
         _y = new T[N];
         _z = new T[N];

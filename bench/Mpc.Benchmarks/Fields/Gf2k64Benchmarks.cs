@@ -19,7 +19,7 @@ public class Gf2k64Benchmarks
     [GlobalSetup]
     public void Setup()
     {
-        using var random = new AesCtrRandom();
+        IRandomSource random = CryptoRandom.Shared;
         _element = Gf2k64.Random(random);
         _a = Gf2k64.Random(random).Value;
         _b = Gf2k64.Random(random).Value | 1;
