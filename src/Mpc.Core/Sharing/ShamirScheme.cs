@@ -22,7 +22,8 @@ namespace Mpc.Core.Sharing;
 /// <typeparam name="T">The field.</typeparam>
 public sealed class ShamirScheme<T> where T : struct, IField<T>
 {
-    private readonly ConcurrentDictionary<SubsetKey, T[]> _lagrange = new();
+    private readonly ConcurrentDictionary<SubsetKey, T[]> _lagrange = new(SubsetComparer.Instance);
+    private readonly ConcurrentDictionary<SubsetKey, T[]>.AlternateLookup<SubsetProbe> _lagrangeBySpan;
 
     /// <summary>Creates a scheme for <paramref name="parties"/> parties and threshold <paramref name="threshold"/>.</summary>
     /// <exception cref="ArgumentException">
@@ -40,6 +41,7 @@ public sealed class ShamirScheme<T> where T : struct, IField<T>
             throw new ArgumentException($"Field {T.Name} has too few elements for {parties} distinct evaluation points.", nameof(parties));
         Parties = parties;
         Threshold = threshold;
+        _lagrangeBySpan = _lagrange.GetAlternateLookup<SubsetProbe>();
     }
 
     /// <summary>The number of parties n.</summary>
@@ -226,9 +228,10 @@ public sealed class ShamirScheme<T> where T : struct, IField<T>
     {
         if (parties.Length < Threshold + 1)
             throw new ArgumentException($"Reconstruction needs at least t + 1 = {Threshold + 1} shares; got {parties.Length}.", nameof(parties));
-        var key = new SubsetKey(parties, Parties, targetParty);
-        if (_lagrange.TryGetValue(key, out T[]? cached)) return cached;
-        return _lagrange.GetOrAdd(key, ComputeLagrange(parties.ToArray(), targetParty));
+        // A hit is looked up by the span itself (no key is built: openings come here every round); a miss
+        // validates the list, copies it into a key and computes the coefficients, once per subset.
+        if (_lagrangeBySpan.TryGetValue(new SubsetProbe(parties, targetParty), out T[]? cached)) return cached;
+        return _lagrange.GetOrAdd(new SubsetKey(parties, Parties, targetParty), ComputeLagrange(parties.ToArray(), targetParty));
     }
 
     private static T[] ComputeLagrange(int[] parties, int targetParty)
@@ -273,18 +276,12 @@ public sealed class ShamirScheme<T> where T : struct, IField<T>
     }
 
     /// <summary>An ordered list of parties plus the interpolation target; validates the list on construction.</summary>
-    private readonly struct SubsetKey : IEquatable<SubsetKey>
+    private sealed class SubsetKey
     {
-        private readonly int[] _order;
-        private readonly int _target;
-        private readonly int _hash;
-
         public SubsetKey(ReadOnlySpan<int> parties, int n, int target)
         {
             Span<ulong> seen = n <= 1024 ? stackalloc ulong[(n + 63) / 64] : new ulong[(n + 63) / 64];
             seen.Clear();
-            var hash = new HashCode();
-            hash.Add(target);
             foreach (int p in parties)
             {
                 if ((uint)p >= (uint)n)
@@ -293,17 +290,51 @@ public sealed class ShamirScheme<T> where T : struct, IField<T>
                 if ((seen[p >> 6] & bit) != 0)
                     throw new ArgumentException($"Party {p} is listed twice.", nameof(parties));
                 seen[p >> 6] |= bit;
-                hash.Add(p); // order matters: coefficients come back in the listed order
             }
-            _order = parties.ToArray();
-            _target = target;
-            _hash = hash.ToHashCode();
+            Order = parties.ToArray();
+            Target = target;
+            Hash = HashOf(parties, target);
         }
 
-        public bool Equals(SubsetKey other) => _target == other._target && _order.AsSpan().SequenceEqual(other._order);
+        public int[] Order { get; }
 
-        public override bool Equals(object? obj) => obj is SubsetKey other && Equals(other);
+        public int Target { get; }
 
-        public override int GetHashCode() => _hash;
+        public int Hash { get; }
+
+        /// <summary>Order matters: coefficients come back in the listed order.</summary>
+        public static int HashOf(ReadOnlySpan<int> parties, int target)
+        {
+            var hash = new HashCode();
+            hash.Add(target);
+            foreach (int p in parties) hash.Add(p);
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>A lookup key over the caller's span, for cache hits without a copy.</summary>
+    private readonly ref struct SubsetProbe(ReadOnlySpan<int> parties, int target)
+    {
+        public ReadOnlySpan<int> Parties { get; } = parties;
+
+        public int Target { get; } = target;
+    }
+
+    /// <summary>Compares keys with each other and with probes; hashes both the same way.</summary>
+    private sealed class SubsetComparer : IEqualityComparer<SubsetKey>, IAlternateEqualityComparer<SubsetProbe, SubsetKey>
+    {
+        public static readonly SubsetComparer Instance = new();
+
+        public bool Equals(SubsetKey? x, SubsetKey? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null && x.Target == y.Target && x.Order.AsSpan().SequenceEqual(y.Order));
+
+        public int GetHashCode(SubsetKey key) => key.Hash;
+
+        public bool Equals(SubsetProbe probe, SubsetKey key) => probe.Target == key.Target && probe.Parties.SequenceEqual(key.Order);
+
+        public int GetHashCode(SubsetProbe probe) => SubsetKey.HashOf(probe.Parties, probe.Target);
+
+        // Only lookups go through probes; insertions build a validated SubsetKey themselves.
+        public SubsetKey Create(SubsetProbe probe) => throw new NotSupportedException("Subsets are added through SubsetKey, which validates them.");
     }
 }

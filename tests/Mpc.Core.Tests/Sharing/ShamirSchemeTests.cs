@@ -161,6 +161,33 @@ public class ShamirSchemeTests
         Fp61 sum = Fp61.Zero;
         foreach (var l in first) sum += l;
         Assert.Equal(Fp61.One, sum);
+        // Order matters: the same parties listed differently are another entry, coefficients in that order.
+        ReadOnlySpan<Fp61> reordered = scheme.LagrangeCoefficients([0, 2, 4]);
+        Assert.Equal([first[1], first[2], first[0]], reordered.ToArray());
+    }
+
+    [Fact]
+    public void CachedLookupsAndCheckedReconstructionAllocateNothing()
+    {
+        var scheme = new ShamirScheme<Fp61>(7, 2);
+        var random = new SeededRandom(11);
+        var secrets = new Fp61[64];
+        Fp61.RandomFill(random, secrets);
+        var shares = new Fp61[7 * 64];
+        scheme.ShareBatch(secrets, random, shares);
+        var vectors = Enumerable.Range(0, 7).Select(p => (ReadOnlyMemory<Fp61>)shares.AsMemory(p * 64, 64)).ToArray();
+        var opened = new Fp61[64];
+        int[] subset = [3, 5, 6];
+        scheme.ReconstructChecked(vectors, opened); // first use: fills the caches and the array pool
+        scheme.LagrangeCoefficients(subset);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        scheme.ReconstructChecked(vectors, opened);
+        scheme.LagrangeCoefficients(subset);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(secrets, opened);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]
