@@ -114,8 +114,7 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
             await _checkedOpener.ExchangeAsync(opening, cancellationToken).ConfigureAwait(false);
             var w = GC.AllocateUninitializedArray<T>(count);
             _checkedOpener.FinalizeOpen(opening, w);
-            if (T.InverseSqrt(w, w) is int wrong and >= 0)
-                throw new InvalidOperationException($"Opened square {wrong} of random-bit batch {tags.Shares} has no square root in {T.Name}: a share is corrupt.");
+            InverseRootsInPlace(w, 0, tags.Shares);
             ToBits(r, 0, w, ref found);
             return (r, found);
         }
@@ -142,9 +141,7 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
         T[] v = mine!; // a king always contributes to its own segment
         for (int k = 0; k < payloads.Length; k++)
             T.Add(v, FieldCodec<T>.Decode(payloads[k], myLength, contributors[k], tags.Shares).Span, v);
-        int bad = T.InverseSqrt(v, v); // v becomes w in place
-        if (bad >= 0)
-            throw new InvalidOperationException($"Opened square {myStart + bad} of random-bit batch {tags.Shares} has no square root in {T.Name}: a share is corrupt.");
+        InverseRootsInPlace(v, myStart, tags.Shares);
         await _context.Transport.SendToAllAsync(_context.Others, tags.Roots, FieldCodec<T>.Encode(v), cancellationToken).ConfigureAwait(false);
 
         // Round 3: every segment's w; then b = r·(w/2) + 1/2, and w = 0 marks r = 0 (public, regenerated).
@@ -157,6 +154,15 @@ public sealed class RandomBitSource<T> where T : struct, IField<T>
             ToBits(r, start, FieldCodec<T>.Decode(roots[k], length, king, tags.Roots).Span, ref found);
         }
         return (r, found);
+    }
+
+    /// <summary>Replaces the opened squares v (positions start, start + 1, … of the batch) by w = 1/√v.</summary>
+    /// <exception cref="InvalidOperationException">Some v has no square root: a share is corrupt.</exception>
+    private static void InverseRootsInPlace(Span<T> squares, int start, MessageTag batch)
+    {
+        int bad = T.InverseSqrt(squares, squares);
+        if (bad >= 0)
+            throw new InvalidOperationException($"Opened square {start + bad} of random-bit batch {batch} has no square root in {T.Name}: a share is corrupt.");
     }
 
     /// <summary>The positions [start, start + length) whose square king <paramref name="king"/> opens: n near-equal parts.</summary>
