@@ -7,7 +7,7 @@ namespace Mpc.Core.Protocols.Integers;
 /// per value i, random bits [r_0..r_{m−1}], [r'] = Σ 2^j·r_j and [r] = [r'] + 2^m·[r''] with r'' uniform in
 /// [0, 2^(k+κ−m)), so r is uniform in [0, 2^(k+κ)) and its low m bits are known in shared form.
 /// </summary>
-/// <remarks>Struct-of-arrays and bit-major: bit j of value i is <c>Bits.Span[j * Count + i]</c>. Use each mask once.</remarks>
+/// <remarks>Struct-of-arrays and bit-major: bit j of value i is <c>LowBits.Span[j * Count + i]</c>. Use each mask once.</remarks>
 /// <typeparam name="T">The field.</typeparam>
 public sealed class SolvedMasks<T> where T : struct, IField<T>
 {
