@@ -277,6 +277,26 @@ public class ProtocolTests
     }
 
     [Fact]
+    public void Contributor_sets_are_built_once_per_session_and_rotate_from_their_first_party()
+    {
+        var context = new ProtocolContext<Fp61>(InMemoryNetwork.Create(5)[1], 2);
+
+        var set = context.Contributors(3, 3);
+
+        Assert.Same(set, context.Contributors(3, 3));
+        Assert.Same(set, context.Fork(7).Contributors(3, 3)); // forks share the root's sets
+        Assert.Equal([3, 4, 0], set.Parties);
+        Assert.Equal(-1, set.Position);
+        Assert.Equal([3, 4, 0], set.Peers);
+        Assert.Equal(context.Scheme.LagrangeCoefficients([3, 4, 0]).ToArray(), set.Lambdas);
+        var mine = context.Contributors(0, 3);
+        Assert.Equal(1, mine.Position);
+        Assert.Equal([0, 2], mine.Peers);
+        Assert.Throws<ArgumentOutOfRangeException>(() => context.Contributors(0, 2)); // fewer than t + 1
+        Assert.Throws<ArgumentOutOfRangeException>(() => context.Contributors(5, 3));
+    }
+
+    [Fact]
     public void A_checked_opening_never_trusts_a_king()
     {
         var context = new ProtocolContext<Fp61>(InMemoryNetwork.Create(3)[0], 1);
