@@ -62,8 +62,9 @@ public sealed class ShamirInput<T> where T : struct, IField<T>
             int count = counts[me];
             var dealt = GC.AllocateUninitializedArray<T>(n * count);
             _context.Scheme.ShareBatch(ownValues.Span, _context.Random, dealt);
-            foreach (int j in _context.Others)
-                await _context.Transport.SendAsync(j, tag, FieldCodec<T>.Encode(dealt.AsMemory(j * count, count)), cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<int> others = _context.Others;
+            await _context.Transport.SendEachAsync(others, k => FieldCodec<T>.Encode(dealt.AsMemory(others[k] * count, count)), tag, cancellationToken)
+                .ConfigureAwait(false);
             result[me] = dealt.AsSpan(me * count, count).ToArray();
         }
         else
