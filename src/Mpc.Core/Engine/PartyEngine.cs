@@ -258,8 +258,9 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
         TripleBatch<T>? triples, ReadOnlyMemory<T>? randomBits, CancellationToken cancellationToken)
     {
         var groups = circuit.Schedule.Groups;
-        // Without integer gates there is no mask to make, and IntegerProtocols must not be built: its public
-        // constants (powers of two, 2^-1) do not exist in every field, e.g. GF(2^64) for boolean circuits.
+        // Without integer gates there is no mask to make, and IntegerProtocols must not be built: it needs an odd
+        // characteristic (random bits by the square-root trick, Z → F embedding 2^64), so it refuses GF(2^64),
+        // the field of boolean circuits, which have no integer gates.
         if (groups.IsEmpty)
             return ([], triples ?? await new Dn07TripleSource<T>(_context).GenerateAsync(extraTriples, cancellationToken).ConfigureAwait(false));
         var requests = new IntegerRequest[groups.Length];
