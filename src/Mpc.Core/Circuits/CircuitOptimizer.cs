@@ -20,6 +20,10 @@ namespace Mpc.Core.Circuits;
 /// homomorphism (this is also how constants are read: <c>T.FromBigInteger</c>). Folded constants are
 /// capped at <see cref="MaxFoldedBits"/> bits so adversarial circuits (repeated squaring of a constant)
 /// cannot blow up; past the cap the gate is kept as it is.</para>
+/// <para>Prime fields only: in GF(2^64) 1 + 1 is 0, not 2. Boolean circuits never come here —
+/// <see cref="Bristol.BristolCircuit.ToCircuit"/> folds their constants in GF(2) itself, the CLI's
+/// <c>--field</c> offers prime fields only, and nodes run submitted circuits as they are — and folding
+/// per field would make the optimised circuit, hence its on-chain <see cref="Circuit.Id"/>, depend on the field.</para>
 /// </remarks>
 public static class CircuitOptimizer
 {

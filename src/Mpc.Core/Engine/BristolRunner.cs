@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Mpc.Core.Circuits;
 using Mpc.Core.Circuits.Bristol;
 using Mpc.Core.Fields;
@@ -66,30 +65,12 @@ public static class BristolRunner
                 for (int p = 0; p < parties; p++) shares[p][key] = dealt.AsSpan(p * k, k).ToArray();
             }
 
-        var transports = InMemoryNetwork.Create(parties);
-        var metered = Array.ConvertAll(transports, t => new MeteredTransport(t));
-        try
-        {
-            int triplesNeeded = checked(ir.Stats.Multiplications * k);
-            var clock = Stopwatch.StartNew();
-            var triples = await Task.WhenAll(Enumerable.Range(0, parties).Select(p => Task.Run(async () =>
-                await new Dn07TripleSource<Gf2k64>(new ProtocolContext<Gf2k64>(metered[p], threshold, session: 1))
-                    .GenerateAsync(triplesNeeded, cancellationToken).ConfigureAwait(false), cancellationToken))).ConfigureAwait(false);
-            var preprocessing = clock.Elapsed;
-            long bytesBefore = metered.Sum(m => m.BytesSent);
-
-            clock.Restart();
-            var results = await Task.WhenAll(Enumerable.Range(0, parties).Select(p => Task.Run(() =>
-                new BatchedPartyEngine<Gf2k64>(new ProtocolContext<Gf2k64>(metered[p], threshold, session: 2))
-                    .RunAsync(ir, k, shares[p], triples[p], cancellationToken), cancellationToken))).ConfigureAwait(false);
-            var online = clock.Elapsed;
-
-            return new BristolRunResult(ReadOutputs(circuit, k, results), ir, k, preprocessing, online, metered.Sum(m => m.BytesSent) - bytesBefore);
-        }
-        finally
-        {
-            foreach (var t in transports) await t.DisposeAsync().ConfigureAwait(false);
-        }
+        int triplesNeeded = checked(ir.Stats.Multiplications * k);
+        var run = await InProcessParties.RunAsync(parties, threshold,
+            (ProtocolContext<Gf2k64> context) => new Dn07TripleSource<Gf2k64>(context).GenerateAsync(triplesNeeded, cancellationToken).AsTask(),
+            (ProtocolContext<Gf2k64> context, TripleBatch<Gf2k64> triples) => new BatchedPartyEngine<Gf2k64>(context).RunAsync(ir, k, shares[context.Party], triples, cancellationToken),
+            (IReadOnlyDictionary<string, Gf2k64[]>[] results) => ReadOutputs(circuit, k, results), cancellationToken).ConfigureAwait(false);
+        return new BristolRunResult(run.Result, ir, k, run.Preprocessing, run.Online, run.OnlineBytesSent);
     }
 
     private static bool[][][] ReadOutputs(BristolCircuit circuit, int k, IReadOnlyDictionary<string, Gf2k64[]>[] results)

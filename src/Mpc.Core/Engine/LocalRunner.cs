@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using Mpc.Core.Circuits;
 using Mpc.Core.Fields;
@@ -79,30 +78,11 @@ public static class LocalRunner
             for (int i = 0; i < parties; i++) shares[i][key] = s[i];
         }
 
-        var transports = InMemoryNetwork.Create(parties);
-        var metered = Array.ConvertAll(transports, t => new MeteredTransport(t));
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            var material = await Task.WhenAll(Enumerable.Range(0, parties).Select(i => Task.Run(() =>
-                new PartyEngine<T>(new ProtocolContext<T>(metered[i], threshold, session: 1), security)
-                    .PrepareAsync(circuit, cancellationToken), cancellationToken))).ConfigureAwait(false);
-            var preprocessing = clock.Elapsed;
-            long bytesBefore = metered.Sum(m => m.BytesSent);
-
-            clock.Restart();
-            var results = await Task.WhenAll(Enumerable.Range(0, parties).Select(i => Task.Run(() =>
-                new PartyEngine<T>(new ProtocolContext<T>(metered[i], threshold, session: 2), security)
-                    .RunAsync(circuit, shares[i], material[i], cancellationToken), cancellationToken))).ConfigureAwait(false);
-            var outputs = CollectOutputs(circuit, scheme, results);
-            var online = clock.Elapsed;
-
-            return new LocalRunResult<T>(outputs, preprocessing, online, metered.Sum(m => m.BytesSent) - bytesBefore, circuit.Stats.Rounds);
-        }
-        finally
-        {
-            foreach (var t in transports) await t.DisposeAsync().ConfigureAwait(false);
-        }
+        var run = await InProcessParties.RunAsync(parties, threshold,
+            (ProtocolContext<T> context) => new PartyEngine<T>(context, security).PrepareAsync(circuit, cancellationToken),
+            (ProtocolContext<T> context, CircuitPreprocessing<T> material) => new PartyEngine<T>(context, security).RunAsync(circuit, shares[context.Party], material, cancellationToken),
+            (PartyOutputs<T>[] results) => CollectOutputs(circuit, scheme, results), cancellationToken).ConfigureAwait(false);
+        return new LocalRunResult<T>(run.Result, run.Preprocessing, run.Online, run.OnlineBytesSent, circuit.Stats.Rounds);
     }
 
     private static List<OutputValue<T>> CollectOutputs<T>(Circuit circuit, ShamirScheme<T> scheme, PartyOutputs<T>[] results)

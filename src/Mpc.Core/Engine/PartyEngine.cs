@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Mpc.Core.Circuits;
 using Mpc.Core.Fields;
 using Mpc.Core.Protocols;
@@ -167,14 +168,36 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
             throw new ArgumentException(
                 $"Circuit '{circuit.Name}' has {schedule.Groups.Length} integer groups; material for {preprocessing.Integer.Count} given.", nameof(preprocessing));
 
+        var wires = new T[circuit.Gates.Length];
+        foreach (var input in circuit.Inputs)
+            wires[input.Wire] = inputShares.TryGetValue(input.QualifiedName, out var share)
+                ? share
+                : throw new ArgumentException($"No share of input '{input.QualifiedName}' was provided.", nameof(inputShares));
+        await EvaluateAsync(circuit, 1, wires, preprocessing, cancellationToken).ConfigureAwait(false);
+        return await FinishOutputsAsync(circuit, wires, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="copies"/> copies of <paramref name="circuit"/> side by side: wire w of copy c is
+    /// <c>wires[w * copies + c]</c>, so each linear gate is one span kernel over the copies and each round's
+    /// multiplications are one Beaver batch of (multiplications in the round) × copies.
+    /// </summary>
+    /// <param name="circuit">The circuit.</param>
+    /// <param name="copies">k ≥ 1.</param>
+    /// <param name="wires">gates × k shares, the Input gates' rows filled in; the other rows are written here.</param>
+    /// <param name="preprocessing">At least multiplications × k triples, and each integer group's material for gates × k values.</param>
+    /// <param name="cancellationToken">Cancels waiting for peers.</param>
+    internal async Task EvaluateAsync(Circuit circuit, int copies, T[] wires, CircuitPreprocessing<T> preprocessing, CancellationToken cancellationToken)
+    {
+        int k = copies;
         var gates = circuit.Gates;
-        var wires = new T[gates.Length];
+        var constants = ConstantsOf(circuit);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = new List<(int Finish, Task Work)>();
         int usedTriples = 0, groupIndex = 0;
         try
         {
-            foreach (var step in schedule.Steps)
+            foreach (var step in circuit.Schedule.Steps)
             {
                 // Everything due by this round must be done before its linear gates read the results.
                 for (int r = running.Count - 1; r >= 0; r--)
@@ -183,20 +206,21 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
                     await running[r].Work.ConfigureAwait(false);
                     running.RemoveAt(r);
                 }
-                foreach (int i in step.Linear) wires[i] = EvaluateLinear(gates[i], i, wires, inputShares);
+                foreach (int i in step.Linear) EvaluateLinear(gates[i], i, constants[i], wires, k);
 
                 foreach (var group in step.Groups)
                 {
                     // Launched, not awaited: the group's rounds overlap with later steps' work on its own lane.
                     int lane = ++groupIndex;
                     var material = preprocessing.Integer[lane - 1];
-                    running.Add((group.Finish, RunGroupAsync(group, lane, material, gates, wires, failed.Token)));
+                    running.Add((group.Finish, RunGroupAsync(group, lane, material, gates, wires, k, failed.Token)));
                 }
                 if (!step.Multiplications.IsEmpty)
                 {
-                    running.Add((step.Depth + 1, MultiplyAsync(step.Multiplications, gates, wires,
-                        preprocessing.Triples.Slice(usedTriples, step.Multiplications.Length), failed.Token)));
-                    usedTriples += step.Multiplications.Length;
+                    int count = step.Multiplications.Length * k;
+                    running.Add((step.Depth + 1, MultiplyAsync(step.Multiplications, gates, wires, k,
+                        preprocessing.Triples.Slice(usedTriples, count), failed.Token)));
+                    usedTriples += count;
                 }
             }
             foreach (var (_, work) in running) await work.ConfigureAwait(false);
@@ -209,9 +233,19 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
             catch (Exception) { /* the first failure is the one to report */ }
             throw;
         }
-
-        return await FinishOutputsAsync(circuit, wires, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The circuit's Constant and MulConst constants in <typeparamref name="T"/>, by gate index: converted once per circuit.</summary>
+    private static T[] ConstantsOf(Circuit circuit) => Constants.GetValue(circuit, static c =>
+    {
+        var gates = c.Gates;
+        var constants = new T[gates.Length];
+        for (int i = 0; i < constants.Length; i++)
+            if (gates[i].Kind is GateKind.Constant or GateKind.MulConst) constants[i] = T.FromBigInteger(gates[i].Constant);
+        return constants;
+    });
+
+    private static readonly ConditionalWeakTable<Circuit, T[]> Constants = new();
 
     private static void CheckTriples(Circuit circuit, TripleBatch<T> triples)
     {
@@ -224,8 +258,9 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
         TripleBatch<T>? triples, ReadOnlyMemory<T>? randomBits, CancellationToken cancellationToken)
     {
         var groups = circuit.Schedule.Groups;
-        // Without integer gates there is no mask to make, and IntegerProtocols must not be built: its public
-        // constants (powers of two, 2^-1) do not exist in every field, e.g. GF(2^64) for boolean circuits.
+        // Without integer gates there is no mask to make, and IntegerProtocols must not be built: it needs an odd
+        // characteristic (random bits by the square-root trick, Z → F embedding 2^64), so it refuses GF(2^64),
+        // the field of boolean circuits, which have no integer gates.
         if (groups.IsEmpty)
             return ([], triples ?? await new Dn07TripleSource<T>(_context).GenerateAsync(extraTriples, cancellationToken).ConfigureAwait(false));
         var requests = new IntegerRequest[groups.Length];
@@ -235,28 +270,27 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
     }
 
     private async Task MultiplyAsync(ImmutableArray<int> batch, ImmutableArray<Gate> gates,
-        T[] wires, TripleBatch<T> triples, CancellationToken cancellationToken)
+        T[] wires, int k, TripleBatch<T> triples, CancellationToken cancellationToken)
     {
-        int count = batch.Length;
-        var x = new T[count];
-        var y = new T[count];
-        for (int k = 0; k < count; k++)
+        var x = GC.AllocateUninitializedArray<T>(batch.Length * k);
+        var y = GC.AllocateUninitializedArray<T>(batch.Length * k);
+        for (int m = 0; m < batch.Length; m++)
         {
-            var g = gates[batch[k]];
-            x[k] = wires[g.Left];
-            y[k] = wires[g.Right];
+            var g = gates[batch[m]];
+            Row(wires, g.Left, k).CopyTo(x.AsSpan(m * k, k));
+            Row(wires, g.Right, k).CopyTo(y.AsSpan(m * k, k));
         }
         T[] z = await _multiplier.MultiplyAsync(x, y, triples, cancellationToken).ConfigureAwait(false);
-        for (int k = 0; k < count; k++) wires[batch[k]] = z[k];
+        for (int m = 0; m < batch.Length; m++) z.AsSpan(m * k, k).CopyTo(Row(wires, batch[m], k));
     }
 
     private async Task RunGroupAsync(ScheduleGroup group, int lane, IntegerPreprocessing<T> material, ImmutableArray<Gate> gates,
-        T[] wires, CancellationToken cancellationToken)
+        T[] wires, int k, CancellationToken cancellationToken)
     {
         // Operands are read before the first await, while this step owns the wires.
         var members = group.Gates;
-        var operands = new T[members.Length];
-        for (int k = 0; k < members.Length; k++) operands[k] = wires[gates[members[k]].Left];
+        var operands = new T[members.Length * k];
+        for (int m = 0; m < members.Length; m++) Row(wires, gates[members[m]].Left, k).CopyTo(operands.AsSpan(m * k, k));
         var protocols = new IntegerProtocols<T>(_context.Fork(lane), Security);
         int bits = group.Bits, shift = group.Shift;
         T[] results = group.Kind switch
@@ -268,21 +302,43 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
             GateKind.Mod2m => await protocols.Mod2mAsync(operands, bits, shift, material, cancellationToken).ConfigureAwait(false),
             _ => throw new InvalidOperationException($"Gate kind {group.Kind} was scheduled as an integer group."),
         };
-        for (int k = 0; k < members.Length; k++) wires[members[k]] = results[k];
+        for (int m = 0; m < members.Length; m++) results.AsSpan(m * k, k).CopyTo(Row(wires, members[m], k));
     }
 
-    private static T EvaluateLinear(Gate g, int index, T[] wires, IReadOnlyDictionary<string, T> inputShares) => g.Kind switch
+    private static Span<T> Row(T[] wires, int wire, int k) => wires.AsSpan(wire * k, k);
+
+    /// <summary>
+    /// A linear gate on all copies. Addition and multiplication by public constants commute with Shamir sharing;
+    /// a public constant is the constant polynomial, so every party's share of it is the constant itself.
+    /// </summary>
+    private static void EvaluateLinear(Gate g, int index, T constant, T[] wires, int k)
     {
-        GateKind.Input => inputShares.TryGetValue(g.Party + "." + g.Name, out var share)
-            ? share
-            : throw new ArgumentException($"No share of input '{g.Party}.{g.Name}' was provided.", nameof(inputShares)),
-        GateKind.Constant => T.FromBigInteger(g.Constant),
-        GateKind.Add => wires[g.Left] + wires[g.Right],
-        GateKind.Sub => wires[g.Left] - wires[g.Right],
-        GateKind.MulConst => wires[g.Left] * T.FromBigInteger(g.Constant),
-        GateKind.Output => wires[g.Left],
-        _ => throw new InvalidOperationException($"Gate %{index} ({g.Kind}) was scheduled as a linear gate."),
-    };
+        if (k == 1)
+        {
+            // One copy (every non-batched run): scalar operations, no span set-up per gate.
+            wires[index] = g.Kind switch
+            {
+                GateKind.Input => wires[index], // filled in before evaluation
+                GateKind.Constant => constant,
+                GateKind.Add => wires[g.Left] + wires[g.Right],
+                GateKind.Sub => wires[g.Left] - wires[g.Right],
+                GateKind.MulConst => wires[g.Left] * constant,
+                GateKind.Output => wires[g.Left],
+                _ => throw new InvalidOperationException($"Gate %{index} ({g.Kind}) was scheduled as a linear gate."),
+            };
+            return;
+        }
+        switch (g.Kind)
+        {
+            case GateKind.Input: break; // filled in before evaluation
+            case GateKind.Constant: Row(wires, index, k).Fill(constant); break;
+            case GateKind.Add: T.Add(Row(wires, g.Left, k), Row(wires, g.Right, k), Row(wires, index, k)); break;
+            case GateKind.Sub: T.Subtract(Row(wires, g.Left, k), Row(wires, g.Right, k), Row(wires, index, k)); break;
+            case GateKind.MulConst: T.Scale(Row(wires, g.Left, k), constant, Row(wires, index, k)); break;
+            case GateKind.Output: Row(wires, g.Left, k).CopyTo(Row(wires, index, k)); break;
+            default: throw new InvalidOperationException($"Gate %{index} ({g.Kind}) was scheduled as a linear gate.");
+        }
+    }
 
     private async Task<PartyOutputs<T>> FinishOutputsAsync(Circuit circuit, T[] wires, CancellationToken cancellationToken)
     {

@@ -52,7 +52,7 @@ public class BatchedPartyEngineTests
     }
 
     [Fact]
-    public async Task PrivateOutputsTooFewTriplesAndShortInputsAreRefused()
+    public async Task PrivateOutputsIntegerGatesTooFewTriplesAndShortInputsAreRefused()
     {
         static Task<IReadOnlyDictionary<string, Fp61[]>[]> Run(Circuit c, Fp61[] shares) =>
             Cluster.RunAsync<Fp61, IReadOnlyDictionary<string, Fp61[]>>(3, 1, context =>
@@ -71,5 +71,10 @@ public class BatchedPartyEngineTests
         var l = new CircuitBuilder("l");
         l.Output("y", l.Input("x", "alice") + 1);
         Assert.Contains("needs 2 shares", (await Assert.ThrowsAsync<ArgumentException>(() => Run(l.Build(), new Fp61[1]))).Message);
+
+        // Integer gates were once skipped by the batched step loop, leaving their wires zero: now refused before any message.
+        var z = new CircuitBuilder("z");
+        z.Output("y", z.LessThanZero(z.Input("x", "alice"), 8));
+        Assert.Contains("integer gates", (await Assert.ThrowsAsync<ArgumentException>(() => Run(z.Build(), new Fp61[2]))).Message);
     }
 }

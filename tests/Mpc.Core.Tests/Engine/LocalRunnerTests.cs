@@ -105,6 +105,36 @@ public class LocalRunnerTests
         Assert.Equal(-(tooLarge - 1), edge.Outputs[0].Signed);
     }
 
+    [Fact]
+    public async Task One_circuit_object_runs_in_several_fields_and_repeatedly()
+    {
+        // The engine converts the circuit's constants once per circuit and field: each field gets its own
+        // conversion (−3 is p − 3, a different element in each field), and a second run reuses the first's.
+        var b = new CircuitBuilder("consts");
+        var x = b.Input("x", "alice");
+        b.Output("y", (x + b.Constant(-3)) * -5 + x * x);
+        var circuit = b.Build();
+        var inputs = Inputs(("alice.x", 7));
+        for (int run = 0; run < 2; run++)
+        {
+            var in61 = await LocalRunner.RunAsync<Fp61>(circuit, inputs, 3, 1).WaitAsync(Bound);
+            var in127 = await LocalRunner.RunAsync<Fp127>(circuit, inputs, 3, 1).WaitAsync(Bound);
+            Assert.Equal(new BigInteger(29), in61.Outputs[0].Signed);
+            Assert.Equal(new BigInteger(29), in127.Outputs[0].Signed);
+        }
+    }
+
+    [Fact]
+    public async Task A_missing_input_share_is_refused_before_any_message()
+    {
+        var b = new CircuitBuilder("missing");
+        b.Output("y", b.Input("x", "alice") + 1);
+        var circuit = b.Build();
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Support.Cluster.RunAsync<Fp61, PartyOutputs<Fp61>>(3, 1, context =>
+            new PartyEngine<Fp61>(context).RunAsync(circuit, new Dictionary<string, Fp61>(), new CircuitPreprocessing<Fp61>(default, []))));
+        Assert.Contains("No share of input 'alice.x'", error.Message);
+    }
+
     [Theory]
     [InlineData(3, 2)]
     [InlineData(4, 2)]

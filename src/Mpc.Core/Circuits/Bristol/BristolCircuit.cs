@@ -163,12 +163,12 @@ public sealed class BristolCircuit
     /// <summary>
     /// Converts to the arithmetic IR over a binary field (one bit per <c>Gf2k64</c> element):
     /// XOR → Add, AND → Mul (one Beaver multiplication), INV → Add of the constant 1, EQW → the same wire,
-    /// EQ → the constant. <paramref name="copies"/> independent copies side by side share the schedule,
-    /// so k copies take the rounds of one.
+    /// EQ → the constant. Copies with their own inputs run side by side on this one-copy IR
+    /// (<see cref="Engine.BatchedPartyEngine{T}"/>), not on a larger one.
     /// </summary>
     /// <remarks>
-    /// <para>Inputs are IR inputs <see cref="InputKey"/> owned by party <c>in{i}</c>, in copy, value, bit
-    /// order; outputs are public, named <see cref="OutputName"/>. Only valid in characteristic 2:
+    /// <para>Inputs are IR inputs <see cref="InputKey"/>(0, i, j) owned by party <c>in{i}</c>, in value, bit
+    /// order; outputs are public, named <see cref="OutputName"/>(0, o, j). Only valid in characteristic 2:
     /// XOR is addition only there.</para>
     /// <para>Constants (EQ gates, and gates whose inputs are all constant) are folded here in the boolean
     /// domain — c ⊕ x is x or ¬x, 0 ∧ x = 0, 1 ∧ x = x — so no AND with a constant costs a
@@ -176,23 +176,14 @@ public sealed class BristolCircuit
     /// (1 + 1 = 2), which is right only in prime fields.</para>
     /// </remarks>
     /// <param name="name">The IR circuit's name.</param>
-    /// <param name="copies">Independent copies evaluated side by side.</param>
-    /// <param name="sharedInputs">
-    /// Every copy reads copy 0's inputs (<c>in{i}.c0_b{j}</c>) instead of its own. The evaluation does the
-    /// same work (no gate is shared or optimised away); benchmarks use it where submitting every copy's
-    /// input shares would cost more than the evaluation being measured.
-    /// </param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="copies"/> &lt; 1.</exception>
-    public Circuit ToCircuit(string name, int copies = 1, bool sharedInputs = false)
+    public Circuit ToCircuit(string name)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(copies, 1);
         var builder = new CircuitBuilder(name);
         Wire? one = null;
         Wire One() => one ??= builder.Constant(1);
         // Per Bristol wire: an IR wire index ≥ 0, or ConstZero / ConstOne.
         const int ConstZero = -1, ConstOne = -2;
         var map = new int[WireCount];
-        var inputWires = new int[InputWireCount];
         var wires = new List<Wire>();
         int Ir(Wire w) { wires.Add(w); return wires.Count - 1; }
         int Xor(int a, int b) => (a, b) switch
@@ -212,35 +203,31 @@ public sealed class BristolCircuit
             _ => Ir(builder.Mul(wires[a], wires[b])),
         };
 
-        for (int copy = 0; copy < copies; copy++)
+        const int copy = 0; // the IR names keep the copy index; k copies share this IR (BatchedPartyEngine)
+        for (int i = 0, wire = 0; i < InputSizes.Length; i++)
+            for (int bit = 0; bit < InputSizes[i]; bit++, wire++)
+                map[wire] = Ir(builder.Input($"c{copy}_b{bit}", InputOwner(i)));
+        foreach (var g in Gates)
         {
-            if (copy == 0 || !sharedInputs)
-                for (int i = 0, wire = 0; i < InputSizes.Length; i++)
-                    for (int bit = 0; bit < InputSizes[i]; bit++, wire++)
-                        inputWires[wire] = Ir(builder.Input($"c{copy}_b{bit}", InputOwner(i)));
-            inputWires.CopyTo(map, 0);
-            foreach (var g in Gates)
+            var o = g.Outputs;
+            switch (g.Kind)
             {
-                var o = g.Outputs;
-                switch (g.Kind)
-                {
-                    case BristolGateKind.Xor: map[o[0]] = Xor(map[g.Inputs[0]], map[g.Inputs[1]]); break;
-                    case BristolGateKind.And: map[o[0]] = And(map[g.Inputs[0]], map[g.Inputs[1]]); break;
-                    case BristolGateKind.Inv: map[o[0]] = Xor(map[g.Inputs[0]], ConstOne); break;
-                    case BristolGateKind.Eqw: map[o[0]] = map[g.Inputs[0]]; break;
-                    case BristolGateKind.Eq: map[o[0]] = g.Inputs[0] == 1 ? ConstOne : ConstZero; break;
-                    case BristolGateKind.Mand:
-                        for (int j = 0; j < o.Length; j++) map[o[j]] = And(map[g.Inputs[j]], map[g.Inputs[o.Length + j]]);
-                        break;
-                }
+                case BristolGateKind.Xor: map[o[0]] = Xor(map[g.Inputs[0]], map[g.Inputs[1]]); break;
+                case BristolGateKind.And: map[o[0]] = And(map[g.Inputs[0]], map[g.Inputs[1]]); break;
+                case BristolGateKind.Inv: map[o[0]] = Xor(map[g.Inputs[0]], ConstOne); break;
+                case BristolGateKind.Eqw: map[o[0]] = map[g.Inputs[0]]; break;
+                case BristolGateKind.Eq: map[o[0]] = g.Inputs[0] == 1 ? ConstOne : ConstZero; break;
+                case BristolGateKind.Mand:
+                    for (int j = 0; j < o.Length; j++) map[o[j]] = And(map[g.Inputs[j]], map[g.Inputs[o.Length + j]]);
+                    break;
             }
-            for (int v = 0, wire = WireCount - OutputWireCount; v < OutputSizes.Length; v++)
-                for (int bit = 0; bit < OutputSizes[v]; bit++, wire++)
-                {
-                    int m = map[wire];
-                    builder.Output(OutputName(copy, v, bit), m >= 0 ? wires[m] : builder.Constant(m == ConstOne ? 1 : 0));
-                }
         }
+        for (int v = 0, wire = WireCount - OutputWireCount; v < OutputSizes.Length; v++)
+            for (int bit = 0; bit < OutputSizes[v]; bit++, wire++)
+            {
+                int m = map[wire];
+                builder.Output(OutputName(copy, v, bit), m >= 0 ? wires[m] : builder.Constant(m == ConstOne ? 1 : 0));
+            }
         return builder.Build();
     }
 
