@@ -33,14 +33,6 @@ internal sealed partial class Unroller<TS>
 
     // ---- scalar arithmetic: public values are computed here, secret ones by the back end ----
 
-    private static BigInteger FloorDiv(BigInteger a, BigInteger b)
-    {
-        var q = BigInteger.DivRem(a, b, out var r);
-        return !r.IsZero && (r.Sign < 0) != (b.Sign < 0) ? q - 1 : q;
-    }
-
-    private static BigInteger RoundDiv(BigInteger a, BigInteger b) => FloorDiv(2 * a + b, 2 * b);
-
     private static BigInteger CheckPublic(BigInteger v, Kind kind, SourcePosition at)
     {
         if (Range(kind) is { } r && (v < r.Min || v > r.Max))
