@@ -22,6 +22,12 @@ public sealed class CliClusterTests
             Assert.True(run.Code == 0, run.Output);
             Assert.Contains("result = 38", run.Output, StringComparison.Ordinal);
 
+            // The same contract in the language: job run compiles the .circ locally and expands array inputs.
+            string program = Path.Combine(JobTests.RepositoryRoot(), "circuits", "inner_product.circ");
+            var language = await MpcAsync("job", "run", program, "--cluster", directory, "--input", "alice.x=[3,1,4,1]", "--input", "bob.y=[5,9,2,6]");
+            Assert.True(language.Code == 0, language.Output);
+            Assert.Contains("result = 38", language.Output, StringComparison.Ordinal);
+
             var missing = await MpcAsync("job", "run", circuit, "--cluster", directory, "--input", "alice.x0=1");
             Assert.Equal(2, missing.Code);
             Assert.Contains("missing input", missing.Output, StringComparison.Ordinal);

@@ -155,6 +155,29 @@ public class LanguageSemanticsTests
         Assert.Equal((x <= 0 ? 1 : 0, x >= 0 ? 1 : 0, x == 0 ? 1 : 0), ((int)o["le"], (int)o["ge"], (int)o["eq"]));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void A_secret_literal_typed_value_is_compared_and_divided_as_an_int32(int c)
+    {
+        const string source = "input alice.c: bool;\noutput lt = select(c, 1, 5) < 3;\noutput eq = select(c, 1, 5) == 5;\n" +
+            "output q = select(c, 0 - 7, 9) / 2;\noutput r = select(c, 0 - 7, 9) % 4;\noutput s = sort([select(c, 8, 2), 4])[0];";
+
+        var o = Run(source, Inputs(("alice.c", c)));
+
+        int v = c == 1 ? -7 : 9;
+        Assert.Equal(new BigInteger[] { c, 1 - c, (int)Math.Floor(v / 2.0), v - 4 * (int)Math.Floor(v / 4.0), c == 1 ? 4 : 2 },
+            new[] { o["lt"], o["eq"], o["q"], o["r"], o["s"] });
+    }
+
+    [Fact]
+    public void A_secret_literal_typed_quotient_is_an_int32_to_the_checker()
+    {
+        var e = Assert.Throws<CircCompileException>(() => CircProgram.Parse("input alice.c: bool;\nlet f: fixed = select(c, 1, 5) / 2;\noutput f = f;", "t.circ"));
+
+        Assert.Equal("t.circ:2:32: cannot initialise 'f' of type fixed with secret int32", e.Diagnostics.Single().ToString());
+    }
+
     [Fact]
     public void Field_arithmetic_wraps_modulo_the_run_prime()
     {

@@ -32,8 +32,6 @@ internal sealed class PlaintextBackend(IReadOnlyDictionary<string, BigInteger> i
 
     public BigInteger Trunc(BigInteger a, int bits, int shift) => a >> shift; // arithmetic shift = floor
 
-    public BigInteger TruncPr(BigInteger a, int bits, int shift) => a >> shift;
-
     public BigInteger Select(BigInteger c, BigInteger a, BigInteger b) => c.IsZero ? b : a;
 
     public BigInteger Abs(BigInteger a, Kind kind) => BigInteger.Abs(a);
@@ -53,8 +51,7 @@ internal sealed class PlaintextBackend(IReadOnlyDictionary<string, BigInteger> i
     public BigInteger DivideFloor(BigInteger a, BigInteger b, Kind kind, SourcePosition at)
     {
         if (b.IsZero) throw new CircEvaluationError(at, "division by zero (a secret divisor is 0)");
-        var q = BigInteger.DivRem(a, b, out var r);
-        return !r.IsZero && (r.Sign < 0) != (b.Sign < 0) ? q - 1 : q;
+        return FloorDiv(a, b);
     }
 
     /// <remarks>
@@ -92,15 +89,6 @@ internal sealed class PlaintextBackend(IReadOnlyDictionary<string, BigInteger> i
     /// below k − f − 2 = 22 only; the limit keeps 4 ulp of the exponent's rounding below 22.
     /// </summary>
     public static readonly BigInteger ExpLimit = new BigInteger(Math.Floor(Math.ScaleB(22 * Math.Log(2), FixedFractionBits))) - 4;
-
-    private static BigInteger RoundDiv(BigInteger a, BigInteger b)
-    {
-        if (b.Sign < 0) (a, b) = (-a, -b);
-        var n = 2 * a + b;
-        var d = 2 * b;
-        var q = BigInteger.DivRem(n, d, out var r);
-        return r.Sign < 0 ? q - 1 : q;
-    }
 
     private static BigInteger IntegerSqrt(BigInteger n)
     {
@@ -152,8 +140,6 @@ internal sealed class CircuitBackend(CircuitBuilder builder) : ISecretBackend<Wi
     public Wire EqualZero(Wire a, int bits) => builder.EqualZero(a, bits);
 
     public Wire Trunc(Wire a, int bits, int shift) => builder.Trunc(a, bits, shift);
-
-    public Wire TruncPr(Wire a, int bits, int shift) => builder.TruncPr(a, bits, shift);
 
     public Wire Select(Wire c, Wire a, Wire b) => builder.Select(c, a, b);
 

@@ -318,7 +318,10 @@ internal sealed class TypeChecker
                 }
                 if (b.Op is TokenKind.Slash or TokenKind.Percent && r.Secret && result is not (Kind.Int32 or Kind.Fixed or Kind.Number))
                     _d.Error(b.Right.At, $"operator '{Symbol(b.Op)}' by a secret divisor is supported on int32 and fixed only: the secret reciprocal of {Name(result)} values needs more than the 85 bits an integer gate has in Fp127 (divide int32 values, or make the divisor public)");
-                return new CType(result, l.Secret || r.Secret, 0);
+                bool secret = l.Secret || r.Secret;
+                // The unroller divides a secret literal-typed value as an int32 (it needs a bit length).
+                if (secret && result == Kind.Number && b.Op is TokenKind.Slash or TokenKind.Percent) result = Kind.Int32;
+                return new CType(result, secret, 0);
             }
             case ArrayExpr a:
             {

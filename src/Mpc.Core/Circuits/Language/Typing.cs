@@ -120,6 +120,16 @@ internal static class Typing
         _ => op.ToString(),
     };
 
+    /// <summary>⌊a / b⌋ for b ≠ 0 (BigInteger division truncates towards zero).</summary>
+    public static BigInteger FloorDiv(BigInteger a, BigInteger b)
+    {
+        var q = BigInteger.DivRem(a, b, out var r);
+        return !r.IsZero && (r.Sign < 0) != (b.Sign < 0) ? q - 1 : q;
+    }
+
+    /// <summary>a / b rounded to the nearest integer, ties towards +∞ (b ≠ 0).</summary>
+    public static BigInteger RoundDiv(BigInteger a, BigInteger b) => FloorDiv(2 * a + b, 2 * b);
+
     /// <summary>Inclusive range of raw values of <paramref name="k"/> (fixed: scaled by 2^16), or null when unbounded.</summary>
     public static (BigInteger Min, BigInteger Max)? Range(Kind k)
     {

@@ -33,14 +33,6 @@ internal sealed partial class Unroller<TS>
 
     // ---- scalar arithmetic: public values are computed here, secret ones by the back end ----
 
-    private static BigInteger FloorDiv(BigInteger a, BigInteger b)
-    {
-        var q = BigInteger.DivRem(a, b, out var r);
-        return !r.IsZero && (r.Sign < 0) != (b.Sign < 0) ? q - 1 : q;
-    }
-
-    private static BigInteger RoundDiv(BigInteger a, BigInteger b) => FloorDiv(2 * a + b, 2 * b);
-
     private static BigInteger CheckPublic(BigInteger v, Kind kind, SourcePosition at)
     {
         if (Range(kind) is { } r && (v < r.Min || v > r.Max))
@@ -126,7 +118,7 @@ internal sealed partial class Unroller<TS>
             // A secret divisor: IntegerDivision (int32) or FixedMath.Divide (fixed); a public dividend becomes a constant.
             return kind == Kind.Fixed
                 ? Secret(kind, _b.Fixed(FixedFunction.Divide, Lift(a), b.Handle, at), at)
-                : Secret(kind, _b.DivideFloor(Lift(a), b.Handle, kind == Kind.Number ? Kind.Int32 : kind, at), at);
+                : Secret(kind, _b.DivideFloor(Lift(a), b.Handle, kind, at), at);
         }
         if (b.Raw.IsZero) throw new CircEvaluationError(at, "division by zero");
         if (kind == Kind.Fixed)
@@ -156,6 +148,7 @@ internal sealed partial class Unroller<TS>
     private Scalar<TS> Less(Scalar<TS> a, Scalar<TS> b, Kind operand, SourcePosition at)
     {
         if (!a.IsSecret && !b.IsSecret) return Scalar<TS>.Public(Kind.Bool, a.Raw < b.Raw ? 1 : 0);
+        (a, b, operand) = AsInt32IfLiteral(a, b, operand, at);
         var d = Lift(Sub(a, b, Kind.Unknown, at));
         return Scalar<TS>.Secret(Kind.Bool, _b.LessThanZero(d, Bits(operand) + 1));
     }
@@ -164,9 +157,17 @@ internal sealed partial class Unroller<TS>
     {
         if (!a.IsSecret && !b.IsSecret) return Scalar<TS>.Public(Kind.Bool, a.Raw == b.Raw ? 1 : 0);
         if (operand == Kind.Bool) return Not(Xor(a, b, at), at);
+        (a, b, operand) = AsInt32IfLiteral(a, b, operand, at);
         var d = Lift(Sub(a, b, Kind.Unknown, at));
         return Scalar<TS>.Secret(Kind.Bool, _b.EqualZero(d, Bits(operand) + 1));
     }
+
+    /// <summary>
+    /// A secret literal-typed value (<c>select(c, 1, 5)</c>) has no bit length of its own; where one is needed
+    /// (comparison, equality, division) it is an int32, range-checked like one.
+    /// </summary>
+    private (Scalar<TS> A, Scalar<TS> B, Kind Operand) AsInt32IfLiteral(Scalar<TS> a, Scalar<TS> b, Kind operand, SourcePosition at) =>
+        operand == Kind.Number ? (Coerce(a, Kind.Int32, at), Coerce(b, Kind.Int32, at), Kind.Int32) : (a, b, operand);
 
     private Scalar<TS> Not(Scalar<TS> a, SourcePosition at) => Sub(Scalar<TS>.Public(Kind.Bool, 1), a, Kind.Bool, at);
 
@@ -179,6 +180,11 @@ internal sealed partial class Unroller<TS>
         if (error is not null) throw new CircEvaluationError(at, error);
         l = Coerce(l, operand, at);
         r = Coerce(r, operand, at);
+        if (op is TokenKind.Slash or TokenKind.Percent && (l.IsSecret || r.IsSecret))
+        {
+            (l, r, operand) = AsInt32IfLiteral(l, r, operand, at);
+            result = operand;
+        }
         switch (op)
         {
             case TokenKind.Plus: return Add(l, r, result, at);

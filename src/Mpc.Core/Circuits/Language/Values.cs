@@ -71,9 +71,6 @@ internal interface ISecretBackend<TS>
     /// <summary>⌊a / 2^shift⌋, exact.</summary>
     TS Trunc(TS a, int bits, int shift);
 
-    /// <summary>⌊a / 2^shift⌋ or one more (probabilistic rounding).</summary>
-    TS TruncPr(TS a, int bits, int shift);
-
     /// <summary><c>c ? a : b</c> for a secret bit c.</summary>
     TS Select(TS c, TS a, TS b);
 
