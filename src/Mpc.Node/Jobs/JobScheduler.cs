@@ -447,10 +447,13 @@ public sealed class JobScheduler : IDisposable
         {
             _log.JobStarted(job.Id, circuit.Stats.Multiplications * job.Copies, circuit.Stats.Rounds, session); // all copies' multiplications (Register bounds the product)
             var outputs = await _runtime.RunAsync(job.Id, circuit, job.Copies, shares, session, _stopping.Token).ConfigureAwait(false);
-            _store.PutOutputs(outputs);
             if (_chain is not null)
+            {
+                // Durable before the result goes on chain: a node that crashes after publishing still serves its private output shares.
+                _store.PutOutputs(outputs);
                 await _chain.PublishAsync(job.Id, outputs, _transport, session, _options.Peers.Count, _stopping.Token).ConfigureAwait(false);
-            _store.SetJobStatus(job.Id, JobStatus.Succeeded);
+            }
+            _store.CompleteJob(job.Id, outputs); // outputs and Succeeded in one commit
             _metrics.JobFinished("succeeded");
             // Preprocessing rounds are not counted: the figure is the circuit's online rounds plus the output opening.
             _metrics.RoundsCompleted(circuit.Stats.Rounds + (circuit.Outputs.Any(o => o.Visibility == OutputVisibility.Public) ? 1 : 0));

@@ -47,7 +47,7 @@ public enum StoreResult
 /// method that returned has committed durably and a crash or restart loses nothing acknowledged.
 /// The schema version is kept in <c>PRAGMA user_version</c> and upgraded step by step on open; a
 /// database from a newer version is refused. One connection, serialised by a lock: the node's write
-/// rate is a handful per job, far below what that can sustain. Thread-safe.
+/// rate is a handful per job (an input commit, Running, then outputs and Succeeded together), far below what that can sustain. Thread-safe.
 /// </remarks>
 public sealed class NodeStore : IDisposable
 {
@@ -316,20 +316,55 @@ public sealed class NodeStore : IDisposable
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            foreach (var output in outputs)
-            {
-                ValidateId(output.JobId, nameof(output.JobId));
-                ValidateId(output.Name, nameof(output.Name));
-                using var insert = Command("INSERT INTO outputs (job_id, name, is_public, value, owner) VALUES ($job, $name, $public, $value, $owner) ON CONFLICT DO NOTHING",
-                    ("$job", output.JobId), ("$name", output.Name), ("$public", output.IsPublic ? 1 : 0), ("$value", output.Value), ("$owner", output.Owner));
-                insert.Transaction = transaction;
-                if (insert.ExecuteNonQuery() == 1)
-                    continue;
-                var stored = GetOutputLocked(output.JobId, output.Name, transaction)!;
-                if (stored.IsPublic != output.IsPublic || stored.Owner != output.Owner || !stored.Value.AsSpan().SequenceEqual(output.Value))
-                    throw new InvalidOperationException($"output '{output.Name}' of job '{output.JobId}' is already stored with a different value");
-            }
+            PutOutputsLocked(outputs, transaction);
             transaction.Commit();
+        }
+    }
+
+    /// <summary>
+    /// Stores a job's outputs and sets it <see cref="JobStatus.Succeeded"/> in one durable commit (all or none), so a job is never
+    /// reported succeeded without its outputs and its critical path pays one commit, not two. Outputs already stored identically
+    /// (<see cref="PutOutputs"/> before publishing them) are kept.
+    /// </summary>
+    /// <exception cref="ArgumentException">An output belongs to another job.</exception>
+    /// <exception cref="InvalidOperationException">A different value is already stored under one of the names; nothing changed.</exception>
+    /// <exception cref="KeyNotFoundException">No such job; nothing changed.</exception>
+    public JobRecord CompleteJob(string jobId, IReadOnlyList<OutputRecord> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        foreach (var output in outputs)
+            if (output.JobId != jobId)
+                throw new ArgumentException($"output '{output.Name}' belongs to job '{output.JobId}', not '{jobId}'", nameof(outputs));
+        JobRecord job;
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            PutOutputsLocked(outputs, transaction);
+            using var command = Command("UPDATE jobs SET status = $status, reason = NULL WHERE id = $id", ("$id", jobId), ("$status", (int)JobStatus.Succeeded));
+            command.Transaction = transaction;
+            if (command.ExecuteNonQuery() == 0)
+                throw new KeyNotFoundException($"no job '{jobId}'");
+            transaction.Commit();
+            job = GetJobLocked(jobId)!;
+        }
+        JobChanged?.Invoke(job);
+        return job;
+    }
+
+    private void PutOutputsLocked(IReadOnlyList<OutputRecord> outputs, SqliteTransaction transaction)
+    {
+        foreach (var output in outputs)
+        {
+            ValidateId(output.JobId, nameof(output.JobId));
+            ValidateId(output.Name, nameof(output.Name));
+            using var insert = Command("INSERT INTO outputs (job_id, name, is_public, value, owner) VALUES ($job, $name, $public, $value, $owner) ON CONFLICT DO NOTHING",
+                ("$job", output.JobId), ("$name", output.Name), ("$public", output.IsPublic ? 1 : 0), ("$value", output.Value), ("$owner", output.Owner));
+            insert.Transaction = transaction;
+            if (insert.ExecuteNonQuery() == 1)
+                continue;
+            var stored = GetOutputLocked(output.JobId, output.Name, transaction)!;
+            if (stored.IsPublic != output.IsPublic || stored.Owner != output.Owner || !stored.Value.AsSpan().SequenceEqual(output.Value))
+                throw new InvalidOperationException($"output '{output.Name}' of job '{output.JobId}' is already stored with a different value");
         }
     }
 

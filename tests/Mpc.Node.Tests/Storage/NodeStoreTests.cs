@@ -85,6 +85,31 @@ public sealed class NodeStoreTests : IDisposable
     }
 
     [Fact]
+    public void CompleteJob_StoresOutputsAndSucceededInOneCommit_OrNothing()
+    {
+        using var store = NodeStore.Open(_directory);
+        store.CreateJob("j", "aa");
+        store.SetJobStatus("j", JobStatus.Running);
+        store.PutOutputs([new OutputRecord("j", "a", true, [1], null)]); // as before publishing on chain
+        var seen = new List<(JobStatus, int)>();
+        store.JobChanged += job => seen.Add((job.Status, store.GetOutputs(job.Id).Count));
+
+        Assert.Throws<InvalidOperationException>(() =>
+            store.CompleteJob("j", [new OutputRecord("j", "b", true, [2], null), new OutputRecord("j", "a", true, [9], null)]));
+        Assert.Equal(JobStatus.Running, store.GetJob("j")!.Status);
+        Assert.Null(store.GetOutput("j", "b"));
+        Assert.Throws<KeyNotFoundException>(() => store.CompleteJob("nope", [new OutputRecord("nope", "b", true, [2], null)]));
+        Assert.Null(store.GetOutput("nope", "b"));
+        Assert.Throws<ArgumentException>(() => store.CompleteJob("j", [new OutputRecord("other", "b", true, [2], null)]));
+
+        var done = store.CompleteJob("j", [new OutputRecord("j", "a", true, [1], null), new OutputRecord("j", "b", false, [2], "alice")]);
+
+        Assert.Equal(JobStatus.Succeeded, done.Status);
+        Assert.Equal([(JobStatus.Succeeded, 2)], seen); // observers see the outputs together with the status
+        Assert.Equal("alice", store.GetOutput("j", "b")!.Owner);
+    }
+
+    [Fact]
     public void CreateJob_ForAnotherCircuit_Fails()
     {
         using var store = NodeStore.Open(_directory);
