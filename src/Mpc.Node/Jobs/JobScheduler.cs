@@ -268,10 +268,11 @@ public sealed class JobScheduler : IDisposable
         // On-chain jobs: a share counts only if the client committed to it on chain (copies = 1 there, see Register).
         if (_chain is not null)
         {
-            var stored = _store.GetInputShares(jobId).Where(s => s.Client == client).Select(s => s.InputName).ToHashSet(StringComparer.Ordinal);
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-            foreach (var record in records.Where(r => !stored.Contains(r.InputName)))
+            foreach (var record in records)
             {
+                if (_store.GetInputClients(jobId, record.InputName).Contains(client))
+                    continue; // already stored (and checked) for this client: a retry
                 string? rejected;
                 try
                 {
@@ -288,14 +289,14 @@ public sealed class JobScheduler : IDisposable
         StoreResult[] results;
         lock (_gate)
         {
-            var existing = _store.GetInputShares(jobId).ToLookup(s => s.InputName, StringComparer.Ordinal);
+            // Only the submitted inputs' holders, never the job's share bytes: a job whose k inputs arrive one call each reads O(k), not O(k²).
             var status = _store.GetJob(jobId)!.Status;
             foreach (var record in records)
             {
-                var mine = existing[record.InputName];
-                if (mine.Any(s => s.Client != client))
+                var holders = _store.GetInputClients(jobId, record.InputName);
+                if (holders.Any(c => c != client))
                     throw Fail(StatusCode.AlreadyExists, $"input '{record.InputName}' of job '{jobId}' was already submitted by another client");
-                if (!mine.Any() && status != JobStatus.Pending)
+                if (holders.Count == 0 && status != JobStatus.Pending)
                     throw Fail(StatusCode.FailedPrecondition, $"job '{jobId}' is {status.ToString().ToLowerInvariant()} and takes no more inputs");
             }
             results = _store.PutInputShares(records);
@@ -427,6 +428,9 @@ public sealed class JobScheduler : IDisposable
                 return;
             var circuit = FindCircuit(job.CircuitId);
             if (circuit is null)
+                return;
+            // Counting reads no share bytes; the shares themselves are read once, when the job starts.
+            if (_store.CountStoredInputs(jobId) < circuit.Inputs.Length)
                 return;
             var shares = _store.GetInputShares(jobId);
             var present = shares.Select(s => s.InputName).ToHashSet(StringComparer.Ordinal);

@@ -308,6 +308,30 @@ public sealed class NodeStore : IDisposable
         }
     }
 
+    /// <summary>The clients that stored a share of <paramref name="inputName"/> of a job (the scheduler lets at most one); reads no share bytes.</summary>
+    public IReadOnlyList<string> GetInputClients(string jobId, string inputName)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT client FROM input_shares WHERE job_id = $job AND input_name = $input", ("$job", jobId), ("$input", inputName));
+            using var reader = command.ExecuteReader();
+            var clients = new List<string>(1);
+            while (reader.Read())
+                clients.Add(reader.GetString(0));
+            return clients;
+        }
+    }
+
+    /// <summary>How many distinct inputs of a job have a stored share; reads no share bytes (the primary key's index answers it).</summary>
+    public int CountStoredInputs(string jobId)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $job", ("$job", jobId));
+            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
     /// <summary>Stores a job's outputs atomically (all or none); re-storing identical outputs is a no-op.</summary>
     /// <exception cref="InvalidOperationException">A different value is already stored under one of the names.</exception>
     public void PutOutputs(IReadOnlyList<OutputRecord> outputs)

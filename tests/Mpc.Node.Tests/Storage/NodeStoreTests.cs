@@ -209,5 +209,8 @@ public sealed class NodeStoreTests : IDisposable
         Assert.Equal([StoreResult.Stored, StoreResult.AlreadyStored, StoreResult.Conflict], results);
         Assert.Equal(["x", "y"], store.GetInputShares("j").Select(s => s.InputName));
         Assert.Equal([2, 2], store.GetInputShares("j")[1].Share);
+        Assert.Equal(2, store.CountStoredInputs("j"));
+        Assert.Equal(["client"], store.GetInputClients("j", "x"));
+        Assert.Empty(store.GetInputClients("j", "z")); // rolled back with the conflict
     }
 }
