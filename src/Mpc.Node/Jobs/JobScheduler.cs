@@ -67,8 +67,9 @@ public sealed class JobScheduler : IDisposable
     private readonly NodeChain? _chain;
     private readonly ConcurrentDictionary<string, Circuit> _circuits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
-    // On-chain jobs whose input deadline has passed on chain (ChainWatcher); only these may start.
-    private readonly ConcurrentDictionary<string, byte> _released = new(StringComparer.Ordinal);
+    // Pending on-chain jobs whose input deadline has passed on chain (ChainWatcher); only these may start. Under _gate;
+    // a job leaves the set when it leaves Pending, so the set holds no more than the pending jobs.
+    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _benchmark = new(1, 1);
     // Serialises "is this input already taken / are all inputs in / start" decisions.
@@ -322,8 +323,11 @@ public sealed class JobScheduler : IDisposable
     /// <remarks>With <see cref="NodeOptions.Chain"/> set, a job never starts before this call (made by <see cref="ChainWatcher"/>), so late commitments cannot be missed.</remarks>
     public void ReleaseChainJob(string jobId)
     {
-        _released.TryAdd(jobId, 0);
-        TrySchedule(jobId);
+        lock (_gate)
+        {
+            _released.Add(jobId);
+            TrySchedule(jobId); // drops the entry again when the job is unknown or no longer pending
+        }
     }
 
     /// <summary>Fails a job that is still pending (not started), e.g. because committed inputs never arrived; false when it already started or ended.</summary>
@@ -335,6 +339,7 @@ public sealed class JobScheduler : IDisposable
             if (job is null || job.Status != JobStatus.Pending || _running.ContainsKey(jobId))
                 return false;
             _store.SetJobStatus(jobId, JobStatus.Failed, reason);
+            _released.Remove(jobId);
         }
         _metrics.JobFinished("failed");
         _log.JobFailed(jobId, reason);
@@ -422,9 +427,12 @@ public sealed class JobScheduler : IDisposable
         lock (_gate)
         {
             var job = _store.GetJob(jobId);
-            if (job is null || job.Status != JobStatus.Pending || _running.ContainsKey(jobId) || _stopping.IsCancellationRequested)
+            if (job is null || job.Status != JobStatus.Pending || _running.ContainsKey(jobId))
+            {
+                _released.Remove(jobId);
                 return;
-            if (_chain is not null && !_released.ContainsKey(jobId))
+            }
+            if (_stopping.IsCancellationRequested || (_chain is not null && !_released.Contains(jobId)))
                 return;
             var circuit = FindCircuit(job.CircuitId);
             if (circuit is null)
@@ -437,6 +445,7 @@ public sealed class JobScheduler : IDisposable
             if (!circuit.Inputs.All(i => present.Contains(i.QualifiedName)))
                 return;
             _store.SetJobStatus(jobId, JobStatus.Running);
+            _released.Remove(jobId);
             _running[jobId] = Task.Run(() => ExecuteAsync(job, circuit, shares));
         }
     }
