@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Mpc.Core.Fields;
 using Mpc.Node.Chain;
 using Mpc.Node.Security;
 
@@ -28,7 +29,7 @@ public sealed class PeerOptions
 public sealed class NodeOptions
 {
     /// <summary>The fields a node can compute in.</summary>
-    public static readonly IReadOnlyList<string> SupportedFields = ["Fp61", "Fp127", "Gf2k64"];
+    public static readonly IReadOnlyList<string> SupportedFields = [Fp61.Name, Fp127.Name, Gf2k64.Name];
 
     /// <summary>This node's party index in <see cref="Peers"/>. Required.</summary>
     public int NodeIndex { get; set; } = -1;

@@ -84,15 +84,14 @@ public sealed class JobScheduler : IDisposable
         _transport = transport;
         _metrics = metrics;
         _log = log;
-        _runtime = options.Field.ToUpperInvariant() switch
-        {
-            "FP127" => new FieldRuntime<Fp127>(this),
-            "GF2K64" => new FieldRuntime<Gf2k64>(this),
-            _ => new FieldRuntime<Fp61>(this),
-        };
+        // The names are the field types' own (NodeOptions.Validate admits exactly these): an unknown field is refused, never run as another.
+        _runtime = For<Fp61>() ?? For<Fp127>() ?? For<Gf2k64>()
+            ?? throw new ArgumentException($"field '{options.Field}' is not one of {string.Join(", ", NodeOptions.SupportedFields)}", nameof(options));
         _chain = options.Chain is { } chain ? new NodeChain(chain, options.NodeIndex, log) : null;
         metrics.ObservePoolLevel(() => _runtime.PoolLevel);
     }
+
+    private IFieldRuntime? For<T>() where T : struct, IField<T> => _options.Field == T.Name ? new FieldRuntime<T>(this) : null;
 
     /// <summary>Triples in this node's preprocessing pool (0 when <see cref="NodeOptions.PoolTargetTriples"/> is 0).</summary>
     public long PoolLevel => _runtime.PoolLevel;
