@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http;
-using System.Net.Security;
 using System.Numerics;
 using System.Security.Cryptography;
 using Google.Protobuf;
@@ -413,19 +411,9 @@ public sealed class MpcClient : IDisposable
 
     private static GrpcChannel Connect(NodeEndpoint node, TlsIdentity identity)
     {
-        byte[] pin = Fingerprints.Parse(node.Fingerprint);
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                // Pinning replaces CA validation: exactly the configured certificate is accepted.
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => Fingerprints.Matches(certificate, pin),
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => identity.Certificate,
-                ClientCertificates = [identity.Certificate],
-            },
-            EnableMultipleHttp2Connections = true,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        };
+        var handler = identity.CreatePinnedHandler(node.Fingerprint);
+        handler.EnableMultipleHttp2Connections = true;
+        handler.ConnectTimeout = TimeSpan.FromSeconds(10);
         return GrpcChannel.ForAddress(node.Endpoint, new GrpcChannelOptions
         {
             HttpHandler = handler,

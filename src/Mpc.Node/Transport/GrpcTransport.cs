@@ -1,10 +1,9 @@
 using System.Net.Http;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
+using Mpc.Client;
 using Mpc.Core.Network;
 using Mpc.Node.Diagnostics;
 using Mpc.Node.Protos;
@@ -57,7 +56,7 @@ public sealed class GrpcTransport : ITransport
     private readonly HashSet<ulong> _retired = [];
     private readonly Queue<ulong> _retiredOrder = new();
     private readonly NodeOptions _options;
-    private readonly NodeIdentity _identity;
+    private readonly TlsIdentity _identity;
     private readonly CertificatePins _pins;
     private readonly NodeMetrics _metrics;
     private readonly ILogger _log;
@@ -69,7 +68,7 @@ public sealed class GrpcTransport : ITransport
     private Action<int, ReadOnlyMemory<byte>>? _control;
     private long _controlSequence;
 
-    internal GrpcTransport(NodeOptions options, NodeIdentity identity, CertificatePins pins, NodeMetrics metrics, ILogger<GrpcTransport> log)
+    internal GrpcTransport(NodeOptions options, TlsIdentity identity, CertificatePins pins, NodeMetrics metrics, ILogger<GrpcTransport> log)
     {
         _options = options;
         _identity = identity;
@@ -598,24 +597,14 @@ public sealed class GrpcTransport : ITransport
 
     private GrpcChannel CreateChannel(PeerOptions peer)
     {
-        byte[] pin = CertificatePins.ParseFingerprint(peer.Fingerprint);
-        var certificate = _identity.Certificate;
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                // Pinning replaces the CA: only the certificate configured for this member is accepted.
-                RemoteCertificateValidationCallback = (_, serverCertificate, _, _) => CertificatePins.Matches(serverCertificate, pin),
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
-                ClientCertificates = [certificate],
-            },
-            ConnectTimeout = _options.PeerConnectTimeout < TimeSpan.FromSeconds(10) ? _options.PeerConnectTimeout : TimeSpan.FromSeconds(10),
-            KeepAlivePingDelay = _options.KeepAliveInterval,
-            KeepAlivePingTimeout = _options.KeepAliveInterval,
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            InitialHttp2StreamWindowSize = StreamWindowBytes,
-        };
+        // Pinning replaces the CA: only the certificate configured for this member is accepted.
+        var handler = _identity.CreatePinnedHandler(peer.Fingerprint);
+        handler.ConnectTimeout = _options.PeerConnectTimeout < TimeSpan.FromSeconds(10) ? _options.PeerConnectTimeout : TimeSpan.FromSeconds(10);
+        handler.KeepAlivePingDelay = _options.KeepAliveInterval;
+        handler.KeepAlivePingTimeout = _options.KeepAliveInterval;
+        handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
+        handler.PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan;
+        handler.InitialHttp2StreamWindowSize = StreamWindowBytes;
         return GrpcChannel.ForAddress(peer.Endpoint, new GrpcChannelOptions
         {
             HttpHandler = handler,

@@ -140,7 +140,7 @@ public sealed class GrpcTransportTests
     {
         await using var cluster = new TestCluster(3);
         await cluster.StartAsync(0);
-        using var stranger = Mpc.Node.Security.NodeIdentity.Create("stranger");
+        using var stranger = Mpc.Client.TlsIdentity.Create("stranger");
         using var channel = cluster.Channel(0, stranger);
 
         var call = new Peer.PeerClient(channel).Exchange();
@@ -167,7 +167,7 @@ public sealed class GrpcTransportTests
     public async Task ServerWithUnpinnedCertificate_IsRefusedByTheDialler()
     {
         // Node 2 runs with a certificate the others did not pin (an impostor on the right address).
-        using var impostor = Mpc.Node.Security.NodeIdentity.Create("impostor");
+        using var impostor = Mpc.Client.TlsIdentity.Create("impostor");
         await using var cluster = new TestCluster(3, o => o.PeerConnectTimeout = TimeSpan.FromSeconds(2));
         var options2 = cluster.Options[2];
         impostor.Save(options2.ResolvedCertificatePath, options2.ResolvedKeyPath);
