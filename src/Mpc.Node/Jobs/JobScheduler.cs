@@ -219,18 +219,6 @@ public sealed class JobScheduler : IDisposable
             throw Fail(StatusCode.InvalidArgument, $"copies = {copies}: {copies} × {circuit.Stats.Multiplications} multiplications exceed one job's triple budget");
     }
 
-    /// <summary>Validates and durably stores one input share, then starts the job if it was the last one missing.</summary>
-    /// <param name="jobId">A registered job.</param>
-    /// <param name="inputName">The input's qualified name <c>owner.name</c> (or an unambiguous bare name).</param>
-    /// <param name="client">The authenticated client's fingerprint.</param>
-    /// <param name="share">One field element per copy of the job, <see cref="ElementBytes"/> bytes each.</param>
-    /// <param name="salt">The commitment salt.</param>
-    /// <param name="cancellationToken">The caller going away cancels the on-chain commitment check.</param>
-    /// <exception cref="RpcException">NotFound (job), InvalidArgument (input, share), PermissionDenied (owner), AlreadyExists (another client's or different bytes), FailedPrecondition (job no longer pending).</exception>
-    public async Task<StoreResult> SubmitInputShareAsync(string jobId, string inputName, string client, byte[] share, byte[] salt,
-        CancellationToken cancellationToken) =>
-        (await SubmitInputSharesAsync(jobId, client, [new InputSubmission(inputName, share, salt)], cancellationToken).ConfigureAwait(false))[0];
-
     /// <summary>
     /// Validates shares of several inputs of one job, stores them all in one durable commit (or none, when any is refused),
     /// then starts the job if they were the last ones missing.
@@ -240,8 +228,9 @@ public sealed class JobScheduler : IDisposable
     /// <param name="inputs">Each input at most once, with one share per copy of the job (packed).</param>
     /// <param name="cancellationToken">The caller going away cancels the on-chain commitment checks.</param>
     /// <returns>Per input, whether it was newly stored or already stored identically.</returns>
-    /// <exception cref="RpcException">As <see cref="SubmitInputShareAsync"/>; InvalidArgument also for an empty or repeated input list,
-    /// and for a share count other than the job's copies (naming the input and both counts).</exception>
+    /// <exception cref="RpcException">NotFound (job), InvalidArgument (an unknown input, an empty or repeated input list, a non-canonical
+    /// element, a share count other than the job's copies, naming the input and both counts), PermissionDenied (owner, or no on-chain
+    /// commitment), AlreadyExists (another client's or different bytes), FailedPrecondition (job no longer pending). Nothing is stored then.</exception>
     public async Task<StoreResult[]> SubmitInputSharesAsync(string jobId, string client, IReadOnlyList<InputSubmission> inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);

@@ -240,9 +240,6 @@ public sealed class NodeStore : IDisposable
         }
     }
 
-    /// <summary>Stores an input share; returns only after the commit. Idempotent for identical bytes.</summary>
-    public StoreResult PutInputShare(InputShareRecord share) => PutInputShares([share])[0];
-
     /// <summary>
     /// Stores several input shares in one transaction (one durable commit); returns only after the commit. All or
     /// nothing: when any record conflicts with a stored one, that record's result is <see cref="StoreResult.Conflict"/> and

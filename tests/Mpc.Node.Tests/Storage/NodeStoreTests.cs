@@ -40,7 +40,7 @@ public sealed class NodeStoreTests : IDisposable
             store.CreateJob("job-1", "c0ffee");
             store.SetJobStatus("job-1", JobStatus.Failed, "peer 2 disconnected");
             store.CreateJob("job-2", "beef");
-            Assert.Equal(StoreResult.Stored, store.PutInputShare(new InputShareRecord("job-1", "x", "client-a", share, salt)));
+            Assert.Equal(StoreResult.Stored, store.PutInputShares([new InputShareRecord("job-1", "x", "client-a", share, salt)])[0]);
             store.PutOutputs([new OutputRecord("job-2", "sum", true, [42], null), new OutputRecord("job-2", "secret", false, [7, 7], "client-a")]);
         }
 
@@ -67,9 +67,9 @@ public sealed class NodeStoreTests : IDisposable
     {
         using var store = NodeStore.Open(_directory);
         var record = new InputShareRecord("j", "x", "c", [1, 2], [3]);
-        Assert.Equal(StoreResult.Stored, store.PutInputShare(record));
-        Assert.Equal(StoreResult.AlreadyStored, store.PutInputShare(record with { Share = [1, 2] }));
-        Assert.Equal(StoreResult.Conflict, store.PutInputShare(record with { Share = [1, 3] }));
+        Assert.Equal(StoreResult.Stored, store.PutInputShares([record])[0]);
+        Assert.Equal(StoreResult.AlreadyStored, store.PutInputShares([record with { Share = [1, 2] }])[0]);
+        Assert.Equal(StoreResult.Conflict, store.PutInputShares([record with { Share = [1, 3] }])[0]);
         Assert.Equal([1, 2], store.GetInputShares("j").Single().Share);
     }
 
