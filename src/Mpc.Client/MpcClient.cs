@@ -114,7 +114,9 @@ public sealed class MpcClient : IDisposable
         var clock = Stopwatch.StartNew();
         jobId ??= "job-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         await StartJobAsync<T>(jobId, circuit, cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(values.Select(v => SubmitInputAsync(jobId, v.Key, v.Value, cancellationToken))).ConfigureAwait(false);
+        // Every input in one call per node: one durable commit there, not one per input.
+        if (values.Count > 0)
+            await SubmitInputsAsync(jobId, values.ToDictionary(v => v.Key, v => new[] { v.Value }, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
         var outputs = await AwaitOutputsAsync<T>(jobId, circuit, timeout ?? TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
         return new JobResult<T>(jobId, outputs, clock.Elapsed);
     }
