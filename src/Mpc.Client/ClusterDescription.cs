@@ -26,7 +26,7 @@ public sealed class NodeEndpoint
 }
 
 /// <summary>What a client needs to reach a cluster: <c>cluster.json</c> as written by <c>mpc cluster up</c>.</summary>
-/// <remarks>Relative paths (the client certificate and key) are resolved against the file's directory by <see cref="Load"/>.</remarks>
+/// <remarks>Relative paths (the client certificate and key) are resolved against the file's directory by <see cref="Load"/> and written relative to it by <see cref="Save"/>.</remarks>
 public sealed class ClusterDescription
 {
     /// <summary>Shamir threshold t of the cluster.</summary>
@@ -77,6 +77,16 @@ public sealed class ClusterDescription
         return cluster;
     }
 
-    /// <summary>Writes the description as JSON (the format <see cref="Load"/> reads).</summary>
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+    /// <summary>Writes the description as JSON (the format <see cref="Load"/> reads), with the client certificate and key relative to the file's directory.</summary>
+    /// <remarks>The inverse of <see cref="Load"/>: a loaded description saves back as it was, so the cluster directory stays movable.</remarks>
+    public void Save(string path)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var saved = (ClusterDescription)MemberwiseClone();
+        saved.ClientCertificate = Relative(ClientCertificate);
+        saved.ClientKey = Relative(ClientKey);
+        File.WriteAllText(path, JsonSerializer.Serialize(saved, JsonOptions));
+
+        string Relative(string file) => file.Length == 0 ? file : Path.GetRelativePath(directory, Path.GetFullPath(file, directory));
+    }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http;
-using System.Net.Security;
 using System.Numerics;
 using System.Security.Cryptography;
 using Google.Protobuf;
@@ -116,7 +114,9 @@ public sealed class MpcClient : IDisposable
         var clock = Stopwatch.StartNew();
         jobId ??= "job-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         await StartJobAsync<T>(jobId, circuit, cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(values.Select(v => SubmitInputAsync(jobId, v.Key, v.Value, cancellationToken))).ConfigureAwait(false);
+        // Every input in one call per node: one durable commit there, not one per input.
+        if (values.Count > 0)
+            await SubmitInputsAsync(jobId, values.ToDictionary(v => v.Key, v => new[] { v.Value }, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
         var outputs = await AwaitOutputsAsync<T>(jobId, circuit, timeout ?? TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
         return new JobResult<T>(jobId, outputs, clock.Elapsed);
     }
@@ -413,19 +413,9 @@ public sealed class MpcClient : IDisposable
 
     private static GrpcChannel Connect(NodeEndpoint node, TlsIdentity identity)
     {
-        byte[] pin = Fingerprints.Parse(node.Fingerprint);
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                // Pinning replaces CA validation: exactly the configured certificate is accepted.
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => Fingerprints.Matches(certificate, pin),
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => identity.Certificate,
-                ClientCertificates = [identity.Certificate],
-            },
-            EnableMultipleHttp2Connections = true,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        };
+        var handler = identity.CreatePinnedHandler(node.Fingerprint);
+        handler.EnableMultipleHttp2Connections = true;
+        handler.ConnectTimeout = TimeSpan.FromSeconds(10);
         return GrpcChannel.ForAddress(node.Endpoint, new GrpcChannelOptions
         {
             HttpHandler = handler,

@@ -1,3 +1,5 @@
+using System.Net.Http;
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -95,6 +97,29 @@ public sealed class TlsIdentity : IDisposable
         using var stream = new FileStream(path, options);
         using var writer = new StreamWriter(stream);
         writer.Write(secret);
+    }
+
+    /// <summary>
+    /// An HTTP handler for mutual TLS with pinning: it presents this identity's certificate and accepts the server only if its
+    /// certificate's SHA-256 is <paramref name="serverFingerprint"/>. Pinning replaces CA validation. The one place every gRPC
+    /// channel of the project (client SDK, node-to-node dialling, tests) gets its TLS from; callers tune timeouts and windows.
+    /// </summary>
+    /// <param name="serverFingerprint">64 hex digits, optionally with ':' separators.</param>
+    /// <exception cref="FormatException">The fingerprint is not a SHA-256 hex string.</exception>
+    /// <remarks>The identity must stay alive while the handler is used.</remarks>
+    public SocketsHttpHandler CreatePinnedHandler(string serverFingerprint)
+    {
+        byte[] pin = Fingerprints.Parse(serverFingerprint);
+        var certificate = Certificate;
+        return new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, serverCertificate, _, _) => Fingerprints.Matches(serverCertificate, pin),
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
+                ClientCertificates = [certificate],
+            },
+        };
     }
 
     /// <summary>SHA-256 of the certificate's DER encoding as lowercase hex.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Mpc.Core.Fields;
 using Mpc.Node.Chain;
 using Mpc.Node.Security;
 
@@ -28,7 +29,7 @@ public sealed class PeerOptions
 public sealed class NodeOptions
 {
     /// <summary>The fields a node can compute in.</summary>
-    public static readonly IReadOnlyList<string> SupportedFields = ["Fp61", "Fp127", "Gf2k64"];
+    public static readonly IReadOnlyList<string> SupportedFields = [Fp61.Name, Fp127.Name, Gf2k64.Name];
 
     /// <summary>This node's party index in <see cref="Peers"/>. Required.</summary>
     public int NodeIndex { get; set; } = -1;
@@ -87,6 +88,14 @@ public sealed class NodeOptions
 
     /// <summary>Largest message (all chunks together) accepted from or sent to a peer, and largest input share, in bytes. Default 256 MiB.</summary>
     public int MaxMessageBytes { get; set; } = 256 << 20;
+
+    /// <summary>
+    /// Largest total, in bytes, of one peer's messages held for receives nobody has asked for yet (a job this node has not
+    /// started, a peer rounds ahead). A peer that sends past it is disconnected with <c>RESOURCE_EXHAUSTED</c>, which fails the
+    /// exchanges this node has with it, so a faulty or hostile member cannot make a node buffer without bound. Default 1 GiB;
+    /// at least <see cref="MaxMessageBytes"/>.
+    /// </summary>
+    public long MaxBufferedBytesPerPeer { get; set; } = 1L << 30;
 
     /// <summary>Plain-HTTP URL serving Prometheus-style text metrics at <c>/metrics</c>, e.g. <c>http://127.0.0.1:9464</c>. Default none (disabled).</summary>
     public string? MetricsUrl { get; set; }
@@ -173,6 +182,8 @@ public sealed class NodeOptions
             Error(nameof(KeepAliveInterval), $"{KeepAliveInterval} must be at least 1 s");
         if (MaxMessageBytes < 1024)
             Error(nameof(MaxMessageBytes), $"{MaxMessageBytes} must be at least 1024 bytes");
+        if (MaxBufferedBytesPerPeer < MaxMessageBytes)
+            Error(nameof(MaxBufferedBytesPerPeer), $"{MaxBufferedBytesPerPeer} must be at least {nameof(MaxMessageBytes)} = {MaxMessageBytes}");
         if (MetricsUrl is not null && (!Uri.TryCreate(MetricsUrl, UriKind.Absolute, out var metrics) || metrics.Scheme != Uri.UriSchemeHttp
             || !IPAddress.TryParse(metrics.Host.Trim('[', ']'), out _) || metrics.Port <= 0))
             Error(nameof(MetricsUrl), $"'{MetricsUrl}' is not an http://<ip>:<port> URL");

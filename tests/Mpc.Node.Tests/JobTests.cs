@@ -23,7 +23,7 @@ public sealed class JobTests
 
     internal static MpcClient Client(TestCluster cluster, TlsIdentity? identity = null) => new(
         cluster.Options[0].Peers.Select(p => new NodeEndpoint { Index = p.Index, Endpoint = p.Endpoint, Fingerprint = p.Fingerprint }).ToList(),
-        cluster.Options[0].Threshold, identity ?? cluster.Client.AsTlsIdentity());
+        cluster.Options[0].Threshold, identity ?? cluster.Client);
 
     [Theory]
     [InlineData(3)]

@@ -28,6 +28,7 @@ public sealed class NodeOptionsTests
         { "RoundTimeout", nameof(NodeOptions.RoundTimeout) },
         { "PeerConnectTimeout", nameof(NodeOptions.PeerConnectTimeout) },
         { "MaxMessageBytes", nameof(NodeOptions.MaxMessageBytes) },
+        { "MaxBufferedBytesPerPeer", nameof(NodeOptions.MaxBufferedBytesPerPeer) },
         { "MetricsUrl", nameof(NodeOptions.MetricsUrl) },
         { "PeerEndpoint", "Peers[2].Endpoint" },
         { "PeerFingerprint", "Peers[1].Fingerprint" },
@@ -54,6 +55,7 @@ public sealed class NodeOptionsTests
             case "RoundTimeout": options.RoundTimeout = TimeSpan.Zero; break;
             case "PeerConnectTimeout": options.PeerConnectTimeout = TimeSpan.FromSeconds(-1); break;
             case "MaxMessageBytes": options.MaxMessageBytes = 10; break;
+            case "MaxBufferedBytesPerPeer": options.MaxBufferedBytesPerPeer = options.MaxMessageBytes - 1; break;
             case "MetricsUrl": options.MetricsUrl = "https://127.0.0.1:9464"; break;
             case "PeerEndpoint": options.Peers[2].Endpoint = "http://127.0.0.1:7402"; break;
             case "PeerFingerprint": options.Peers[1].Fingerprint = "abc"; break;

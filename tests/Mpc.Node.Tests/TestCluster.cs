@@ -1,10 +1,6 @@
-using System.Net;
-using System.Net.Http;
-using System.Net.Security;
-using System.Net.Sockets;
 using Grpc.Net.Client;
+using Mpc.Client;
 using Mpc.Node.Hosting;
-using Mpc.Node.Security;
 
 namespace Mpc.Node.Tests;
 
@@ -15,8 +11,8 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public TestCluster(int parties, Action<NodeOptions>? configure = null)
     {
-        Identities = Enumerable.Range(0, parties).Select(i => NodeIdentity.Create($"node{i}")).ToArray();
-        Client = NodeIdentity.Create("client");
+        Identities = Enumerable.Range(0, parties).Select(i => TlsIdentity.Create($"node{i}")).ToArray();
+        Client = TlsIdentity.Create("client");
         var ports = FreePorts(parties);
         Options = new NodeOptions[parties];
         for (int i = 0; i < parties; i++)
@@ -41,8 +37,8 @@ internal sealed class TestCluster : IAsyncDisposable
         Hosts = new NodeHost?[parties];
     }
 
-    public NodeIdentity[] Identities { get; }
-    public NodeIdentity Client { get; }
+    public TlsIdentity[] Identities { get; }
+    public TlsIdentity Client { get; }
     public NodeOptions[] Options { get; }
     public NodeHost?[] Hosts { get; }
 
@@ -74,18 +70,9 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>A gRPC channel to node <paramref name="node"/> presenting <paramref name="identity"/>, pinning <paramref name="serverFingerprint"/> (default: the node's).</summary>
-    public GrpcChannel Channel(int node, NodeIdentity identity, string? serverFingerprint = null)
+    public GrpcChannel Channel(int node, TlsIdentity identity, string? serverFingerprint = null)
     {
-        byte[] pin = CertificatePins.ParseFingerprint(serverFingerprint ?? Identities[node].Fingerprint);
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => CertificatePins.Matches(certificate, pin),
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => identity.Certificate,
-                ClientCertificates = [identity.Certificate],
-            },
-        };
+        var handler = identity.CreatePinnedHandler(serverFingerprint ?? Identities[node].Fingerprint);
         return GrpcChannel.ForAddress(Options[node].Peers[node].Endpoint, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true, MaxSendMessageSize = null });
     }
 

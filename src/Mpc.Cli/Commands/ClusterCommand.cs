@@ -122,8 +122,6 @@ internal static class ClusterCommand
             node.Pid = null;
             node.Started = null;
         }
-        cluster.ClientCertificate = Path.GetRelativePath(directory, cluster.ClientCertificate);
-        cluster.ClientKey = Path.GetRelativePath(directory, cluster.ClientKey);
         cluster.Save(file);
         return stopped;
     }

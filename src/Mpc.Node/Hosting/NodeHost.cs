@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Mpc.Client;
 using Mpc.Node.Chain;
 using Mpc.Node.Diagnostics;
 using Mpc.Node.Jobs;
@@ -37,7 +38,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly ILogger _log;
     private int _stopped;
 
-    private NodeHost(WebApplication app, NodeOptions options, NodeIdentity identity, GrpcTransport transport, NodeStore store, NodeMetrics metrics, IReadOnlyList<Uri> urls)
+    private NodeHost(WebApplication app, NodeOptions options, TlsIdentity identity, GrpcTransport transport, NodeStore store, NodeMetrics metrics, IReadOnlyList<Uri> urls)
     {
         Jobs = app.Services.GetRequiredService<JobScheduler>();
         _app = app;
@@ -54,7 +55,7 @@ public sealed class NodeHost : IAsyncDisposable
     public NodeOptions Options { get; }
 
     /// <summary>The node's TLS identity.</summary>
-    public NodeIdentity Identity { get; }
+    public TlsIdentity Identity { get; }
 
     /// <summary>The cluster transport (an <see cref="Mpc.Core.Network.ITransport"/>); owned by the host, disposed by <see cref="StopAsync"/>.</summary>
     public GrpcTransport Transport { get; }
@@ -89,7 +90,7 @@ public sealed class NodeHost : IAsyncDisposable
             await ClusterRegistry.ResolveAsync(options, loggers.CreateLogger<NodeHost>(), cancellationToken).ConfigureAwait(false);
         }
         options.Validate();
-        var identity = NodeIdentity.Load(options.ResolvedCertificatePath, options.ResolvedKeyPath);
+        var identity = TlsIdentity.Load(options.ResolvedCertificatePath, options.ResolvedKeyPath);
         int self = options.Peers.FindIndex(p => p.Index == options.NodeIndex);
         if (!CertificatePins.Matches(identity.Certificate, CertificatePins.ParseFingerprint(options.Peers[self].Fingerprint)))
         {
@@ -131,7 +132,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(NodeOptions options, NodeIdentity identity, CertificatePins pins, NodeStore store, NodeMetrics metrics, Action<ILoggingBuilder>? configureLogging)
+    private static WebApplication Build(NodeOptions options, TlsIdentity identity, CertificatePins pins, NodeStore store, NodeMetrics metrics, Action<ILoggingBuilder>? configureLogging)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDirectory });
         // The node's configuration is NodeOptions alone: no appsettings or environment overrides.

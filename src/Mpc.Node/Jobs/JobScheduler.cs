@@ -67,8 +67,9 @@ public sealed class JobScheduler : IDisposable
     private readonly NodeChain? _chain;
     private readonly ConcurrentDictionary<string, Circuit> _circuits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
-    // On-chain jobs whose input deadline has passed on chain (ChainWatcher); only these may start.
-    private readonly ConcurrentDictionary<string, byte> _released = new(StringComparer.Ordinal);
+    // Pending on-chain jobs whose input deadline has passed on chain (ChainWatcher); only these may start. Under _gate;
+    // a job leaves the set when it leaves Pending, so the set holds no more than the pending jobs.
+    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _benchmark = new(1, 1);
     // Serialises "is this input already taken / are all inputs in / start" decisions.
@@ -83,15 +84,14 @@ public sealed class JobScheduler : IDisposable
         _transport = transport;
         _metrics = metrics;
         _log = log;
-        _runtime = options.Field.ToUpperInvariant() switch
-        {
-            "FP127" => new FieldRuntime<Fp127>(this),
-            "GF2K64" => new FieldRuntime<Gf2k64>(this),
-            _ => new FieldRuntime<Fp61>(this),
-        };
+        // The names are the field types' own (NodeOptions.Validate admits exactly these): an unknown field is refused, never run as another.
+        _runtime = For<Fp61>() ?? For<Fp127>() ?? For<Gf2k64>()
+            ?? throw new ArgumentException($"field '{options.Field}' is not one of {string.Join(", ", NodeOptions.SupportedFields)}", nameof(options));
         _chain = options.Chain is { } chain ? new NodeChain(chain, options.NodeIndex, log) : null;
         metrics.ObservePoolLevel(() => _runtime.PoolLevel);
     }
+
+    private IFieldRuntime? For<T>() where T : struct, IField<T> => _options.Field == T.Name ? new FieldRuntime<T>(this) : null;
 
     /// <summary>Triples in this node's preprocessing pool (0 when <see cref="NodeOptions.PoolTargetTriples"/> is 0).</summary>
     public long PoolLevel => _runtime.PoolLevel;
@@ -219,18 +219,6 @@ public sealed class JobScheduler : IDisposable
             throw Fail(StatusCode.InvalidArgument, $"copies = {copies}: {copies} × {circuit.Stats.Multiplications} multiplications exceed one job's triple budget");
     }
 
-    /// <summary>Validates and durably stores one input share, then starts the job if it was the last one missing.</summary>
-    /// <param name="jobId">A registered job.</param>
-    /// <param name="inputName">The input's qualified name <c>owner.name</c> (or an unambiguous bare name).</param>
-    /// <param name="client">The authenticated client's fingerprint.</param>
-    /// <param name="share">One field element per copy of the job, <see cref="ElementBytes"/> bytes each.</param>
-    /// <param name="salt">The commitment salt.</param>
-    /// <param name="cancellationToken">The caller going away cancels the on-chain commitment check.</param>
-    /// <exception cref="RpcException">NotFound (job), InvalidArgument (input, share), PermissionDenied (owner), AlreadyExists (another client's or different bytes), FailedPrecondition (job no longer pending).</exception>
-    public async Task<StoreResult> SubmitInputShareAsync(string jobId, string inputName, string client, byte[] share, byte[] salt,
-        CancellationToken cancellationToken) =>
-        (await SubmitInputSharesAsync(jobId, client, [new InputSubmission(inputName, share, salt)], cancellationToken).ConfigureAwait(false))[0];
-
     /// <summary>
     /// Validates shares of several inputs of one job, stores them all in one durable commit (or none, when any is refused),
     /// then starts the job if they were the last ones missing.
@@ -240,8 +228,9 @@ public sealed class JobScheduler : IDisposable
     /// <param name="inputs">Each input at most once, with one share per copy of the job (packed).</param>
     /// <param name="cancellationToken">The caller going away cancels the on-chain commitment checks.</param>
     /// <returns>Per input, whether it was newly stored or already stored identically.</returns>
-    /// <exception cref="RpcException">As <see cref="SubmitInputShareAsync"/>; InvalidArgument also for an empty or repeated input list,
-    /// and for a share count other than the job's copies (naming the input and both counts).</exception>
+    /// <exception cref="RpcException">NotFound (job), InvalidArgument (an unknown input, an empty or repeated input list, a non-canonical
+    /// element, a share count other than the job's copies, naming the input and both counts), PermissionDenied (owner, or no on-chain
+    /// commitment), AlreadyExists (another client's or different bytes), FailedPrecondition (job no longer pending). Nothing is stored then.</exception>
     public async Task<StoreResult[]> SubmitInputSharesAsync(string jobId, string client, IReadOnlyList<InputSubmission> inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -268,10 +257,11 @@ public sealed class JobScheduler : IDisposable
         // On-chain jobs: a share counts only if the client committed to it on chain (copies = 1 there, see Register).
         if (_chain is not null)
         {
-            var stored = _store.GetInputShares(jobId).Where(s => s.Client == client).Select(s => s.InputName).ToHashSet(StringComparer.Ordinal);
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-            foreach (var record in records.Where(r => !stored.Contains(r.InputName)))
+            foreach (var record in records)
             {
+                if (_store.GetInputClients(jobId, record.InputName).Contains(client))
+                    continue; // already stored (and checked) for this client: a retry
                 string? rejected;
                 try
                 {
@@ -288,14 +278,14 @@ public sealed class JobScheduler : IDisposable
         StoreResult[] results;
         lock (_gate)
         {
-            var existing = _store.GetInputShares(jobId).ToLookup(s => s.InputName, StringComparer.Ordinal);
+            // Only the submitted inputs' holders, never the job's share bytes: a job whose k inputs arrive one call each reads O(k), not O(k²).
             var status = _store.GetJob(jobId)!.Status;
             foreach (var record in records)
             {
-                var mine = existing[record.InputName];
-                if (mine.Any(s => s.Client != client))
+                var holders = _store.GetInputClients(jobId, record.InputName);
+                if (holders.Any(c => c != client))
                     throw Fail(StatusCode.AlreadyExists, $"input '{record.InputName}' of job '{jobId}' was already submitted by another client");
-                if (!mine.Any() && status != JobStatus.Pending)
+                if (holders.Count == 0 && status != JobStatus.Pending)
                     throw Fail(StatusCode.FailedPrecondition, $"job '{jobId}' is {status.ToString().ToLowerInvariant()} and takes no more inputs");
             }
             results = _store.PutInputShares(records);
@@ -321,8 +311,11 @@ public sealed class JobScheduler : IDisposable
     /// <remarks>With <see cref="NodeOptions.Chain"/> set, a job never starts before this call (made by <see cref="ChainWatcher"/>), so late commitments cannot be missed.</remarks>
     public void ReleaseChainJob(string jobId)
     {
-        _released.TryAdd(jobId, 0);
-        TrySchedule(jobId);
+        lock (_gate)
+        {
+            _released.Add(jobId);
+            TrySchedule(jobId); // drops the entry again when the job is unknown or no longer pending
+        }
     }
 
     /// <summary>Fails a job that is still pending (not started), e.g. because committed inputs never arrived; false when it already started or ended.</summary>
@@ -334,6 +327,7 @@ public sealed class JobScheduler : IDisposable
             if (job is null || job.Status != JobStatus.Pending || _running.ContainsKey(jobId))
                 return false;
             _store.SetJobStatus(jobId, JobStatus.Failed, reason);
+            _released.Remove(jobId);
         }
         _metrics.JobFinished("failed");
         _log.JobFailed(jobId, reason);
@@ -421,18 +415,25 @@ public sealed class JobScheduler : IDisposable
         lock (_gate)
         {
             var job = _store.GetJob(jobId);
-            if (job is null || job.Status != JobStatus.Pending || _running.ContainsKey(jobId) || _stopping.IsCancellationRequested)
+            if (job is null || job.Status != JobStatus.Pending || _running.ContainsKey(jobId))
+            {
+                _released.Remove(jobId);
                 return;
-            if (_chain is not null && !_released.ContainsKey(jobId))
+            }
+            if (_stopping.IsCancellationRequested || (_chain is not null && !_released.Contains(jobId)))
                 return;
             var circuit = FindCircuit(job.CircuitId);
             if (circuit is null)
+                return;
+            // Counting reads no share bytes; the shares themselves are read once, when the job starts.
+            if (_store.CountStoredInputs(jobId) < circuit.Inputs.Length)
                 return;
             var shares = _store.GetInputShares(jobId);
             var present = shares.Select(s => s.InputName).ToHashSet(StringComparer.Ordinal);
             if (!circuit.Inputs.All(i => present.Contains(i.QualifiedName)))
                 return;
             _store.SetJobStatus(jobId, JobStatus.Running);
+            _released.Remove(jobId);
             _running[jobId] = Task.Run(() => ExecuteAsync(job, circuit, shares));
         }
     }
@@ -447,10 +448,13 @@ public sealed class JobScheduler : IDisposable
         {
             _log.JobStarted(job.Id, circuit.Stats.Multiplications * job.Copies, circuit.Stats.Rounds, session); // all copies' multiplications (Register bounds the product)
             var outputs = await _runtime.RunAsync(job.Id, circuit, job.Copies, shares, session, _stopping.Token).ConfigureAwait(false);
-            _store.PutOutputs(outputs);
             if (_chain is not null)
+            {
+                // Durable before the result goes on chain: a node that crashes after publishing still serves its private output shares.
+                _store.PutOutputs(outputs);
                 await _chain.PublishAsync(job.Id, outputs, _transport, session, _options.Peers.Count, _stopping.Token).ConfigureAwait(false);
-            _store.SetJobStatus(job.Id, JobStatus.Succeeded);
+            }
+            _store.CompleteJob(job.Id, outputs); // outputs and Succeeded in one commit
             _metrics.JobFinished("succeeded");
             // Preprocessing rounds are not counted: the figure is the circuit's online rounds plus the output opening.
             _metrics.RoundsCompleted(circuit.Stats.Rounds + (circuit.Outputs.Any(o => o.Visibility == OutputVisibility.Public) ? 1 : 0));

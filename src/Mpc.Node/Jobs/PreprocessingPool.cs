@@ -49,11 +49,12 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     private readonly Lock _gate = new();
     private readonly List<Batch> _stock = []; // oldest first, the same order on every node
     private readonly Channel<ulong> _announced = Channel.CreateUnbounded<ulong>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SemaphoreSlim _taken = new(0);
+    private readonly SemaphoreSlim _wake = new(0); // released when a hold ends: the leader re-checks its stock at once
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
     private long _level, _consumed, _consumedBits;
-    private int _paused, _generating, _jobs;
+    // _holds: pauses and running jobs, either of which stops the leader announcing; _generating: batches in flight.
+    private int _holds, _generating;
 
     /// <summary>Creates the (not yet running) pool of one node.</summary>
     public PreprocessingPool(GrpcTransport transport, NodeOptions options, ILogger log)
@@ -86,8 +87,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     /// <remarks>For measurements (the benchmark) that must not share the CPU and links with background generation.</remarks>
     public async Task<IDisposable> PauseAsync(CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _paused);
-        var resume = new Resume(this, job: false);
+        var resume = Hold();
         try
         {
             while (Volatile.Read(ref _generating) != 0)
@@ -108,10 +108,12 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     /// Batches already announced finish; only the leader's jobs count, and jobs run on every node together. Under
     /// back-to-back jobs the pool refills in the gaps; whatever it lacks a job generates on demand in its own session.
     /// </remarks>
-    public IDisposable HoldForJob()
+    public IDisposable HoldForJob() => Hold();
+
+    private Resume Hold()
     {
-        Interlocked.Increment(ref _jobs);
-        return new Resume(this, job: true);
+        Interlocked.Increment(ref _holds);
+        return new Resume(this);
     }
 
     /// <summary>
@@ -146,13 +148,12 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
 
         // The agreed batches: node 0's order, restricted to ids every node reserved. Identical on every node.
         var agreed = lists[0].Where(id => lists.All(l => Array.IndexOf(l, id) >= 0)).ToHashSet();
+        // Reserved batches the job does not use are dropped, not returned: a batch some peer did not offer is lost there (a failure,
+        // a restart) or reserved there by a concurrent job, so it can no longer be agreed and would block the head of the stock.
+        // Dropping is always safe: unused shares reveal nothing. The leader refills once the job's hold ends.
         var used = reserved.Where(b => agreed.Contains(b.Id)).OrderBy(b => Array.IndexOf(lists[0], b.Id)).ToList();
-        pool?.Release();
         if (pool is not null)
-        {
             Interlocked.Add(ref pool._consumed, used.Sum(b => (long)b.Triples.Count));
-            Interlocked.Add(ref pool._consumedBits, Math.Min(bitCount, used.Sum(b => (long)b.Bits.Length)));
-        }
 
         int pooled = Math.Min(count, used.Sum(b => b.Triples.Count));
         var a = GC.AllocateUninitializedArray<T>(count);
@@ -172,6 +173,8 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
             bitOffset += takeBits;
         }
         int pooledBits = bitOffset;
+        if (pool is not null)
+            Interlocked.Add(ref pool._consumedBits, pooledBits);
         if (offset < count)
         {
             var fresh = await new Dn07TripleSource<T>(context).GenerateAsync(count - offset, cancellationToken).ConfigureAwait(false);
@@ -211,14 +214,6 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         return reserved;
     }
 
-    /// <summary>Wakes the leader to refill; the reserved batches the job did not use are dropped, not returned.</summary>
-    /// <remarks>
-    /// A batch some peer did not offer is either lost there (a failure, a restart) or reserved there by a
-    /// concurrent job; either way it can no longer be agreed reliably, and keeping it would block the head
-    /// of the stock. Dropping is always safe: unused shares reveal nothing.
-    /// </remarks>
-    private void Release() => _taken.Release();
-
     private void OnNotice(int peer, ReadOnlyMemory<byte> notice)
     {
         // Only the leader announces; anything else is ignored rather than trusted.
@@ -238,7 +233,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
             int stocked;
             lock (_gate)
                 stocked = _stock.Count + running.Count;
-            bool full = stocked >= _targetBatches || Volatile.Read(ref _paused) != 0 || Volatile.Read(ref _jobs) != 0;
+            bool full = stocked >= _targetBatches || Volatile.Read(ref _holds) != 0;
             if (running.Count > 0 && (full || running.Count == BatchesInFlight))
             {
                 // Wait for the oldest batch; a failure drops it and restarts with a fresh epoch.
@@ -260,7 +255,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
             }
             if (full)
             {
-                await WaitQuietlyAsync(_taken.WaitAsync(Idle, token)).ConfigureAwait(false);
+                await WaitQuietlyAsync(_wake.WaitAsync(Idle, token)).ConfigureAwait(false);
                 continue;
             }
             ulong session = SessionOf(epoch, k++);
@@ -402,10 +397,10 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         _announced.Writer.TryComplete();
         _loop.Wait(TimeSpan.FromSeconds(5));
         _stopping.Dispose();
-        _taken.Dispose();
+        _wake.Dispose();
     }
 
-    private sealed class Resume(PreprocessingPool<T> pool, bool job) : IDisposable
+    private sealed class Resume(PreprocessingPool<T> pool) : IDisposable
     {
         private int _done;
 
@@ -413,16 +408,11 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         {
             if (Interlocked.Exchange(ref _done, 1) != 0)
                 return;
-            if (!job)
-            {
-                Interlocked.Decrement(ref pool._paused);
-                return;
-            }
-            Interlocked.Decrement(ref pool._jobs);
-            // Wake the leader: the job took triples, and the refill it deferred can start now.
+            Interlocked.Decrement(ref pool._holds);
+            // Wake the leader: a job took triples or a pause ended, and the refill it deferred can start now.
             try
             {
-                pool._taken.Release();
+                pool._wake.Release();
             }
             catch (ObjectDisposedException)
             {

@@ -14,32 +14,33 @@ internal sealed class ClientService(NodeStore store, JobScheduler jobs, Certific
 {
     public override async Task<SubmitInputShareReply> SubmitInputShare(SubmitInputShareRequest request, ServerCallContext context)
     {
-        string client = Authenticate(context);
-        // The scheduler checks the exact element size; this only keeps oversized requests from being copied.
-        if (request.Share.Length > options.MaxMessageBytes)
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"share of {request.Share.Length} bytes exceeds MaxMessageBytes = {options.MaxMessageBytes}"));
-        var result = await jobs.SubmitInputShareAsync(request.JobId, request.InputName, client, request.Share.ToByteArray(), request.Salt.ToByteArray(), context.CancellationToken);
-        if (result == StoreResult.Stored)
-            log.InputShareStored(request.JobId, request.InputName, client, request.Share.Length);
+        await SubmitAsync(request.JobId, [new InputShares { InputName = request.InputName, Shares = request.Share, Salt = request.Salt }], context);
         return new SubmitInputShareReply();
     }
 
     public override async Task<SubmitInputSharesReply> SubmitInputShares(SubmitInputSharesRequest request, ServerCallContext context)
     {
+        await SubmitAsync(request.JobId, request.Inputs, context);
+        return new SubmitInputSharesReply();
+    }
+
+    // One input or many: the same checks, one durable commit, one log line per newly stored share.
+    private async Task SubmitAsync(string jobId, IReadOnlyList<InputShares> request, ServerCallContext context)
+    {
         string client = Authenticate(context);
-        var inputs = new InputSubmission[request.Inputs.Count];
+        var inputs = new InputSubmission[request.Count];
         for (int i = 0; i < inputs.Length; i++)
         {
-            var input = request.Inputs[i];
+            var input = request[i];
+            // The scheduler checks the exact element count; this only keeps oversized requests from being copied.
             if (input.Shares.Length > options.MaxMessageBytes)
                 throw new RpcException(new Status(StatusCode.ResourceExhausted, $"shares of input '{input.InputName}' ({input.Shares.Length} bytes) exceed MaxMessageBytes = {options.MaxMessageBytes}"));
             inputs[i] = new InputSubmission(input.InputName, input.Shares.ToByteArray(), input.Salt.ToByteArray());
         }
-        var results = await jobs.SubmitInputSharesAsync(request.JobId, client, inputs, context.CancellationToken);
+        var results = await jobs.SubmitInputSharesAsync(jobId, client, inputs, context.CancellationToken);
         for (int i = 0; i < inputs.Length; i++)
             if (results[i] == StoreResult.Stored)
-                log.InputShareStored(request.JobId, inputs[i].InputName, client, inputs[i].Shares.Length);
-        return new SubmitInputSharesReply();
+                log.InputShareStored(jobId, inputs[i].InputName, client, inputs[i].Shares.Length);
     }
 
     public override Task<JobStatusReply> StartJob(StartJobRequest request, ServerCallContext context)

@@ -47,7 +47,7 @@ public enum StoreResult
 /// method that returned has committed durably and a crash or restart loses nothing acknowledged.
 /// The schema version is kept in <c>PRAGMA user_version</c> and upgraded step by step on open; a
 /// database from a newer version is refused. One connection, serialised by a lock: the node's write
-/// rate is a handful per job, far below what that can sustain. Thread-safe.
+/// rate is a handful per job (an input commit, Running, then outputs and Succeeded together), far below what that can sustain. Thread-safe.
 /// </remarks>
 public sealed class NodeStore : IDisposable
 {
@@ -240,9 +240,6 @@ public sealed class NodeStore : IDisposable
         }
     }
 
-    /// <summary>Stores an input share; returns only after the commit. Idempotent for identical bytes.</summary>
-    public StoreResult PutInputShare(InputShareRecord share) => PutInputShares([share])[0];
-
     /// <summary>
     /// Stores several input shares in one transaction (one durable commit); returns only after the commit. All or
     /// nothing: when any record conflicts with a stored one, that record's result is <see cref="StoreResult.Conflict"/> and
@@ -308,6 +305,30 @@ public sealed class NodeStore : IDisposable
         }
     }
 
+    /// <summary>The clients that stored a share of <paramref name="inputName"/> of a job (the scheduler lets at most one); reads no share bytes.</summary>
+    public IReadOnlyList<string> GetInputClients(string jobId, string inputName)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT client FROM input_shares WHERE job_id = $job AND input_name = $input", ("$job", jobId), ("$input", inputName));
+            using var reader = command.ExecuteReader();
+            var clients = new List<string>(1);
+            while (reader.Read())
+                clients.Add(reader.GetString(0));
+            return clients;
+        }
+    }
+
+    /// <summary>How many distinct inputs of a job have a stored share; reads no share bytes (the primary key's index answers it).</summary>
+    public int CountStoredInputs(string jobId)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $job", ("$job", jobId));
+            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
     /// <summary>Stores a job's outputs atomically (all or none); re-storing identical outputs is a no-op.</summary>
     /// <exception cref="InvalidOperationException">A different value is already stored under one of the names.</exception>
     public void PutOutputs(IReadOnlyList<OutputRecord> outputs)
@@ -316,20 +337,55 @@ public sealed class NodeStore : IDisposable
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            foreach (var output in outputs)
-            {
-                ValidateId(output.JobId, nameof(output.JobId));
-                ValidateId(output.Name, nameof(output.Name));
-                using var insert = Command("INSERT INTO outputs (job_id, name, is_public, value, owner) VALUES ($job, $name, $public, $value, $owner) ON CONFLICT DO NOTHING",
-                    ("$job", output.JobId), ("$name", output.Name), ("$public", output.IsPublic ? 1 : 0), ("$value", output.Value), ("$owner", output.Owner));
-                insert.Transaction = transaction;
-                if (insert.ExecuteNonQuery() == 1)
-                    continue;
-                var stored = GetOutputLocked(output.JobId, output.Name, transaction)!;
-                if (stored.IsPublic != output.IsPublic || stored.Owner != output.Owner || !stored.Value.AsSpan().SequenceEqual(output.Value))
-                    throw new InvalidOperationException($"output '{output.Name}' of job '{output.JobId}' is already stored with a different value");
-            }
+            PutOutputsLocked(outputs, transaction);
             transaction.Commit();
+        }
+    }
+
+    /// <summary>
+    /// Stores a job's outputs and sets it <see cref="JobStatus.Succeeded"/> in one durable commit (all or none), so a job is never
+    /// reported succeeded without its outputs and its critical path pays one commit, not two. Outputs already stored identically
+    /// (<see cref="PutOutputs"/> before publishing them) are kept.
+    /// </summary>
+    /// <exception cref="ArgumentException">An output belongs to another job.</exception>
+    /// <exception cref="InvalidOperationException">A different value is already stored under one of the names; nothing changed.</exception>
+    /// <exception cref="KeyNotFoundException">No such job; nothing changed.</exception>
+    public JobRecord CompleteJob(string jobId, IReadOnlyList<OutputRecord> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        foreach (var output in outputs)
+            if (output.JobId != jobId)
+                throw new ArgumentException($"output '{output.Name}' belongs to job '{output.JobId}', not '{jobId}'", nameof(outputs));
+        JobRecord job;
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            PutOutputsLocked(outputs, transaction);
+            using var command = Command("UPDATE jobs SET status = $status, reason = NULL WHERE id = $id", ("$id", jobId), ("$status", (int)JobStatus.Succeeded));
+            command.Transaction = transaction;
+            if (command.ExecuteNonQuery() == 0)
+                throw new KeyNotFoundException($"no job '{jobId}'");
+            transaction.Commit();
+            job = GetJobLocked(jobId)!;
+        }
+        JobChanged?.Invoke(job);
+        return job;
+    }
+
+    private void PutOutputsLocked(IReadOnlyList<OutputRecord> outputs, SqliteTransaction transaction)
+    {
+        foreach (var output in outputs)
+        {
+            ValidateId(output.JobId, nameof(output.JobId));
+            ValidateId(output.Name, nameof(output.Name));
+            using var insert = Command("INSERT INTO outputs (job_id, name, is_public, value, owner) VALUES ($job, $name, $public, $value, $owner) ON CONFLICT DO NOTHING",
+                ("$job", output.JobId), ("$name", output.Name), ("$public", output.IsPublic ? 1 : 0), ("$value", output.Value), ("$owner", output.Owner));
+            insert.Transaction = transaction;
+            if (insert.ExecuteNonQuery() == 1)
+                continue;
+            var stored = GetOutputLocked(output.JobId, output.Name, transaction)!;
+            if (stored.IsPublic != output.IsPublic || stored.Owner != output.Owner || !stored.Value.AsSpan().SequenceEqual(output.Value))
+                throw new InvalidOperationException($"output '{output.Name}' of job '{output.JobId}' is already stored with a different value");
         }
     }
 

@@ -1,10 +1,9 @@
 using System.Net.Http;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
+using Mpc.Client;
 using Mpc.Core.Network;
 using Mpc.Node.Diagnostics;
 using Mpc.Node.Protos;
@@ -21,7 +20,8 @@ namespace Mpc.Node.Transport;
 /// as the transport lives, so a restarted node rejoins.</para>
 /// <para>Messages are split into chunks of at most <see cref="ChunkBytes"/> and reassembled by
 /// <see cref="MessageAssembler"/>; received messages are demultiplexed by (peer, tag) into a slot table
-/// where either the message or its receiver arrives first.</para>
+/// where either the message or its receiver arrives first. Messages that arrive first are held up to
+/// <see cref="NodeOptions.MaxBufferedBytesPerPeer"/> per peer; a peer that sends past it is disconnected.</para>
 /// <para>Failure: when a peer's stream breaks (or it has not connected within
 /// <see cref="NodeOptions.PeerConnectTimeout"/>), every pending receive from it fails with a
 /// <see cref="TransportException"/> naming the peer, and so do later receives and sends until it
@@ -56,7 +56,7 @@ public sealed class GrpcTransport : ITransport
     private readonly HashSet<ulong> _retired = [];
     private readonly Queue<ulong> _retiredOrder = new();
     private readonly NodeOptions _options;
-    private readonly NodeIdentity _identity;
+    private readonly TlsIdentity _identity;
     private readonly CertificatePins _pins;
     private readonly NodeMetrics _metrics;
     private readonly ILogger _log;
@@ -68,7 +68,7 @@ public sealed class GrpcTransport : ITransport
     private Action<int, ReadOnlyMemory<byte>>? _control;
     private long _controlSequence;
 
-    internal GrpcTransport(NodeOptions options, NodeIdentity identity, CertificatePins pins, NodeMetrics metrics, ILogger<GrpcTransport> log)
+    internal GrpcTransport(NodeOptions options, TlsIdentity identity, CertificatePins pins, NodeMetrics metrics, ILogger<GrpcTransport> log)
     {
         _options = options;
         _identity = identity;
@@ -137,6 +137,14 @@ public sealed class GrpcTransport : ITransport
     internal ValueTask SendControlAsync(int peer, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
         SendAsync(peer, new MessageTag(ControlSession, (ulong)Interlocked.Increment(ref _controlSequence)), payload, cancellationToken);
 
+    /// <summary>Bytes of <paramref name="peer"/>'s messages that arrived and wait for a receive (for tests).</summary>
+    internal long BufferedBytes(int peer)
+    {
+        var state = _peers[peer];
+        lock (state.Gate)
+            return state.Buffered;
+    }
+
     /// <summary>Messages of <paramref name="session"/> from <paramref name="peer"/> that arrived and wait for a receive (for tests).</summary>
     internal int BufferedMessages(int peer, ulong session)
     {
@@ -169,7 +177,7 @@ public sealed class GrpcTransport : ITransport
             {
                 foreach (var tag in peer.Slots.Keys.Where(t => t.Session == session).ToList())
                     if (peer.Slots[tag].Task.IsCompleted)
-                        peer.Slots.Remove(tag);
+                        Unbuffer(peer, tag);
             }
         }
     }
@@ -242,8 +250,7 @@ public sealed class GrpcTransport : ITransport
             {
                 if (!existing.Task.IsCompletedSuccessfully)
                     throw new InvalidOperationException($"a receive of message {tag} from peer {peer} is already waiting");
-                state.Slots.Remove(tag);
-                return new ValueTask<ReadOnlyMemory<byte>>(existing.Task.Result);
+                return new ValueTask<ReadOnlyMemory<byte>>(Unbuffer(state, tag));
             }
             if (state.Failure is { } failure)
                 throw Copy(failure);
@@ -323,7 +330,7 @@ public sealed class GrpcTransport : ITransport
         catch (FrameException e)
         {
             _log.MalformedFrame(peer, e.Message);
-            BreakLink(state, link, $"malformed frame: {e.Message}", e);
+            BreakLink(state, link, $"refused frame: {e.Message}", e);
             throw new RpcException(new Status(e.Code, e.Message));
         }
         catch (RpcException e)
@@ -369,7 +376,7 @@ public sealed class GrpcTransport : ITransport
             catch (FrameException e)
             {
                 _log.MalformedFrame(state.Index, e.Message);
-                BreakLink(state, link!, $"malformed frame: {e.Message}", e);
+                BreakLink(state, link!, $"refused frame: {e.Message}", e);
             }
             catch (Exception e)
             {
@@ -523,9 +530,14 @@ public sealed class GrpcTransport : ITransport
             }
             else
             {
+                // Nobody asked for it yet: held, within the peer's budget (a node's messages to itself follow its own schedule).
+                if (state.Index != Party && state.Buffered + message.Length > _options.MaxBufferedBytesPerPeer)
+                    throw new FrameException(StatusCode.ResourceExhausted,
+                        $"message {tag} would make {state.Buffered + message.Length} bytes from peer {state.Index} wait for receives, over MaxBufferedBytesPerPeer = {_options.MaxBufferedBytesPerPeer}");
                 var buffered = NewSlot();
                 buffered.SetResult(message);
                 state.Slots.Add(tag, buffered);
+                state.Buffered += message.Length;
             }
         }
         waiter?.TrySetResult(message);
@@ -557,6 +569,15 @@ public sealed class GrpcTransport : ITransport
         }
     }
 
+    /// <summary>Takes a buffered message out of the slot table and the peer's budget; the caller holds <see cref="PeerState.Gate"/>.</summary>
+    private static ReadOnlyMemory<byte> Unbuffer(PeerState state, MessageTag tag)
+    {
+        state.Slots.Remove(tag, out var slot);
+        var message = slot!.Task.IsCompletedSuccessfully ? slot.Task.Result : default;
+        state.Buffered -= message.Length;
+        return message;
+    }
+
     private static void RemoveSlot(PeerState state, MessageTag tag, TaskCompletionSource<ReadOnlyMemory<byte>> slot)
     {
         lock (state.Gate)
@@ -576,24 +597,14 @@ public sealed class GrpcTransport : ITransport
 
     private GrpcChannel CreateChannel(PeerOptions peer)
     {
-        byte[] pin = CertificatePins.ParseFingerprint(peer.Fingerprint);
-        var certificate = _identity.Certificate;
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                // Pinning replaces the CA: only the certificate configured for this member is accepted.
-                RemoteCertificateValidationCallback = (_, serverCertificate, _, _) => CertificatePins.Matches(serverCertificate, pin),
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
-                ClientCertificates = [certificate],
-            },
-            ConnectTimeout = _options.PeerConnectTimeout < TimeSpan.FromSeconds(10) ? _options.PeerConnectTimeout : TimeSpan.FromSeconds(10),
-            KeepAlivePingDelay = _options.KeepAliveInterval,
-            KeepAlivePingTimeout = _options.KeepAliveInterval,
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            InitialHttp2StreamWindowSize = StreamWindowBytes,
-        };
+        // Pinning replaces the CA: only the certificate configured for this member is accepted.
+        var handler = _identity.CreatePinnedHandler(peer.Fingerprint);
+        handler.ConnectTimeout = _options.PeerConnectTimeout < TimeSpan.FromSeconds(10) ? _options.PeerConnectTimeout : TimeSpan.FromSeconds(10);
+        handler.KeepAlivePingDelay = _options.KeepAliveInterval;
+        handler.KeepAlivePingTimeout = _options.KeepAliveInterval;
+        handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
+        handler.PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan;
+        handler.InitialHttp2StreamWindowSize = StreamWindowBytes;
         return GrpcChannel.ForAddress(peer.Endpoint, new GrpcChannelOptions
         {
             HttpHandler = handler,
@@ -658,6 +669,8 @@ public sealed class GrpcTransport : ITransport
         public PeerLink? Link;
         public TaskCompletionSource<PeerLink> LinkReady = NewLinkSlot();
         public TransportException? Failure;
+        /// <summary>Bytes of the completed slots (messages that arrived before their receive); bounded by <see cref="NodeOptions.MaxBufferedBytesPerPeer"/>.</summary>
+        public long Buffered;
     }
 
     private sealed class PeerLink(IAsyncStreamWriter<PeerFrame> writer, CancellationTokenSource cancellation)

@@ -1,6 +1,7 @@
 using System.Net.Http;
 using Google.Protobuf;
 using Grpc.Core;
+using Mpc.Client;
 using Mpc.Core.Network;
 using Mpc.Node.Hosting;
 using Mpc.Node.Protos;
@@ -51,7 +52,7 @@ public sealed class NodeHostTests
     public async Task ClientService_AwaitJobAndOutputsRespectOwnership()
     {
         // Party "bob" is mapped to another client: only that client may read bob's private outputs.
-        using var bob = NodeIdentity.Create("bob");
+        using var bob = TlsIdentity.Create("bob");
         await using var cluster = new TestCluster(3, o =>
         {
             o.AllowedClients.Add(bob.Fingerprint);
@@ -94,7 +95,7 @@ public sealed class NodeHostTests
     public async Task Start_WithACertificateThatIsNotThePinnedOne_NamesTheSetting()
     {
         await using var cluster = new TestCluster(3);
-        using var other = NodeIdentity.Create();
+        using var other = TlsIdentity.Create();
         other.Save(cluster.Options[1].ResolvedCertificatePath, cluster.Options[1].ResolvedKeyPath);
         var e = await Assert.ThrowsAsync<NodeOptionsException>(() => NodeHost.StartAsync(cluster.Options[1]));
         Assert.Contains("Peers[1].Fingerprint", e.Message);

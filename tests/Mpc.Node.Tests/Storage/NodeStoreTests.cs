@@ -40,7 +40,7 @@ public sealed class NodeStoreTests : IDisposable
             store.CreateJob("job-1", "c0ffee");
             store.SetJobStatus("job-1", JobStatus.Failed, "peer 2 disconnected");
             store.CreateJob("job-2", "beef");
-            Assert.Equal(StoreResult.Stored, store.PutInputShare(new InputShareRecord("job-1", "x", "client-a", share, salt)));
+            Assert.Equal(StoreResult.Stored, store.PutInputShares([new InputShareRecord("job-1", "x", "client-a", share, salt)])[0]);
             store.PutOutputs([new OutputRecord("job-2", "sum", true, [42], null), new OutputRecord("job-2", "secret", false, [7, 7], "client-a")]);
         }
 
@@ -67,9 +67,9 @@ public sealed class NodeStoreTests : IDisposable
     {
         using var store = NodeStore.Open(_directory);
         var record = new InputShareRecord("j", "x", "c", [1, 2], [3]);
-        Assert.Equal(StoreResult.Stored, store.PutInputShare(record));
-        Assert.Equal(StoreResult.AlreadyStored, store.PutInputShare(record with { Share = [1, 2] }));
-        Assert.Equal(StoreResult.Conflict, store.PutInputShare(record with { Share = [1, 3] }));
+        Assert.Equal(StoreResult.Stored, store.PutInputShares([record])[0]);
+        Assert.Equal(StoreResult.AlreadyStored, store.PutInputShares([record with { Share = [1, 2] }])[0]);
+        Assert.Equal(StoreResult.Conflict, store.PutInputShares([record with { Share = [1, 3] }])[0]);
         Assert.Equal([1, 2], store.GetInputShares("j").Single().Share);
     }
 
@@ -82,6 +82,31 @@ public sealed class NodeStoreTests : IDisposable
             store.PutOutputs([new OutputRecord("j", "b", true, [2], null), new OutputRecord("j", "a", true, [9], null)]));
         Assert.Null(store.GetOutput("j", "b"));
         Assert.Equal([1], store.GetOutput("j", "a")!.Value);
+    }
+
+    [Fact]
+    public void CompleteJob_StoresOutputsAndSucceededInOneCommit_OrNothing()
+    {
+        using var store = NodeStore.Open(_directory);
+        store.CreateJob("j", "aa");
+        store.SetJobStatus("j", JobStatus.Running);
+        store.PutOutputs([new OutputRecord("j", "a", true, [1], null)]); // as before publishing on chain
+        var seen = new List<(JobStatus, int)>();
+        store.JobChanged += job => seen.Add((job.Status, store.GetOutputs(job.Id).Count));
+
+        Assert.Throws<InvalidOperationException>(() =>
+            store.CompleteJob("j", [new OutputRecord("j", "b", true, [2], null), new OutputRecord("j", "a", true, [9], null)]));
+        Assert.Equal(JobStatus.Running, store.GetJob("j")!.Status);
+        Assert.Null(store.GetOutput("j", "b"));
+        Assert.Throws<KeyNotFoundException>(() => store.CompleteJob("nope", [new OutputRecord("nope", "b", true, [2], null)]));
+        Assert.Null(store.GetOutput("nope", "b"));
+        Assert.Throws<ArgumentException>(() => store.CompleteJob("j", [new OutputRecord("other", "b", true, [2], null)]));
+
+        var done = store.CompleteJob("j", [new OutputRecord("j", "a", true, [1], null), new OutputRecord("j", "b", false, [2], "alice")]);
+
+        Assert.Equal(JobStatus.Succeeded, done.Status);
+        Assert.Equal([(JobStatus.Succeeded, 2)], seen); // observers see the outputs together with the status
+        Assert.Equal("alice", store.GetOutput("j", "b")!.Owner);
     }
 
     [Fact]
@@ -184,5 +209,8 @@ public sealed class NodeStoreTests : IDisposable
         Assert.Equal([StoreResult.Stored, StoreResult.AlreadyStored, StoreResult.Conflict], results);
         Assert.Equal(["x", "y"], store.GetInputShares("j").Select(s => s.InputName));
         Assert.Equal([2, 2], store.GetInputShares("j")[1].Share);
+        Assert.Equal(2, store.CountStoredInputs("j"));
+        Assert.Equal(["client"], store.GetInputClients("j", "x"));
+        Assert.Empty(store.GetInputClients("j", "z")); // rolled back with the conflict
     }
 }

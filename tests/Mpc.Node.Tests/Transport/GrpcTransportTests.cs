@@ -59,7 +59,7 @@ public sealed class GrpcTransportTests
     [Fact]
     public async Task MessagesForARetiredSession_AreDropped_NotBufferedForever()
     {
-        await using var cluster = new TestCluster(3);
+        await using var cluster = new TestCluster(3, o => o.PoolTargetTriples = 0); // no pool traffic beside the test's messages
         await cluster.StartAsync();
         await cluster.ConnectedAsync();
         cluster[1].Transport.DiscardSession(9); // a finished job's session
@@ -72,6 +72,7 @@ public sealed class GrpcTransportTests
 
         Assert.Equal(8, received.Length);
         Assert.Equal(0, cluster[1].Transport.BufferedMessages(0, session: 9));
+        Assert.Equal(0, cluster[1].Transport.BufferedBytes(0)); // received messages leave the peer's budget
     }
 
     [Fact]
@@ -139,7 +140,7 @@ public sealed class GrpcTransportTests
     {
         await using var cluster = new TestCluster(3);
         await cluster.StartAsync(0);
-        using var stranger = Mpc.Node.Security.NodeIdentity.Create("stranger");
+        using var stranger = Mpc.Client.TlsIdentity.Create("stranger");
         using var channel = cluster.Channel(0, stranger);
 
         var call = new Peer.PeerClient(channel).Exchange();
@@ -166,7 +167,7 @@ public sealed class GrpcTransportTests
     public async Task ServerWithUnpinnedCertificate_IsRefusedByTheDialler()
     {
         // Node 2 runs with a certificate the others did not pin (an impostor on the right address).
-        using var impostor = Mpc.Node.Security.NodeIdentity.Create("impostor");
+        using var impostor = Mpc.Client.TlsIdentity.Create("impostor");
         await using var cluster = new TestCluster(3, o => o.PeerConnectTimeout = TimeSpan.FromSeconds(2));
         var options2 = cluster.Options[2];
         impostor.Save(options2.ResolvedCertificatePath, options2.ResolvedKeyPath);
@@ -195,6 +196,9 @@ public sealed class GrpcTransportTests
         ["duplicate tag"] = [
             new PeerFrame { Session = 1, Sequence = 1, Last = true, MessageLength = 1, Payload = ByteString.CopyFrom(1) },
             new PeerFrame { Session = 1, Sequence = 1, Last = true, MessageLength = 1, Payload = ByteString.CopyFrom(1) }],
+        // Well-formed, but nobody receives them: 129 × 64 KiB is past MaxBufferedBytesPerPeer = 8 MiB.
+        ["messages nobody receives past the buffer budget"] = [.. Enumerable.Range(0, 129).Select(i =>
+            new PeerFrame { Session = 3, Sequence = (ulong)i, Last = true, MessageLength = GrpcTransport.ChunkBytes, Payload = ByteString.CopyFrom(new byte[GrpcTransport.ChunkBytes]) })],
     };
 
     [Theory]
@@ -205,11 +209,12 @@ public sealed class GrpcTransportTests
     [InlineData("interleaved messages", StatusCode.InvalidArgument)]
     [InlineData("chunk overruns the declared length", StatusCode.InvalidArgument)]
     [InlineData("duplicate tag", StatusCode.InvalidArgument)]
+    [InlineData("messages nobody receives past the buffer budget", StatusCode.ResourceExhausted)]
     public async Task MalformedStream_GetsAnErrorStatus_AndTheNodeKeepsServing(string what, StatusCode expected)
     {
         var frames = BadFrames[what];
         // The test plays node 0 itself, so it can write raw frames with a pinned member certificate.
-        await using var cluster = new TestCluster(3, o => o.MaxMessageBytes = 8 << 20);
+        await using var cluster = new TestCluster(3, o => (o.MaxMessageBytes, o.MaxBufferedBytesPerPeer) = (8 << 20, 8 << 20));
         await cluster.StartAsync(1, 2);
         using var channel = cluster.Channel(2, cluster.Identities[0]);
         var client = new Peer.PeerClient(channel);
@@ -221,6 +226,7 @@ public sealed class GrpcTransportTests
             {
                 foreach (var frame in frames)
                     await bad.RequestStream.WriteAsync(frame);
+                await bad.RequestStream.CompleteAsync(); // a stream the node accepted would end with OK, failing the assertion below, not hang
             }
             catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
             {
@@ -229,6 +235,8 @@ public sealed class GrpcTransportTests
             var status = await Assert.ThrowsAsync<RpcException>(() => bad.ResponseStream.MoveNext(CancellationToken.None));
             Assert.True(expected == status.StatusCode, $"{what}: expected {expected}, got {status.StatusCode} ({status.Status.Detail})");
         }
+        Assert.InRange(cluster[2].Transport.BufferedBytes(0), 0, 8 << 20); // what the bad stream left stays within the budget
+        cluster[2].Transport.DiscardSession(3); // as the jobs of a failed stream do when they fail: the budget is free again
 
         // A well-formed stream from the same member is accepted and delivered afterwards ...
         using var good = client.Exchange();

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Mpc.Client;
 using Mpc.Node.Security;
 
 namespace Mpc.Node.Tests.Security;
 
-public sealed class NodeIdentityTests
+public sealed class TlsIdentityTests
 {
     [Fact]
     public void SaveAndLoad_RoundTripsKeyAndFingerprint()
@@ -12,11 +13,11 @@ public sealed class NodeIdentityTests
         string directory = Directory.CreateTempSubdirectory("mpc-identity-test-").FullName;
         try
         {
-            using var identity = NodeIdentity.Create("node7");
+            using var identity = TlsIdentity.Create("node7");
             string cert = Path.Combine(directory, "node.crt"), key = Path.Combine(directory, "node.key");
             identity.Save(cert, key);
 
-            using var loaded = NodeIdentity.Load(cert, key);
+            using var loaded = TlsIdentity.Load(cert, key);
 
             Assert.Equal(identity.Fingerprint, loaded.Fingerprint);
             Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(loaded.Certificate.RawData)), loaded.Fingerprint);
@@ -39,17 +40,17 @@ public sealed class NodeIdentityTests
     [Fact]
     public void Load_MissingFile_NamesIt()
     {
-        var e = Assert.Throws<InvalidDataException>(() => NodeIdentity.Load("/nonexistent/node.crt", "/nonexistent/node.key"));
+        var e = Assert.Throws<InvalidDataException>(() => TlsIdentity.Load("/nonexistent/node.crt", "/nonexistent/node.key"));
         Assert.Contains("/nonexistent/node.crt", e.Message);
     }
 
     [Fact]
     public void Pins_MatchOnlyPinnedCertificates_WithTheirRole()
     {
-        using var peer0 = NodeIdentity.Create();
-        using var peer1 = NodeIdentity.Create();
-        using var client = NodeIdentity.Create();
-        using var stranger = NodeIdentity.Create();
+        using var peer0 = TlsIdentity.Create();
+        using var peer1 = TlsIdentity.Create();
+        using var client = TlsIdentity.Create();
+        using var stranger = TlsIdentity.Create();
         // Upper case with ':' separators parses the same as lowercase hex.
         string separated = string.Join(":", Enumerable.Range(0, 32).Select(i => peer1.Fingerprint.Substring(2 * i, 2).ToUpperInvariant()));
         var pins = new CertificatePins([new(0, peer0.Fingerprint), new(1, separated)], [client.Fingerprint]);
