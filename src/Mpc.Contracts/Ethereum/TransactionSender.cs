@@ -9,7 +9,7 @@ namespace Mpc.Contracts.Ethereum;
 /// base fee + tip, which survives six consecutive full blocks of +12.5 % base-fee growth (EIP-1559 §Rationale).
 /// Sends from one instance are serialised and the nonce is tracked locally (max of the local counter and the pending
 /// count), so concurrent callers never reuse a nonce. A mined revert is replayed with <c>eth_call</c> at its block
-/// to recover the reason and thrown as <see cref="TransactionFailedException"/>.
+/// to recover the reason and revert data, and thrown as <see cref="TransactionFailedException"/>.
 /// </remarks>
 public sealed class TransactionSender : IDisposable
 {
@@ -49,7 +49,8 @@ public sealed class TransactionSender : IDisposable
         TransactionReceipt receipt = await WaitForReceiptAsync(hash, cancellationToken).ConfigureAwait(false);
         if (!receipt.Succeeded)
         {
-            throw new TransactionFailedException(receipt, await ReplayReasonAsync(request, receipt, cancellationToken).ConfigureAwait(false));
+            (string reason, byte[]? revertData) = await ReplayAsync(request, receipt, cancellationToken).ConfigureAwait(false);
+            throw new TransactionFailedException(receipt, reason, revertData);
         }
 
         return receipt;
@@ -162,16 +163,16 @@ public sealed class TransactionSender : IDisposable
         return estimate + (estimate * (ulong)_options.GasMarginPercent / 100);
     }
 
-    private async Task<string> ReplayReasonAsync(TransactionRequest request, TransactionReceipt receipt, CancellationToken cancellationToken)
+    private async Task<(string Reason, byte[]? RevertData)> ReplayAsync(TransactionRequest request, TransactionReceipt receipt, CancellationToken cancellationToken)
     {
         try
         {
             await _rpc.CallAsync(ToCall(request), BlockParameter.Number(receipt.BlockNumber), cancellationToken).ConfigureAwait(false);
-            return "the call succeeds when replayed, so the revert depended on state at inclusion (e.g. out of gas)";
+            return ("the call succeeds when replayed, so the revert depended on state at inclusion (e.g. out of gas)", null);
         }
         catch (EthereumRpcException e)
         {
-            return e.RevertReason ?? e.RpcMessage;
+            return (e.RevertReason ?? e.RpcMessage, e.RevertData);
         }
     }
 
