@@ -553,7 +553,7 @@ public sealed class SecretContractsClient
         CancellationToken cancellationToken)
     {
         IReadOnlyList<DecodedLog> logs = await _events.GetEventsAsync(
-            SecretContractsAbi.EventSignature(eventName), fromBlock, toBlock, indexedFilters, cancellationToken).ConfigureAwait(false);
+            SecretContractsAbi.Event(eventName), fromBlock, toBlock, indexedFilters, cancellationToken).ConfigureAwait(false);
         var decoded = new List<T>(logs.Count);
         foreach (DecodedLog log in logs)
         {
