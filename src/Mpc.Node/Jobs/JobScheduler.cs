@@ -319,10 +319,12 @@ public sealed class JobScheduler : IDisposable
 
     /// <summary>On-chain jobs: lets <paramref name="jobId"/> start, because its input deadline has passed on chain; it runs as soon as all its inputs are in.</summary>
     /// <remarks>With <see cref="NodeOptions.Chain"/> set, a job never starts before this call (made by <see cref="ChainWatcher"/>), so late commitments cannot be missed.</remarks>
-    public void ReleaseChainJob(string jobId)
+    /// <returns>True the first time the job is released, false on repeats.</returns>
+    public bool ReleaseChainJob(string jobId)
     {
-        _released.TryAdd(jobId, 0);
+        bool first = _released.TryAdd(jobId, 0);
         TrySchedule(jobId);
+        return first;
     }
 
     /// <summary>Fails a job that is still pending (not started), e.g. because committed inputs never arrived; false when it already started or ended.</summary>
