@@ -33,6 +33,8 @@ public sealed class ChainWatcher : IAsyncDisposable
     private readonly NodeChain _chain;
     private readonly ILogger _log;
     private readonly CircuitCatalog _circuits;
+    // Secret contracts and clusters never change once created: one getContract/getCluster call each, not one per job.
+    private readonly Dictionary<ulong, SecretContractInfo> _contracts = [];
     private readonly Dictionary<ulong, ClusterInfo> _clusters = [];
     // Jobs waiting for their input deadline (or for late shares): touched only by the polling loop, so unlocked.
     private readonly Dictionary<ulong, DateTimeOffset> _waiting = [];
@@ -168,7 +170,8 @@ public sealed class ChainWatcher : IAsyncDisposable
     private async Task OnJobCreatedAsync(JobCreatedEvent created, CancellationToken cancellationToken)
     {
         string job = created.JobId.ToString(CultureInfo.InvariantCulture);
-        var contract = await _chain.Contract.GetContractAsync(created.ContractId, cancellationToken).ConfigureAwait(false);
+        if (!_contracts.TryGetValue(created.ContractId, out var contract))
+            _contracts[created.ContractId] = contract = await _chain.Contract.GetContractAsync(created.ContractId, cancellationToken).ConfigureAwait(false);
         if (!_clusters.TryGetValue(contract.ClusterId, out var cluster))
             _clusters[contract.ClusterId] = cluster = await _chain.Contract.GetClusterAsync(contract.ClusterId, cancellationToken).ConfigureAwait(false);
         bool ours = _chain.Options.ClusterId is { } mine
