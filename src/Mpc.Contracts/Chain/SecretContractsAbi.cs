@@ -33,13 +33,6 @@ internal static class SecretContractsAbi
             ? abiEvent
             : throw new KeyNotFoundException($"SecretContracts ABI has no event '{name}'. Known: {string.Join(", ", Instance.Value.Events.Keys.Order(StringComparer.Ordinal))}.");
 
-    /// <summary>The human-readable signature of event <paramref name="name"/>, with <c>indexed</c> markers, as <see cref="ContractClient.GetEventsAsync"/> takes it.</summary>
-    /// <exception cref="KeyNotFoundException">The ABI has no such event.</exception>
-    public static string EventSignature(string name) =>
-        Instance.Value.EventSignatures.TryGetValue(name, out string? signature)
-            ? signature
-            : throw new KeyNotFoundException($"SecretContracts ABI has no event '{name}'.");
-
     /// <summary>Prints one ABI JSON entry as the human-readable signature <see cref="AbiSignatureParser"/> reads.</summary>
     /// <remarks>Example: <c>ResultPosted(uint256 indexed jobId, bytes32 outputsHash, …)</c>, <c>getCluster(uint256 clusterId) returns (address[] memberList, uint8 t)</c>.</remarks>
     internal static string Signature(JsonElement entry)
@@ -102,7 +95,6 @@ internal static class SecretContractsAbi
         using JsonDocument abi = ContractArtifacts.SecretContracts.ParseAbi();
         var functions = new Dictionary<string, AbiFunction>(StringComparer.Ordinal);
         var events = new Dictionary<string, AbiEvent>(StringComparer.Ordinal);
-        var eventSignatures = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<string>();
         foreach (JsonElement entry in abi.RootElement.EnumerateArray())
         {
@@ -117,10 +109,8 @@ internal static class SecretContractsAbi
 
                     break;
                 case "event":
-                    string eventSignature = Signature(entry);
-                    AbiEvent abiEvent = AbiEvent.Parse(eventSignature);
+                    AbiEvent abiEvent = AbiEvent.Parse(Signature(entry));
                     events.Add(abiEvent.Name, abiEvent);
-                    eventSignatures.Add(abiEvent.Name, eventSignature);
                     break;
                 case "error":
                     errors.Add(Signature(entry));
@@ -131,13 +121,11 @@ internal static class SecretContractsAbi
         return new Parsed(
             functions.ToFrozenDictionary(StringComparer.Ordinal),
             events.ToFrozenDictionary(StringComparer.Ordinal),
-            eventSignatures.ToFrozenDictionary(StringComparer.Ordinal),
             new RevertDecoder(errors));
     }
 
     private sealed record Parsed(
         FrozenDictionary<string, AbiFunction> Functions,
         FrozenDictionary<string, AbiEvent> Events,
-        FrozenDictionary<string, string> EventSignatures,
         RevertDecoder Decoder);
 }

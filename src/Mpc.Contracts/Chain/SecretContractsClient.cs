@@ -509,30 +509,10 @@ public sealed class SecretContractsClient
         {
             throw SecretContractsRevertException.From(function, data, e);
         }
-        catch (TransactionFailedException e)
+        catch (TransactionFailedException e) when (e.RevertData is { } data)
         {
-            // Mined with status 0 (state changed after the estimate): replay at its block for the revert data.
-            byte[]? data = await ReplayRevertDataAsync(request, sender.Address, e.Receipt.BlockNumber, cancellationToken).ConfigureAwait(false);
-            if (data is null)
-            {
-                throw;
-            }
-
+            // Mined with status 0 (state changed after the estimate): the sender already replayed it at its block.
             throw SecretContractsRevertException.From(function, data, e);
-        }
-    }
-
-    private async Task<byte[]?> ReplayRevertDataAsync(TransactionRequest request, EthAddress from, long block, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Rpc.CallAsync(new CallRequest { From = from, To = request.To, Data = request.Data, Value = request.Value }, block, cancellationToken)
-                .ConfigureAwait(false);
-            return null;
-        }
-        catch (EthereumRpcException e) when (e.RevertData is not null)
-        {
-            return e.RevertData;
         }
     }
 
@@ -573,7 +553,7 @@ public sealed class SecretContractsClient
         CancellationToken cancellationToken)
     {
         IReadOnlyList<DecodedLog> logs = await _events.GetEventsAsync(
-            SecretContractsAbi.EventSignature(eventName), fromBlock, toBlock, indexedFilters, cancellationToken).ConfigureAwait(false);
+            SecretContractsAbi.Event(eventName), fromBlock, toBlock, indexedFilters, cancellationToken).ConfigureAwait(false);
         var decoded = new List<T>(logs.Count);
         foreach (DecodedLog log in logs)
         {

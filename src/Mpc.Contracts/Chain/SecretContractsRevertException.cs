@@ -45,27 +45,7 @@ public sealed class SecretContractsRevertException : Exception
     /// <summary>Decodes <paramref name="revertData"/> with every custom error of the contract's ABI.</summary>
     internal static SecretContractsRevertException From(string function, byte[] revertData, Exception inner)
     {
-        RevertDecoder decoder = SecretContractsAbi.RevertDecoder;
-        string? name = null;
-        object?[] arguments = [];
-        foreach (AbiError error in decoder.CustomErrors)
-        {
-            if (error.Matches(revertData))
-            {
-                try
-                {
-                    arguments = error.Decode(revertData);
-                    name = error.Name;
-                }
-                catch (FormatException)
-                {
-                    // Describe below reports the malformed data; keep the name unset so callers do not trust it.
-                }
-
-                break;
-            }
-        }
-
-        return new SecretContractsRevertException(function, name, arguments, revertData, decoder.Describe(revertData), inner);
+        DecodedRevert decoded = SecretContractsAbi.RevertDecoder.Decode(revertData);
+        return new SecretContractsRevertException(function, decoded.CustomError?.Name, decoded.Arguments, revertData, decoded.Reason, inner);
     }
 }

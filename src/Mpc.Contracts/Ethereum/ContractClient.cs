@@ -74,14 +74,28 @@ public sealed class ContractClient
     /// <param name="toBlock">Last block, inclusive.</param>
     /// <param name="indexedFilters">Optional topic words for topics 1..3 by position (null = any).</param>
     /// <param name="cancellationToken">Cancels the query.</param>
-    public async Task<IReadOnlyList<DecodedLog>> GetEventsAsync(
+    public Task<IReadOnlyList<DecodedLog>> GetEventsAsync(
         string eventSignature,
+        BlockParameter fromBlock,
+        BlockParameter toBlock,
+        IReadOnlyList<byte[]?>? indexedFilters = null,
+        CancellationToken cancellationToken = default) =>
+        GetEventsAsync(_events.GetOrAdd(eventSignature, AbiEvent.Parse), fromBlock, toBlock, indexedFilters, cancellationToken);
+
+    /// <summary>Fetches and decodes this contract's logs of an already parsed <paramref name="abiEvent"/> in a block range.</summary>
+    /// <param name="abiEvent">The event, e.g. from a contract's parsed ABI.</param>
+    /// <param name="fromBlock">First block, inclusive.</param>
+    /// <param name="toBlock">Last block, inclusive.</param>
+    /// <param name="indexedFilters">Optional topic words for topics 1..3 by position (null = any).</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<IReadOnlyList<DecodedLog>> GetEventsAsync(
+        AbiEvent abiEvent,
         BlockParameter fromBlock,
         BlockParameter toBlock,
         IReadOnlyList<byte[]?>? indexedFilters = null,
         CancellationToken cancellationToken = default)
     {
-        AbiEvent abiEvent = _events.GetOrAdd(eventSignature, AbiEvent.Parse);
+        ArgumentNullException.ThrowIfNull(abiEvent);
         var topics = new List<IReadOnlyList<byte[]>?> { new[] { abiEvent.Topic.ToArray() } };
         foreach (byte[]? filter in indexedFilters ?? [])
         {

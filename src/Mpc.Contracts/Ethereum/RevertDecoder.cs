@@ -30,24 +30,30 @@ public sealed class RevertDecoder
     public IReadOnlyList<AbiError> CustomErrors => _customErrors;
 
     /// <summary>Describes <paramref name="revertData"/>; never throws, falling back to the raw selector and length.</summary>
-    public string Describe(ReadOnlySpan<byte> revertData)
+    public string Describe(ReadOnlySpan<byte> revertData) => Decode(revertData).Reason;
+
+    /// <summary>
+    /// Decodes <paramref name="revertData"/> once: the readable reason and, when it is a registered custom error whose
+    /// arguments decode, that error and its arguments. Never throws.
+    /// </summary>
+    public DecodedRevert Decode(ReadOnlySpan<byte> revertData)
     {
         if (revertData.IsEmpty)
         {
-            return "reverted without data";
+            return new DecodedRevert("reverted without data", null, []);
         }
 
         try
         {
             if (ErrorString.Matches(revertData))
             {
-                return (string)ErrorString.Decode(revertData)[0]!;
+                return new DecodedRevert((string)ErrorString.Decode(revertData)[0]!, null, []);
             }
 
             if (Panic.Matches(revertData))
             {
                 var code = (BigInteger)Panic.Decode(revertData)[0]!;
-                return $"panic 0x{code:x2} ({PanicMeaning(code)})";
+                return new DecodedRevert($"panic 0x{code:x2} ({PanicMeaning(code)})", null, []);
             }
 
             foreach (AbiError error in _customErrors)
@@ -55,18 +61,20 @@ public sealed class RevertDecoder
                 if (error.Matches(revertData))
                 {
                     object?[] args = error.Decode(revertData);
-                    return error.Name + "(" + string.Join(", ", args.Select(FormatValue)) + ")";
+                    return new DecodedRevert(error.Name + "(" + string.Join(", ", args.Select(FormatValue)) + ")", error, args);
                 }
             }
         }
         catch (FormatException e)
         {
-            return $"malformed revert data {Hex.Encode(revertData[..Math.Min(4, revertData.Length)])} ({e.Message})";
+            // A matching selector with arguments that do not decode: no error is named, so callers do not trust it.
+            return new DecodedRevert($"malformed revert data {Hex.Encode(revertData[..Math.Min(4, revertData.Length)])} ({e.Message})", null, []);
         }
 
-        return revertData.Length >= 4
+        string unknown = revertData.Length >= 4
             ? $"unknown error {Hex.Encode(revertData[..4])} with {revertData.Length - 4} bytes of arguments"
             : $"unknown revert data {Hex.Encode(revertData)}";
+        return new DecodedRevert(unknown, null, []);
     }
 
     private static string PanicMeaning(BigInteger code) => (int)(code & 0xff) switch
@@ -95,3 +103,9 @@ public sealed class RevertDecoder
         _ => value.ToString() ?? string.Empty,
     };
 }
+
+/// <summary>Revert data decoded by <see cref="RevertDecoder.Decode"/>.</summary>
+/// <param name="Reason">The readable reason, e.g. <c>NotEnoughSignatures(1, 2)</c> or <c>panic 0x11 (…)</c>.</param>
+/// <param name="CustomError">The registered custom error the data encodes; null for <c>Error(string)</c>, <c>Panic</c>, unknown or malformed data.</param>
+/// <param name="Arguments">The custom error's decoded arguments in declaration order; empty when <paramref name="CustomError"/> is null.</param>
+public sealed record DecodedRevert(string Reason, AbiError? CustomError, IReadOnlyList<object?> Arguments);

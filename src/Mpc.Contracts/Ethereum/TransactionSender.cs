@@ -9,7 +9,7 @@ namespace Mpc.Contracts.Ethereum;
 /// base fee + tip, which survives six consecutive full blocks of +12.5 % base-fee growth (EIP-1559 §Rationale).
 /// Sends from one instance are serialised and the nonce is tracked locally (max of the local counter and the pending
 /// count), so concurrent callers never reuse a nonce. A mined revert is replayed with <c>eth_call</c> at its block
-/// to recover the reason and thrown as <see cref="TransactionFailedException"/>.
+/// to recover the reason and revert data, and thrown as <see cref="TransactionFailedException"/>.
 /// </remarks>
 public sealed class TransactionSender : IDisposable
 {
@@ -49,7 +49,8 @@ public sealed class TransactionSender : IDisposable
         TransactionReceipt receipt = await WaitForReceiptAsync(hash, cancellationToken).ConfigureAwait(false);
         if (!receipt.Succeeded)
         {
-            throw new TransactionFailedException(receipt, await ReplayReasonAsync(request, receipt, cancellationToken).ConfigureAwait(false));
+            (string reason, byte[]? revertData) = await ReplayAsync(request, receipt, cancellationToken).ConfigureAwait(false);
+            throw new TransactionFailedException(receipt, reason, revertData);
         }
 
         return receipt;
@@ -127,33 +128,42 @@ public sealed class TransactionSender : IDisposable
 
     private async Task<Eip1559Transaction> FillAsync(TransactionRequest request, CancellationToken cancellationToken)
     {
-        _chainId ??= await _rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
-        ulong pending = await _rpc.GetTransactionCountAsync(Address, BlockParameter.Pending, cancellationToken).ConfigureAwait(false);
-        ulong nonce = Math.Max(pending, _nextNonce ?? 0);
-        BlockHeader latest = await _rpc.GetBlockAsync(BlockParameter.Latest, cancellationToken).ConfigureAwait(false)
-            ?? throw new EthereumRpcException("eth_getBlockByNumber", null, "the node returned no latest block", null, null);
-        BigInteger tip;
-        try
-        {
-            tip = await _rpc.GetMaxPriorityFeePerGasAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (EthereumRpcException e) when (e.Code is not null && e.RevertData is null)
-        {
-            tip = _options.FallbackPriorityFeePerGas;
-        }
+        // The lookups are independent: issue them together, one round trip of latency instead of five.
+        Task<BigInteger> chainId = _chainId is { } known ? Task.FromResult(known) : _rpc.GetChainIdAsync(cancellationToken);
+        Task<ulong> pending = _rpc.GetTransactionCountAsync(Address, BlockParameter.Pending, cancellationToken);
+        Task<BlockHeader?> latest = _rpc.GetBlockAsync(BlockParameter.Latest, cancellationToken);
+        Task<BigInteger> tip = PriorityFeeAsync(cancellationToken);
+        Task<ulong> gas = request.GasLimit is { } limit ? Task.FromResult(limit) : EstimateAsync(request, cancellationToken);
+        // The estimate first: when several fail, its revert reason is the most useful error to surface.
+        await Task.WhenAll(gas, chainId, pending, latest, tip).ConfigureAwait(false);
 
-        ulong gas = request.GasLimit ?? await EstimateAsync(request, cancellationToken).ConfigureAwait(false);
+        _chainId = chainId.Result;
+        BlockHeader block = latest.Result
+            ?? throw new EthereumRpcException("eth_getBlockByNumber", null, "the node returned no latest block", null, null);
         return new Eip1559Transaction
         {
-            ChainId = _chainId.Value,
-            Nonce = nonce,
-            MaxPriorityFeePerGas = tip,
-            MaxFeePerGas = (2 * latest.BaseFeePerGas) + tip,
-            GasLimit = gas,
+            ChainId = chainId.Result,
+            Nonce = Math.Max(pending.Result, _nextNonce ?? 0),
+            MaxPriorityFeePerGas = tip.Result,
+            MaxFeePerGas = (2 * block.BaseFeePerGas) + tip.Result,
+            GasLimit = gas.Result,
             To = request.To,
             Value = request.Value,
             Data = request.Data,
         };
+    }
+
+    private async Task<BigInteger> PriorityFeeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _rpc.GetMaxPriorityFeePerGasAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (EthereumRpcException e) when (e.Code is not null && e.RevertData is null)
+        {
+            // The node answered but does not offer eth_maxPriorityFeePerGas.
+            return _options.FallbackPriorityFeePerGas;
+        }
     }
 
     private async Task<ulong> EstimateAsync(TransactionRequest request, CancellationToken cancellationToken)
@@ -162,16 +172,16 @@ public sealed class TransactionSender : IDisposable
         return estimate + (estimate * (ulong)_options.GasMarginPercent / 100);
     }
 
-    private async Task<string> ReplayReasonAsync(TransactionRequest request, TransactionReceipt receipt, CancellationToken cancellationToken)
+    private async Task<(string Reason, byte[]? RevertData)> ReplayAsync(TransactionRequest request, TransactionReceipt receipt, CancellationToken cancellationToken)
     {
         try
         {
             await _rpc.CallAsync(ToCall(request), BlockParameter.Number(receipt.BlockNumber), cancellationToken).ConfigureAwait(false);
-            return "the call succeeds when replayed, so the revert depended on state at inclusion (e.g. out of gas)";
+            return ("the call succeeds when replayed, so the revert depended on state at inclusion (e.g. out of gas)", null);
         }
         catch (EthereumRpcException e)
         {
-            return e.RevertReason ?? e.RpcMessage;
+            return (e.RevertReason ?? e.RpcMessage, e.RevertData);
         }
     }
 

@@ -33,7 +33,10 @@ public sealed class ChainWatcher : IAsyncDisposable
     private readonly NodeChain _chain;
     private readonly ILogger _log;
     private readonly CircuitCatalog _circuits;
+    // Secret contracts and clusters never change once created: one getContract/getCluster call each, not one per job.
+    private readonly Dictionary<ulong, SecretContractInfo> _contracts = [];
     private readonly Dictionary<ulong, ClusterInfo> _clusters = [];
+    // Jobs waiting for their input deadline (or for late shares): touched only by the polling loop, so unlocked.
     private readonly Dictionary<ulong, DateTimeOffset> _waiting = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _cursorKey;
@@ -53,19 +56,6 @@ public sealed class ChainWatcher : IAsyncDisposable
 
     /// <summary>The block this watcher's first scan started at (the stored position after a restart); −1 before it.</summary>
     public long ScanStart { get; private set; } = -1;
-
-    /// <summary>The first block not scanned yet (−1 before the first scan).</summary>
-    public long NextBlock => Interlocked.Read(ref _next);
-
-    /// <summary>On-chain jobs this node created or found locally and is waiting to release or fail.</summary>
-    public int WaitingJobs
-    {
-        get
-        {
-            lock (_waiting)
-                return _waiting.Count;
-        }
-    }
 
     /// <summary>Starts watching in the background (the first poll runs at once).</summary>
     /// <exception cref="InvalidOperationException">The node has no chain settings.</exception>
@@ -121,16 +111,14 @@ public sealed class ChainWatcher : IAsyncDisposable
                 await OnJobCreatedAsync(job, cancellationToken).ConfigureAwait(false);
             // Durable before moving on: a crash re-reads at most this range, and registration is idempotent.
             _store.SetChainCursor(_cursorKey, to + 1);
-            Interlocked.Exchange(ref _next, to + 1);
+            _next = to + 1;
         }
 
-        List<KeyValuePair<ulong, DateTimeOffset>> waiting;
-        lock (_waiting)
-            waiting = [.. _waiting];
-        if (waiting.Count == 0)
+        if (_waiting.Count == 0)
             return;
         var now = await contract.GetDeadlineClockAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (id, deadline) in waiting)
+        // A copy: the loop forgets entries as it goes.
+        foreach (var (id, deadline) in _waiting.ToArray())
         {
             string job = id.ToString(CultureInfo.InvariantCulture);
             var record = _store.GetJob(job);
@@ -138,22 +126,23 @@ public sealed class ChainWatcher : IAsyncDisposable
             {
                 // Its circuit is unknown here; a client may still register it until the grace period ends.
                 if (now >= deadline + _chain.Options.LateInputGrace)
-                    Forget(id);
+                    _waiting.Remove(id);
                 continue;
             }
             if (record.Status != JobStatus.Pending)
             {
-                Forget(id);
+                _waiting.Remove(id);
                 continue;
             }
             if (now < deadline)
                 continue;
-            _jobs.ReleaseChainJob(job);
+            if (_jobs.ReleaseChainJob(job))
+                _log.ChainJobReleased(job);
             if (now >= deadline + _chain.Options.LateInputGrace && _store.GetJob(job)?.Status == JobStatus.Pending)
             {
                 string missing = string.Join(", ", MissingInputs(record));
                 if (_jobs.FailPendingJob(job, $"input share(s) {missing} missing {_chain.Options.LateInputGrace} after the input deadline"))
-                    Forget(id);
+                    _waiting.Remove(id);
             }
         }
     }
@@ -170,18 +159,19 @@ public sealed class ChainWatcher : IAsyncDisposable
             if (job.Status == JobStatus.Pending && NodeChain.TryParseJobId(job.Id, out ulong id))
             {
                 var info = await _chain.Contract.GetJobAsync(id, cancellationToken).ConfigureAwait(false);
-                Track(id, info.InputDeadline);
+                _waiting[id] = info.InputDeadline;
             }
         }
         ScanStart = start;
-        Interlocked.Exchange(ref _next, start);
+        _next = start;
         _log.WatcherStarted(_chain.Contract.Address.ToString(), start, _chain.Operator.ToString());
     }
 
     private async Task OnJobCreatedAsync(JobCreatedEvent created, CancellationToken cancellationToken)
     {
         string job = created.JobId.ToString(CultureInfo.InvariantCulture);
-        var contract = await _chain.Contract.GetContractAsync(created.ContractId, cancellationToken).ConfigureAwait(false);
+        if (!_contracts.TryGetValue(created.ContractId, out var contract))
+            _contracts[created.ContractId] = contract = await _chain.Contract.GetContractAsync(created.ContractId, cancellationToken).ConfigureAwait(false);
         if (!_clusters.TryGetValue(contract.ClusterId, out var cluster))
             _clusters[contract.ClusterId] = cluster = await _chain.Contract.GetClusterAsync(contract.ClusterId, cancellationToken).ConfigureAwait(false);
         bool ours = _chain.Options.ClusterId is { } mine
@@ -213,7 +203,7 @@ public sealed class ChainWatcher : IAsyncDisposable
             _log.ChainJobNotCreated(job, e.Status.Detail);
             return;
         }
-        Track(created.JobId, created.InputDeadline);
+        _waiting[created.JobId] = created.InputDeadline;
     }
 
     private IEnumerable<string> MissingInputs(JobRecord job)
@@ -223,18 +213,6 @@ public sealed class ChainWatcher : IAsyncDisposable
             return ["(circuit unknown)"];
         var present = _store.GetInputShares(job.Id).Select(s => s.InputName).ToHashSet(StringComparer.Ordinal);
         return CircuitEncoding.Decode(encoding).Inputs.Select(i => i.QualifiedName).Where(n => !present.Contains(n));
-    }
-
-    private void Track(ulong id, DateTimeOffset deadline)
-    {
-        lock (_waiting)
-            _waiting[id] = deadline;
-    }
-
-    private void Forget(ulong id)
-    {
-        lock (_waiting)
-            _waiting.Remove(id);
     }
 
     /// <summary>Stops the loop and waits for the poll in progress.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Numerics;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Mpc.Contracts.Chain;
 using Mpc.Contracts.Ethereum;
@@ -130,8 +131,9 @@ public sealed class NodeChain : IDisposable
             }
             byte[] commitment = InputCommitment.Compute(share, salt);
             bool found = false;
+            // Constant time per entry (as InputCommitment.Verify): the compare reveals nothing about keccak256(share ‖ salt).
             foreach (var entry in committed)
-                found |= entry.Commitments.Count > _nodeIndex && entry.Commitments[_nodeIndex].AsSpan().SequenceEqual(commitment);
+                found |= entry.Commitments.Count > _nodeIndex && CryptographicOperations.FixedTimeEquals(entry.Commitments[_nodeIndex], commitment);
             reason = found ? null
                 : $"the share of input '{inputName}' does not match any on-chain commitment of job {id} for member {_nodeIndex} " +
                   $"(keccak256(share ‖ salt) is none of the {committed.Count} committed vectors' entry {_nodeIndex})";

@@ -309,12 +309,14 @@ public sealed class JobScheduler : IDisposable
 
     /// <summary>On-chain jobs: lets <paramref name="jobId"/> start, because its input deadline has passed on chain; it runs as soon as all its inputs are in.</summary>
     /// <remarks>With <see cref="NodeOptions.Chain"/> set, a job never starts before this call (made by <see cref="ChainWatcher"/>), so late commitments cannot be missed.</remarks>
-    public void ReleaseChainJob(string jobId)
+    /// <returns>True the first time the job is released, false on repeats.</returns>
+    public bool ReleaseChainJob(string jobId)
     {
         lock (_gate)
         {
-            _released.Add(jobId);
+            bool first = _released.Add(jobId);
             TrySchedule(jobId); // drops the entry again when the job is unknown or no longer pending
+            return first;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mpc.Contracts.Tests.Chain;
 
 namespace Mpc.Contracts.Tests.Artifacts;
 
@@ -8,9 +9,6 @@ namespace Mpc.Contracts.Tests.Artifacts;
 /// </summary>
 public sealed class DevChainScriptTests
 {
-    /// <summary>Budget for postResult with 3 signers and one 32-byte output (docs/contract.md).</summary>
-    private const int PostResultGasBudget = 120_000;
-
     [Fact]
     public async Task ContractBehavesOnAnvilAndPostResultStaysWithinItsGasBudget()
     {
@@ -20,7 +18,7 @@ public sealed class DevChainScriptTests
         using var figures = JsonDocument.Parse(result.StdOut);
         var postResult = figures.RootElement.GetProperty("post_result_3_signers_1_output_gas").GetInt32();
         var secondJob = figures.RootElement.GetProperty("post_result_3_signers_1_output_second_job_gas").GetInt32();
-        Assert.InRange(postResult, 50_000, PostResultGasBudget);
-        Assert.InRange(secondJob, 50_000, PostResultGasBudget);
+        Assert.InRange(postResult, 50_000, GasBudget.PostResult);
+        Assert.InRange(secondJob, 50_000, GasBudget.PostResult);
     }
 }

@@ -10,9 +10,6 @@ namespace Mpc.Contracts.Tests.Chain;
 /// <summary>Signed results against a real anvil: quorum, signature rules, fee split and withdrawal, slashing, digests and gas.</summary>
 public sealed class ResultTests(SecretContractsFixture fixture, ITestOutputHelper output) : IClassFixture<SecretContractsFixture>
 {
-    /// <summary>docs/contract.md, "Gas": postResult with 3 signers and one 32-byte output.</summary>
-    private const long PostResultGasBudget = 120_000;
-
     private static readonly byte[][] Outputs = [Word("output 0")];
     private static readonly byte[] Commitment = Word("output commitment");
 
@@ -174,7 +171,7 @@ public sealed class ResultTests(SecretContractsFixture fixture, ITestOutputHelpe
         TransactionReceipt receipt = await Deployment.PostResultAsync(jobId, Outputs, Commitment, Sign(signing, jobId, cluster.Members));
 
         output.WriteLine($"postResult gas (3 signers, one 32-byte output): {receipt.GasUsed}");
-        Assert.InRange(receipt.GasUsed, 21_000 + (3 * 3_000), PostResultGasBudget);
+        Assert.InRange(receipt.GasUsed, 21_000 + (3 * 3_000), GasBudget.PostResult);
     }
 
     [Fact]

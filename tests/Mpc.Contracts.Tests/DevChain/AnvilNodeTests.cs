@@ -100,6 +100,7 @@ public class AnvilNodeTests(AnvilFixture fixture) : IClassFixture<AnvilFixture>
             new TransactionRequest { To = address, Data = Abi.EncodeCall(ProbeContract.Fail), GasLimit = 100_000 }));
         Assert.False(mined.Receipt.Succeeded);
         Assert.Equal(ProbeContract.FailMessage, mined.Reason);
+        Assert.Equal(ProbeContract.FailMessage, RevertDecoder.Default.Describe(mined.RevertData));
 
         using var decodingRpc = new EthereumRpcClient(Node.RpcUrl, new RevertDecoder(ProbeContract.NotAllowedError));
         var custom = await Assert.ThrowsAsync<EthereumRpcException>(

@@ -4,49 +4,23 @@ using Mpc.Client;
 using Mpc.Contracts.Chain;
 using Mpc.Contracts.DevChain;
 using Mpc.Contracts.Ethereum;
-using Mpc.Core.Circuits;
 using Mpc.Core.Fields;
 using Mpc.Core.Sharing;
 using Mpc.Node.Chain;
-using Mpc.Node.Security;
 
 namespace Mpc.Node.Tests.Chain;
 
 /// <summary>Node-side chain integration: on-chain jobs on anvil with in-process nodes.</summary>
 public sealed class ChainInputTests
 {
-    private static readonly BigInteger Ether = BigInteger.Pow(10, 18);
-
     [Fact]
     public async Task ShareNotMatchingItsOnChainCommitmentIsRejectedWithAReason()
     {
-        await using var anvil = await AnvilNode.StartAsync();
-        using var deployerKey = AnvilNode.DevAccount(0);
-        using var deployer = new TransactionSender(anvil.Rpc, deployerKey);
-        var (contract, _) = await SecretContractsClient.DeployAsync(anvil.Rpc, deployer, Ether / 10, TimeSpan.FromDays(1));
-        // Dev accounts 1..3 are the node operators, 4 is the client.
-        var operators = Enumerable.Range(1, 3).Select(AnvilNode.DevAccount).ToArray();
-        string keys = Directory.CreateTempSubdirectory("mpc-chain-keys-").FullName;
-        await using var cluster = new TestCluster(3, options =>
-        {
-            string keyFile = Path.Combine(keys, $"operator{options.NodeIndex}.key");
-            File.WriteAllText(keyFile, operators[options.NodeIndex].ExportPrivateKeyHex());
-            options.Chain = new ChainOptions { RpcUrl = anvil.RpcUrl.ToString(), ContractAddress = contract.Address.ToString(), OperatorKeyFile = keyFile };
-        });
-        for (int i = 0; i < 3; i++)
-        {
-            using var sender = new TransactionSender(anvil.Rpc, operators[i]);
-            var peer = cluster.Options[0].Peers[i];
-            await contract.WithSender(sender).RegisterNodeAsync(peer.Endpoint, CertificatePins.ParseFingerprint(peer.Fingerprint), Ether / 10);
-        }
-        ulong clusterId = await contract.CreateClusterAsync(operators.Select(o => o.Address).ToList(), 1);
-        var circuit = CircuitOptimizer.Optimize(CircuitText.Parse(File.ReadAllText(Path.Combine(JobTests.RepositoryRoot(), "circuits", "weighted_average.ir"))));
-        ulong contractId = await contract.DeployContractAsync(circuit.Id.Bytes.ToArray(), clusterId);
-        ulong jobId = await contract.CreateJobAsync(contractId, (await contract.GetChainTimeAsync()).AddMinutes(5), TimeSpan.FromMinutes(10), Ether / 100);
+        await using var chain = await ChainSetup.StartAsync();
+        var (anvil, contract, cluster, circuit) = (chain.Anvil, chain.Contract, chain.Cluster, chain.Circuit);
+        ulong jobId = await chain.CreateJobAsync(TimeSpan.FromMinutes(5));
         string job = jobId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
         using var client = JobTests.Client(cluster);
         await client.StartJobAsync<Fp61>(job, circuit);
         // Commitments cover one share per input: a job with copies > 1 has nothing to check its packed shares against.

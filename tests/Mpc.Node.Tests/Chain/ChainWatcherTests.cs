@@ -1,14 +1,8 @@
 using System.Globalization;
 using System.Numerics;
-using Mpc.Client;
 using Mpc.Contracts.Chain;
-using Mpc.Contracts.DevChain;
 using Mpc.Contracts.Ethereum;
-using Mpc.Core.Circuits;
-using Mpc.Core.Fields;
-using Mpc.Core.Sharing;
 using Mpc.Node.Chain;
-using Mpc.Node.Security;
 using JobStatus = Mpc.Node.Storage.JobStatus;
 
 namespace Mpc.Node.Tests.Chain;
@@ -16,12 +10,18 @@ namespace Mpc.Node.Tests.Chain;
 /// <summary>Nodes that watch the chain: jobs come from <c>JobCreated</c>, run at the input deadline, and the result is posted (by member 0, or the next member when member 0 is gone).</summary>
 public sealed class ChainWatcherTests
 {
-    private static readonly BigInteger Ether = BigInteger.Pow(10, 18);
+    /// <summary>Nodes find weighted_average in the circuits directory, poll often and fall back quickly.</summary>
+    private static void Watching(ChainOptions options)
+    {
+        options.CircuitsDirectory = ChainSetup.CircuitsDirectory;
+        options.PollInterval = TimeSpan.FromMilliseconds(200);
+        options.FallbackPostDelay = TimeSpan.FromSeconds(2);
+    }
 
     [Fact]
     public async Task JobCreatedOnChainRunsAtTheDeadlineAndMember0PostsTheResult()
     {
-        await using var chain = await ChainSetup.StartAsync();
+        await using var chain = await ChainSetup.StartAsync(Watching);
         ulong jobId = await chain.CreateJobAsync(TimeSpan.FromSeconds(4));
         string job = jobId.ToString(CultureInfo.InvariantCulture);
 
@@ -55,7 +55,7 @@ public sealed class ChainWatcherTests
     [Fact]
     public async Task WhenMember0CannotPostTheNextMemberPostsAfterTheFallbackDelay()
     {
-        await using var chain = await ChainSetup.StartAsync();
+        await using var chain = await ChainSetup.StartAsync(Watching);
         ulong jobId = await chain.CreateJobAsync(TimeSpan.FromSeconds(4));
         string job = jobId.ToString(CultureInfo.InvariantCulture);
         await chain.CommitAndSubmitAsync(jobId);
@@ -75,108 +75,5 @@ public sealed class ChainWatcherTests
         Assert.Equal([0, 1, 2], read!.SignerIndices());
         await chain.Cluster[2].Jobs.Chain!.PostingCompletion.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Single(await chain.Contract.GetResultPostedEventsAsync(BlockParameter.Earliest, BlockParameter.Latest, jobId));
-    }
-
-    /// <summary>anvil, SecretContracts, three in-process nodes watching it (dev accounts 1–3 operate them), weighted_average deployed.</summary>
-    private sealed class ChainSetup : IAsyncDisposable
-    {
-        private ChainSetup(AnvilNode anvil, SecretContractsClient contract, TestCluster cluster, EthKey[] operators, ulong contractId, Circuit circuit)
-        {
-            Anvil = anvil;
-            Contract = contract;
-            Cluster = cluster;
-            Operators = operators;
-            ContractId = contractId;
-            Circuit = circuit;
-        }
-
-        public AnvilNode Anvil { get; }
-        public SecretContractsClient Contract { get; }
-        public TestCluster Cluster { get; }
-        public EthKey[] Operators { get; }
-        public ulong ContractId { get; }
-        public Circuit Circuit { get; }
-
-        public static async Task<ChainSetup> StartAsync()
-        {
-            var anvil = await AnvilNode.StartAsync();
-            var deployerKey = AnvilNode.DevAccount(0);
-            var deployer = new TransactionSender(anvil.Rpc, deployerKey);
-            var (contract, _) = await SecretContractsClient.DeployAsync(anvil.Rpc, deployer, Ether / 10, TimeSpan.FromDays(1));
-            var operators = Enumerable.Range(1, 3).Select(AnvilNode.DevAccount).ToArray();
-            string keys = Directory.CreateTempSubdirectory("mpc-watch-keys-").FullName;
-            string circuits = Path.Combine(JobTests.RepositoryRoot(), "circuits");
-            var cluster = new TestCluster(3, options =>
-            {
-                string keyFile = Path.Combine(keys, $"operator{options.NodeIndex}.key");
-                File.WriteAllText(keyFile, operators[options.NodeIndex].ExportPrivateKeyHex());
-                options.Chain = new ChainOptions
-                {
-                    RpcUrl = anvil.RpcUrl.ToString(),
-                    ContractAddress = contract.Address.ToString(),
-                    OperatorKeyFile = keyFile,
-                    CircuitsDirectory = circuits,
-                    PollInterval = TimeSpan.FromMilliseconds(200),
-                    FallbackPostDelay = TimeSpan.FromSeconds(2),
-                };
-            });
-            for (int i = 0; i < 3; i++)
-            {
-                using var sender = new TransactionSender(anvil.Rpc, operators[i]);
-                var peer = cluster.Options[0].Peers[i];
-                await contract.WithSender(sender).RegisterNodeAsync(peer.Endpoint, CertificatePins.ParseFingerprint(peer.Fingerprint), Ether / 10);
-            }
-            ulong clusterId = await contract.CreateClusterAsync(operators.Select(o => o.Address).ToList(), 1);
-            var circuit = CircuitOptimizer.Optimize(CircuitText.Parse(File.ReadAllText(Path.Combine(circuits, "weighted_average.ir"))));
-            ulong contractId = await contract.DeployContractAsync(circuit.Id.Bytes.ToArray(), clusterId);
-            await cluster.StartAsync();
-            await cluster.ConnectedAsync();
-            return new ChainSetup(anvil, contract, cluster, operators, contractId, circuit);
-        }
-
-        public async Task<ulong> CreateJobAsync(TimeSpan inputWindow) =>
-            await Contract.CreateJobAsync(ContractId, (await Contract.GetDeadlineClockAsync()) + inputWindow, TimeSpan.FromMinutes(10), Ether / 100);
-
-        /// <summary>Commits each weighted_average input from its own dev account (4..9) and sends the shares.</summary>
-        public async Task CommitAndSubmitAsync(ulong jobId)
-        {
-            string job = jobId.ToString(CultureInfo.InvariantCulture);
-            using var client = JobTests.Client(Cluster);
-            var inputs = new Dictionary<string, BigInteger> { ["alice.v"] = 80, ["alice.w"] = 2, ["bob.v"] = 90, ["bob.w"] = 3, ["carol.v"] = 70, ["carol.w"] = 5 };
-            var scheme = new ShamirScheme<Fp61>(3, 1);
-            int account = 4;
-            foreach (var (name, value) in inputs)
-            {
-                var shares = scheme.Share(Fp61.FromUInt64((ulong)value), CryptoRandom.Shared).Select(s =>
-                {
-                    var bytes = new byte[Fp61.ByteLength];
-                    s.Write(bytes);
-                    return bytes;
-                }).ToArray();
-                var salts = Enumerable.Range(0, 3).Select(_ => InputCommitment.NewSalt()).ToArray();
-                using var key = AnvilNode.DevAccount(account++);
-                using var sender = new TransactionSender(Anvil.Rpc, key);
-                await Contract.WithSender(sender).CommitInputsAsync(jobId, shares.Select((s, i) => InputCommitment.Compute(s, salts[i])).ToList());
-                await client.SubmitSharesWhenRegisteredAsync(job, name, shares, salts, TimeSpan.FromSeconds(10));
-            }
-        }
-
-        /// <summary>The receipt of the transaction that posted the job's result, waiting up to 40 s.</summary>
-        public async Task<TransactionReceipt> AwaitResultAsync(ulong jobId)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
-            while (!(await Contract.GetResultAsync(jobId, timeout.Token)).Posted)
-                await Task.Delay(200, timeout.Token);
-            var posted = await Contract.FindResultPostedAsync(jobId, cancellationToken: timeout.Token);
-            return (await Anvil.Rpc.GetTransactionReceiptAsync(posted!.Log.TransactionHash, timeout.Token))!;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Cluster.DisposeAsync();
-            foreach (var key in Operators)
-                key.Dispose();
-            await Anvil.DisposeAsync();
-        }
     }
 }
