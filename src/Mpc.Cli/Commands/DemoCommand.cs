@@ -136,7 +136,7 @@ internal static class DemoCommand
             var arguments = inputs.EnumerateObject().Select(p => $"{p.Name}={ArgumentText(p.Value, expect, p.Name)}").ToList();
             try
             {
-                return InputAssignment.ParseFor(loaded, arguments);
+                return InputAssignment.ParseAll(arguments, loaded.Interface);
             }
             catch (FormatException e)
             {

@@ -28,7 +28,7 @@ internal static class JobCommand
         {
             var loaded = CircuitLoader.LoadContract(parse.GetValue(file)!);
             var circuit = loaded.Circuit;
-            var values = InputAssignment.ParseFor(loaded, parse.GetValue(inputs) ?? []);
+            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? [], loaded.Interface);
             var cluster = ClusterDescription.Load(Path.Combine(parse.GetValue(clusterDir)!.FullName, ClusterCommand.FileName));
             using var client = MpcClient.Open(cluster, out var identity);
             using var _ = identity;
@@ -61,7 +61,7 @@ internal static class JobCommand
 
     private static Command Submit()
     {
-        var file = new Argument<FileInfo>("file") { Description = "The circuit (.ir) of the secret contract." };
+        var file = new Argument<FileInfo>("file") { Description = "The circuit of the secret contract: the IR text form (.ir) or a program (.circ)." };
         var rpc = ChainAccess.RpcOption();
         var keyFile = ChainAccess.KeyFileOption();
         var address = ChainAccess.ContractOption();
@@ -80,8 +80,9 @@ internal static class JobCommand
         };
         submit.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
-            var circuit = CircuitLoader.Load(parse.GetValue(file)!);
-            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? []);
+            var loaded = CircuitLoader.LoadContract(parse.GetValue(file)!);
+            var circuit = loaded.Circuit;
+            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? [], loaded.Interface);
             // The chain keeps one commitment vector per account and job, so one account commits one input.
             if (values.Count > 1)
                 throw new CliException($"--input: {values.Count} inputs given, but an account commits one input per job; submit each input with its own --key-file");

@@ -30,7 +30,7 @@ internal static class RunCommand
             var (n, t) = party.Read(parse);
             var loaded = CircuitLoader.LoadContract(parse.GetValue(file)!);
             var circuit = loaded.Circuit;
-            var values = InputAssignment.ParseFor(loaded, parse.GetValue(inputs) ?? []);
+            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? [], loaded.Interface);
             int kappa = ReadSecurity(parse, security);
             var task = new RunTask(circuit, values, n, t, kappa, ct);
             // Integer gates need k + κ + 1 < log2 p: a circuit with them runs in fp127 unless --field says otherwise.
