@@ -5,6 +5,7 @@ using Mpc.Client;
 using Mpc.Contracts.Chain;
 using Mpc.Contracts.Ethereum;
 using Mpc.Core.Circuits;
+using Mpc.Core.Circuits.Language;
 using Mpc.Core.Fields;
 
 namespace Mpc.Cli.Commands;
@@ -32,7 +33,7 @@ internal static class JobCommand
             var cluster = ClusterDescription.Load(Path.Combine(parse.GetValue(clusterDir)!.FullName, ClusterCommand.FileName));
             using var client = MpcClient.Open(cluster, out var identity);
             using var _ = identity;
-            var task = new JobTask(client, circuit, values, parse.GetValue(jobId), TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
+            var task = new JobTask(client, circuit, loaded.Interface, values, parse.GetValue(jobId), TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
             JobReport report = await FieldOption.Dispatch(cluster.Field.ToLowerInvariant(), task);
             if (parse.GetValue(json))
             {
@@ -178,16 +179,13 @@ internal static class JobCommand
 
     private sealed record JobReport(string JobId, IReadOnlyList<(string Name, string Line, BigInteger Value)> Outputs, TimeSpan Elapsed);
 
-    private sealed class JobTask(MpcClient client, Circuit circuit, Dictionary<string, BigInteger> inputs, string? jobId, TimeSpan timeout, CancellationToken ct)
+    private sealed class JobTask(MpcClient client, Circuit circuit, ContractInterface? contract, Dictionary<string, BigInteger> inputs, string? jobId, TimeSpan timeout, CancellationToken ct)
         : IFieldTask<Task<JobReport>>
     {
         public async Task<JobReport> Run<T>() where T : struct, IField<T>
         {
             var result = await client.RunJobAsync<T>(circuit, inputs, jobId, timeout, ct);
-            var outputs = result.Outputs
-                .Select(o => (o.Name, OutputText.Describe(o), o.Signed))
-                .ToList();
-            return new JobReport(result.JobId, outputs, result.Elapsed);
+            return new JobReport(result.JobId, OutputText.Describe(result.Outputs, contract), result.Elapsed);
         }
     }
 }
