@@ -35,8 +35,7 @@ internal static class RunCommand
             int kappa = ReadSecurity(parse, security);
             var task = new RunTask(circuit, loaded.Interface, values, n, t, kappa, ct);
             // Integer gates need k + κ + 1 < log2 p: a circuit with them runs in fp127 unless --field says otherwise.
-            bool fieldGiven = parse.GetResult(field) is { Implicit: false };
-            string fieldName = !fieldGiven && !circuit.Schedule.Groups.IsEmpty ? "fp127" : parse.GetValue(field)!;
+            string fieldName = parse.GetResult(field) is { Implicit: false } ? parse.GetValue(field)! : FieldOption.For(circuit);
             if (parse.GetValue(plaintext))
                 return CircuitLoader.RunPlaintext(loaded, values, fieldName, parse.GetValue(json));
             var report = await FieldOption.Dispatch(fieldName, task);
