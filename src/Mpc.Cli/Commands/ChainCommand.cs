@@ -275,12 +275,13 @@ internal static class ChainCommand
     public static async Task<int> PrintResultAsync(string? rpcUrl, string? contractAddress, ulong jobId, TimeSpan wait, bool json, CancellationToken ct)
     {
         var address = ChainAccess.ParseContract(contractAddress);
-        var url = ChainAccess.ParseRpc(rpcUrl);
-        using var client = new EthereumRpcClient(url, SecretContractsClient.RevertDecoder);
+        // Only the endpoint's authority is shown: a provider URL's path may carry an API key.
+        string url = ChainAccess.ParseRpc(rpcUrl).GetLeftPart(UriPartial.Authority) + "/";
         OnChainResult read;
         try
         {
-            var contract = new SecretContractsClient(client, address);
+            using var chain = await ChainAccess.OpenAsync(rpcUrl, null, needKey: false, ct);
+            var contract = chain.Contract(address);
             var giveUp = DateTime.UtcNow + wait;
             read = await ReadResultAsync(contract, jobId, ct);
             while (!read.Result.Posted && DateTime.UtcNow < giveUp)
