@@ -29,6 +29,10 @@ internal static class FieldOption
     /// <summary>The field a circuit runs in when <c>--field</c> is not given: fp127 when it has integer gates (k + κ + 1 &lt; log2 p), else fp61 (fastest).</summary>
     public static string For(Circuit circuit) => circuit.Schedule.Groups.IsEmpty ? "fp61" : "fp127";
 
+    /// <summary>The field <paramref name="option"/> names when given on the command line, else <see cref="For"/> the circuit.</summary>
+    public static string Read(ParseResult parse, Option<string> option, Circuit circuit) =>
+        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : For(circuit);
+
     public static TResult Dispatch<TResult>(string field, IFieldTask<TResult> task) => field switch
     {
         "fp61" => task.Run<Fp61>(),

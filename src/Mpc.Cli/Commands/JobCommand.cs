@@ -113,7 +113,7 @@ internal static class JobCommand
             using var identity = TlsIdentity.LoadOrCreate(Path.Combine(dir, "client.crt"), Path.Combine(dir, "client.key"), "client");
             using var client = new MpcClient(nodes, cluster.Threshold, identity);
             var task = new SubmitTask(client, contract, circuit, values, jobId, ct);
-            var (inputName, receipt) = await FieldOption.Dispatch(parse.GetValue(field)!, task);
+            var (inputName, receipt) = await FieldOption.Dispatch(FieldOption.Read(parse, field, circuit), task);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new

@@ -35,7 +35,7 @@ internal static class RunCommand
             int kappa = ReadSecurity(parse, security);
             var task = new RunTask(circuit, loaded.Interface, values, n, t, kappa, ct);
             // Integer gates need k + κ + 1 < log2 p: a circuit with them runs in fp127 unless --field says otherwise.
-            string fieldName = parse.GetResult(field) is { Implicit: false } ? parse.GetValue(field)! : FieldOption.For(circuit);
+            string fieldName = FieldOption.Read(parse, field, circuit);
             if (parse.GetValue(plaintext))
                 return CircuitLoader.RunPlaintext(loaded, values, fieldName, parse.GetValue(json));
             var report = await FieldOption.Dispatch(fieldName, task);
