@@ -68,19 +68,9 @@ internal static class CircuitLoader
         {
             Console.WriteLine($"{program.Name}: plaintext interpreter (no MPC), {field}");
             foreach (var (name, text, party) in printed)
-                Console.WriteLine(party is null ? $"  {name} = {text}" : $"  {name} = {text}   (private to {party})");
+                Console.WriteLine($"  {OutputText.Line(name, text, party)}");
         }
         return 0;
-    }
-
-    /// <summary>Rewrites the printed lines of a <c>.circ</c> program's outputs so fixed and bool values read as their type.</summary>
-    public static IReadOnlyList<(string Name, string Line, BigInteger Value)> Typed(
-        IReadOnlyList<(string Name, string Line, BigInteger Value)> outputs, ContractInterface contract)
-    {
-        var kinds = contract.Outputs.SelectMany(o => o.IrNames.Select(n => (Name: n, o.Kind))).ToDictionary(x => x.Name, x => x.Kind);
-        return outputs.Select(o => kinds.TryGetValue(o.Name, out var kind) && kind is ScalarKind.Fixed or ScalarKind.Bool
-            ? (o.Name, o.Line.Replace($"= {o.Value}", $"= {Format(o.Value, kind)}", StringComparison.Ordinal), o.Value)
-            : o).ToList();
     }
 
     /// <summary>A raw output value as its language type reads it (fixed as a decimal, bool as true/false).</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Mpc.Core.Circuits;
 using Mpc.Core.Fields;
 
 namespace Mpc.Cli;
@@ -24,6 +25,13 @@ internal static class FieldOption
         option.AcceptOnlyFromAmong(Names);
         return option;
     }
+
+    /// <summary>The field a circuit runs in when <c>--field</c> is not given: fp127 when it has integer gates (k + κ + 1 &lt; log2 p), else fp61 (fastest).</summary>
+    public static string For(Circuit circuit) => circuit.Schedule.Groups.IsEmpty ? "fp61" : "fp127";
+
+    /// <summary>The field <paramref name="option"/> names when given on the command line, else <see cref="For"/> the circuit.</summary>
+    public static string Read(ParseResult parse, Option<string> option, Circuit circuit) =>
+        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : For(circuit);
 
     public static TResult Dispatch<TResult>(string field, IFieldTask<TResult> task) => field switch
     {

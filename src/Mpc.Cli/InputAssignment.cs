@@ -40,31 +40,29 @@ public sealed record InputAssignment(string Owner, string Name, IReadOnlyList<Bi
         return (key[..dot], key[(dot + 1)..], texts);
     }
 
-    /// <summary>Parses every <c>--input</c> for a loaded circuit: typed and with arrays for a <c>.circ</c> program, plain integers for <c>.ir</c>.</summary>
-    internal static Dictionary<string, BigInteger> ParseFor(LoadedCircuit loaded, IEnumerable<string> arguments) =>
-        loaded.Interface is null ? ParseAll(arguments) : ParseAll(arguments, loaded.Interface);
-
     /// <summary>
-    /// Parses every <c>--input</c> of a <c>.circ</c> program into raw values keyed by IR input name: an array
-    /// argument <c>alice.v=[1,2,3]</c> fills <c>alice.v_0</c>…; <c>fixed</c> inputs take decimals (scaled by
-    /// 2^16), <c>bool</c> inputs <c>true</c>/<c>false</c>/0/1. A key naming one IR element (<c>alice.v_1</c>) works too.
+    /// Parses every <c>--input</c> into raw values keyed by IR input name. For a <c>.circ</c> program
+    /// (<paramref name="contract"/> set) an array argument <c>alice.v=[1,2,3]</c> fills <c>alice.v_0</c>…; <c>fixed</c>
+    /// inputs take decimals (scaled by 2^16), <c>bool</c> inputs <c>true</c>/<c>false</c>/0/1, and a key naming one IR
+    /// element (<c>alice.v_1</c>) works too. For <c>.ir</c> text (<paramref name="contract"/> null) every value is one integer.
     /// </summary>
-    /// <exception cref="CliException">A value of the wrong shape or type, or a key given twice.</exception>
-    public static Dictionary<string, BigInteger> ParseAll(IEnumerable<string> arguments, ContractInterface contract)
+    /// <exception cref="FormatException">A malformed argument or value; the message quotes the argument.</exception>
+    /// <exception cref="CliException">A value of the wrong shape, or a key given twice.</exception>
+    public static Dictionary<string, BigInteger> ParseAll(IEnumerable<string> arguments, ContractInterface? contract)
     {
         var values = new Dictionary<string, BigInteger>();
         foreach (string argument in arguments)
         {
             var (owner, name, texts) = Split(argument);
             string key = owner + "." + name;
-            var declared = contract.Inputs.FirstOrDefault(i => i.IrNames.Contains(key)) is { } single
-                ? (Kind: single.Kind, Names: [key])
-                : contract.Inputs.Select(i => (i.Kind, Names: i.IrNames.Where(n => n.StartsWith(key + "_", StringComparison.Ordinal)).ToList()))
-                    .FirstOrDefault(i => i.Names.Count > 0);
+            var declared = contract is null ? default : Declared(contract, key);
             if (declared.Names is null)
             {
-                // Unknown here: let the circuit's own check name the inputs it has.
-                if (texts.Count != 1) throw new CliException($"--input '{argument}': the program has no array input '{key}'.");
+                // Unknown here (or .ir text): let the circuit's own check name the inputs it has.
+                if (texts.Count != 1)
+                    throw new CliException(contract is null
+                        ? $"--input '{argument}': '{key}' takes one value; arrays need the .circ language."
+                        : $"--input '{argument}': the program has no array input '{key}'.");
                 if (!values.TryAdd(key, ParseNumber(texts[0], argument)))
                     throw new CliException($"--input '{argument}': '{key}' is given more than once.");
                 continue;
@@ -77,6 +75,13 @@ public sealed record InputAssignment(string Owner, string Name, IReadOnlyList<Bi
         }
         return values;
     }
+
+    // The program's input that key names: one IR element (alice.v_1, or a scalar), or every element of an array (alice.v).
+    private static (ScalarKind Kind, List<string>? Names) Declared(ContractInterface contract, string key) =>
+        contract.Inputs.FirstOrDefault(i => i.IrNames.Contains(key)) is { } single
+            ? (single.Kind, [key])
+            : contract.Inputs.Select(i => (i.Kind, Names: i.IrNames.Where(n => n.StartsWith(key + "_", StringComparison.Ordinal)).ToList()))
+                .FirstOrDefault(i => i.Names.Count > 0);
 
     private static BigInteger ParseTyped(string s, ScalarKind kind, string whole) => Quoted(() => ContractValues.Parse(kind, s), whole);
 
@@ -94,29 +99,10 @@ public sealed record InputAssignment(string Owner, string Name, IReadOnlyList<Bi
         }
     }
 
-    /// <summary>The key used on the command line, <c>owner.name</c>.</summary>
-    public string Key => $"{Owner}.{Name}";
-
     /// <summary>The repeatable <c>--input</c> option of the commands that run circuits.</summary>
     public static Option<string[]> CreateOption() => new("--input", "-i")
     {
         Description = "An input value, owner.name=value (decimal, negative or 0x-hex). Repeat for each input.",
         AllowMultipleArgumentsPerToken = true,
     };
-
-    /// <summary>Parses every <c>--input</c> argument into one value per input key.</summary>
-    /// <exception cref="CliException">An array value (needs the .circ language) or a key given twice.</exception>
-    public static Dictionary<string, BigInteger> ParseAll(IEnumerable<string> arguments)
-    {
-        var values = new Dictionary<string, BigInteger>();
-        foreach (string argument in arguments)
-        {
-            var input = Parse(argument);
-            if (input.Values.Count != 1)
-                throw new CliException($"--input '{argument}': '{input.Key}' takes one value; arrays need the .circ language.");
-            if (!values.TryAdd(input.Key, input.Values[0]))
-                throw new CliException($"--input '{argument}': '{input.Key}' is given more than once.");
-        }
-        return values;
-    }
 }

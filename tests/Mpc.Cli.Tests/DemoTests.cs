@@ -64,7 +64,7 @@ public sealed class DemoSetupTests
     [InlineData("sum_of_squares.ir", "fp61")]
     [InlineData("weighted_average.circ", "fp61")]
     public void TheClusterFieldIsFp127ExactlyWhenTheCircuitHasIntegerGates(string name, string field) =>
-        Assert.Equal(field, DemoCommand.FieldFor(CircuitLoader.Load(Circuit(name))));
+        Assert.Equal(field, FieldOption.For(CircuitLoader.Load(Circuit(name))));
 
     [Fact]
     public void TheDefaultAuctionHasFiveBiddersWithDistinctBidsFromItsExpectation()

@@ -34,4 +34,15 @@ public class InputAssignmentTests
         Assert.Contains($"'{text}'", error.Message);
         Assert.Contains(message, error.Message);
     }
+
+    [Fact]
+    public void Ir_inputs_are_one_integer_each_and_given_once()
+    {
+        var values = InputAssignment.ParseAll(["alice.x=-3", "bob.y=0x10"], contract: null);
+
+        Assert.Equal(new Dictionary<string, BigInteger> { ["alice.x"] = -3, ["bob.y"] = 16 }, values);
+        Assert.Contains("arrays need the .circ language", Assert.Throws<CliException>(() => InputAssignment.ParseAll(["alice.v=[1,2]"], null)).Message);
+        Assert.Contains("given more than once", Assert.Throws<CliException>(() => InputAssignment.ParseAll(["alice.x=1", "alice.x=2"], null)).Message);
+        Assert.Contains("'1.5' is not an integer", Assert.Throws<FormatException>(() => InputAssignment.ParseAll(["alice.x=1.5"], null)).Message);
+    }
 }

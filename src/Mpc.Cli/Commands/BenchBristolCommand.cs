@@ -21,12 +21,7 @@ internal static class BenchBristolCommand
         var circuit = new Option<FileInfo>("--circuit") { Description = "A Bristol Fashion circuit, e.g. circuits/bristol/aes_shaped.txt.", Required = true };
         var copies = new Option<int>("--copies") { Description = "Independent copies with their own random inputs, evaluated side by side (the rounds of one).", DefaultValueFactory = _ => 1 };
         var repeat = new Option<int>("--repeat") { Description = "Measured evaluations after one warm-up; the median is reported.", DefaultValueFactory = _ => 5 };
-        var transport = new Option<string>("--transport")
-        {
-            Description = "memory: parties as tasks in this process; grpc: a local cluster of Gf2k64 node processes (mutual TLS on loopback).",
-            DefaultValueFactory = _ => "memory",
-        };
-        transport.AcceptOnlyFromAmong("memory", "grpc");
+        var transport = BenchCommand.TransportOption("memory");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var party = new PartyOptions();
         var command = new Command("bristol", "Dealer-free triples for every AND, then one evaluation of K copies of a Bristol circuit over GF(2^64); results are checked against plaintext.")

@@ -242,21 +242,31 @@ internal static class ChainCommand
         long deployed = await contract.FindDeploymentBlockAsync(ct);
         var operators = await contract.GetRegisteredOperatorsAsync(BlockParameter.Number(deployed), BlockParameter.Number(block), ct);
         var nodes = await Task.WhenAll(operators.Select(o => contract.GetNodeAsync(o, ct)));
-        var clusters = new List<ClusterInfo>();
-        for (ulong id = 1, count = await contract.ClusterCountAsync(ct); id <= count; id++)
-            clusters.Add(await contract.GetClusterAsync(id, ct));
+        var clusters = await ReadAllAsync(await contract.ClusterCountAsync(ct), id => contract.GetClusterAsync(id, ct));
         ulong jobCount = await contract.JobCountAsync(ct);
-        var byStatus = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var jobs = new List<(JobInfo, bool)>();
-        for (ulong id = jobCount; id >= 1; id--)
-        {
-            var job = await contract.GetJobAsync(id, ct);
-            byStatus[job.Status.ToString()] = byStatus.GetValueOrDefault(job.Status.ToString()) + 1;
-            if (jobs.Count < recent)
-                jobs.Add((job, (await contract.GetResultAsync(id, ct)).Posted));
-        }
+        var all = await ReadAllAsync(jobCount, id => contract.GetJobAsync(id, ct));
+        var byStatus = new SortedDictionary<string, int>(all.CountBy(j => j.Status.ToString()).ToDictionary(), StringComparer.Ordinal);
+        var latest = all.AsEnumerable().Reverse().Take(recent).ToList();
+        var posted = await Task.WhenAll(latest.Select(async j => (await contract.GetResultAsync(j.Id, ct)).Posted));
+        var jobs = latest.Zip(posted).ToList();
         return new StatusReport(block, deployed, await contract.MinStakeAsync(ct), await contract.ExitDelayAsync(ct), nodes, clusters,
             await contract.ContractCountAsync(ct), jobCount, byStatus, jobs);
+    }
+
+    // Items 1..count, read a batch at a time: one round trip per batch, not per item, without flooding a public endpoint.
+    private static async Task<List<T>> ReadAllAsync<T>(ulong count, Func<ulong, Task<T>> read)
+    {
+        const ulong batch = 32;
+        var items = new List<T>();
+        for (ulong first = 1; first <= count; first += batch)
+        {
+            ulong last = Math.Min(count, first + batch - 1);
+            var ids = new List<ulong>();
+            for (ulong id = first; id <= last; id++)
+                ids.Add(id);
+            items.AddRange(await Task.WhenAll(ids.Select(read)));
+        }
+        return items;
     }
 
     private static Command Result()
@@ -275,12 +285,13 @@ internal static class ChainCommand
     public static async Task<int> PrintResultAsync(string? rpcUrl, string? contractAddress, ulong jobId, TimeSpan wait, bool json, CancellationToken ct)
     {
         var address = ChainAccess.ParseContract(contractAddress);
-        var url = ChainAccess.ParseRpc(rpcUrl);
-        using var client = new EthereumRpcClient(url, SecretContractsClient.RevertDecoder);
+        // Only the endpoint's authority is shown: a provider URL's path may carry an API key.
+        string url = ChainAccess.ParseRpc(rpcUrl).GetLeftPart(UriPartial.Authority) + "/";
         OnChainResult read;
         try
         {
-            var contract = new SecretContractsClient(client, address);
+            using var chain = await ChainAccess.OpenAsync(rpcUrl, null, needKey: false, ct);
+            var contract = chain.Contract(address);
             var giveUp = DateTime.UtcNow + wait;
             read = await ReadResultAsync(contract, jobId, ct);
             while (!read.Result.Posted && DateTime.UtcNow < giveUp)

@@ -97,7 +97,7 @@ internal static class DemoCommand
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     circuit = settings.Circuit.Name,
-                    field = FieldFor(settings.Circuit),
+                    field = FieldOption.For(settings.Circuit),
                     job_id = report.JobId,
                     result_matches = report.ResultMatches,
                     outputs = report.OnChainOutputs,
@@ -136,7 +136,7 @@ internal static class DemoCommand
             var arguments = inputs.EnumerateObject().Select(p => $"{p.Name}={ArgumentText(p.Value, expect, p.Name)}").ToList();
             try
             {
-                return InputAssignment.ParseFor(loaded, arguments);
+                return InputAssignment.ParseAll(arguments, loaded.Interface);
             }
             catch (FormatException e)
             {
@@ -180,9 +180,6 @@ internal static class DemoCommand
         return values;
     }
 
-    /// <summary>The field the demo's nodes use: Fp127 when the circuit has integer gates (k + κ + 1 &lt; log2 p), else Fp61 (fastest).</summary>
-    public static string FieldFor(Circuit circuit) => circuit.Schedule.Groups.IsEmpty ? "fp61" : "fp127";
-
     // The circuit's IR text alone in a fresh directory, for the nodes' circuit catalog.
     private static string WriteCircuit(string directory, Circuit circuit)
     {
@@ -199,9 +196,9 @@ internal static class DemoCommand
     public sealed record DemoSettings(Circuit Circuit, IReadOnlyDictionary<string, BigInteger> Inputs, string? CircuitsDirectory, string Directory,
         TimeSpan InputWindow, string? RpcUrl, FileInfo? KeyFile);
 
-    /// <summary>Runs the demo flow in the circuit's field (<see cref="FieldFor"/>), showing each step on <paramref name="display"/>.</summary>
+    /// <summary>Runs the demo flow in the circuit's field (<see cref="FieldOption.For"/>), showing each step on <paramref name="display"/>.</summary>
     public static Task<DemoReport> RunAsync(DemoSettings settings, StepDisplay display, CancellationToken ct) =>
-        FieldOption.Dispatch(FieldFor(settings.Circuit), new DemoRun(settings, display, ct));
+        FieldOption.Dispatch(FieldOption.For(settings.Circuit), new DemoRun(settings, display, ct));
 
     private sealed class DemoRun(DemoSettings settings, StepDisplay display, CancellationToken ct) : IFieldTask<Task<DemoReport>>
     {
@@ -212,7 +209,7 @@ internal static class DemoCommand
     {
         var circuit = settings.Circuit;
         string directory = settings.Directory;
-        string field = FieldFor(circuit);
+        string field = FieldOption.For(circuit);
         // Checked before anything starts: a value outside the field's signed range is the user's error, not a node failure.
         Dictionary<string, T> plain;
         try

@@ -5,6 +5,7 @@ using Mpc.Client;
 using Mpc.Contracts.Chain;
 using Mpc.Contracts.Ethereum;
 using Mpc.Core.Circuits;
+using Mpc.Core.Circuits.Language;
 using Mpc.Core.Fields;
 
 namespace Mpc.Cli.Commands;
@@ -28,11 +29,11 @@ internal static class JobCommand
         {
             var loaded = CircuitLoader.LoadContract(parse.GetValue(file)!);
             var circuit = loaded.Circuit;
-            var values = InputAssignment.ParseFor(loaded, parse.GetValue(inputs) ?? []);
+            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? [], loaded.Interface);
             var cluster = ClusterDescription.Load(Path.Combine(parse.GetValue(clusterDir)!.FullName, ClusterCommand.FileName));
             using var client = MpcClient.Open(cluster, out var identity);
             using var _ = identity;
-            var task = new JobTask(client, circuit, values, parse.GetValue(jobId), TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
+            var task = new JobTask(client, circuit, loaded.Interface, values, parse.GetValue(jobId), TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
             JobReport report = await FieldOption.Dispatch(cluster.Field.ToLowerInvariant(), task);
             if (loaded.Interface is not null) report = report with { Outputs = CircuitLoader.Typed(report.Outputs, loaded.Interface) };
             if (parse.GetValue(json))
@@ -62,7 +63,7 @@ internal static class JobCommand
 
     private static Command Submit()
     {
-        var file = new Argument<FileInfo>("file") { Description = "The circuit (.ir) of the secret contract." };
+        var file = new Argument<FileInfo>("file") { Description = "The circuit of the secret contract: the IR text form (.ir) or a program (.circ)." };
         var rpc = ChainAccess.RpcOption();
         var keyFile = ChainAccess.KeyFileOption();
         var address = ChainAccess.ContractOption();
@@ -81,8 +82,9 @@ internal static class JobCommand
         };
         submit.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
-            var circuit = CircuitLoader.Load(parse.GetValue(file)!);
-            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? []);
+            var loaded = CircuitLoader.LoadContract(parse.GetValue(file)!);
+            var circuit = loaded.Circuit;
+            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? [], loaded.Interface);
             // The chain keeps one commitment vector per account and job, so one account commits one input.
             if (values.Count > 1)
                 throw new CliException($"--input: {values.Count} inputs given, but an account commits one input per job; submit each input with its own --key-file");
@@ -112,7 +114,7 @@ internal static class JobCommand
             using var identity = TlsIdentity.LoadOrCreate(Path.Combine(dir, "client.crt"), Path.Combine(dir, "client.key"), "client");
             using var client = new MpcClient(nodes, cluster.Threshold, identity);
             var task = new SubmitTask(client, contract, circuit, values, jobId, ct);
-            var (inputName, receipt) = await FieldOption.Dispatch(parse.GetValue(field)!, task);
+            var (inputName, receipt) = await FieldOption.Dispatch(FieldOption.Read(parse, field, circuit), task);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
@@ -178,16 +180,13 @@ internal static class JobCommand
 
     private sealed record JobReport(string JobId, IReadOnlyList<(string Name, string Line, BigInteger Value)> Outputs, TimeSpan Elapsed);
 
-    private sealed class JobTask(MpcClient client, Circuit circuit, Dictionary<string, BigInteger> inputs, string? jobId, TimeSpan timeout, CancellationToken ct)
+    private sealed class JobTask(MpcClient client, Circuit circuit, ContractInterface? contract, Dictionary<string, BigInteger> inputs, string? jobId, TimeSpan timeout, CancellationToken ct)
         : IFieldTask<Task<JobReport>>
     {
         public async Task<JobReport> Run<T>() where T : struct, IField<T>
         {
             var result = await client.RunJobAsync<T>(circuit, inputs, jobId, timeout, ct);
-            var outputs = result.Outputs
-                .Select(o => (o.Name, OutputText.Describe(o), o.Signed))
-                .ToList();
-            return new JobReport(result.JobId, outputs, result.Elapsed);
+            return new JobReport(result.JobId, OutputText.Describe(result.Outputs, contract), result.Elapsed);
         }
     }
 }

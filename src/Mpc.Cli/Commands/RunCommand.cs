@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Numerics;
 using System.Text.Json;
 using Mpc.Core.Circuits;
+using Mpc.Core.Circuits.Language;
 using Mpc.Core.Engine;
 using Mpc.Core.Fields;
 using Mpc.Core.Protocols.Integers;
@@ -30,16 +31,14 @@ internal static class RunCommand
             var (n, t) = party.Read(parse);
             var loaded = CircuitLoader.LoadContract(parse.GetValue(file)!);
             var circuit = loaded.Circuit;
-            var values = InputAssignment.ParseFor(loaded, parse.GetValue(inputs) ?? []);
+            var values = InputAssignment.ParseAll(parse.GetValue(inputs) ?? [], loaded.Interface);
             int kappa = ReadSecurity(parse, security);
-            var task = new RunTask(circuit, values, n, t, kappa, ct);
+            var task = new RunTask(circuit, loaded.Interface, values, n, t, kappa, ct);
             // Integer gates need k + κ + 1 < log2 p: a circuit with them runs in fp127 unless --field says otherwise.
-            bool fieldGiven = parse.GetResult(field) is { Implicit: false };
-            string fieldName = !fieldGiven && !circuit.Schedule.Groups.IsEmpty ? "fp127" : parse.GetValue(field)!;
+            string fieldName = FieldOption.Read(parse, field, circuit);
             if (parse.GetValue(plaintext))
                 return CircuitLoader.RunPlaintext(loaded, values, fieldName, parse.GetValue(json));
             var report = await FieldOption.Dispatch(fieldName, task);
-            if (loaded.Interface is not null) report = report with { Outputs = CircuitLoader.Typed(report.Outputs, loaded.Interface) };
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report.ToJson()));
             else report.Print();
             return 0;
@@ -93,16 +92,13 @@ internal static class RunCommand
         };
     }
 
-    private sealed class RunTask(Circuit circuit, Dictionary<string, BigInteger> inputs, int n, int t, int security, CancellationToken ct)
+    private sealed class RunTask(Circuit circuit, ContractInterface? contract, Dictionary<string, BigInteger> inputs, int n, int t, int security, CancellationToken ct)
         : IFieldTask<Task<RunReport>>
     {
         public async Task<RunReport> Run<T>() where T : struct, IField<T>
         {
             var result = await LocalRunner.RunAsync<T>(circuit, inputs, n, t, security, ct);
-            var outputs = result.Outputs
-                .Select(o => (o.Name, OutputText.Describe(o), o.Signed))
-                .ToList();
-            return new RunReport(circuit, T.Name, n, t, outputs, result.Preprocessing, result.Online, result.OnlineBytesSent, result.Rounds);
+            return new RunReport(circuit, T.Name, n, t, OutputText.Describe(result.Outputs, contract), result.Preprocessing, result.Online, result.OnlineBytesSent, result.Rounds);
         }
     }
 }
