@@ -35,7 +35,6 @@ internal static class JobCommand
             using var _ = identity;
             var task = new JobTask(client, circuit, loaded.Interface, values, parse.GetValue(jobId), TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
             JobReport report = await FieldOption.Dispatch(cluster.Field.ToLowerInvariant(), task);
-            if (loaded.Interface is not null) report = report with { Outputs = CircuitLoader.Typed(report.Outputs, loaded.Interface) };
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
