@@ -74,7 +74,7 @@ internal static class DemoCommand
             string directory = kept ?? Path.Combine(Path.GetTempPath(), "mpc-demo-" + Guid.NewGuid().ToString("N")[..8]);
             // Nodes read circuits as IR text from a directory; a .circ program reaches them as its compiled IR, written into the work directory.
             bool language = CircuitLoader.IsLanguage(file.Name);
-            var circuit = language ? AsServed(loaded.Circuit) : loaded.Circuit;
+            var circuit = loaded.Circuit;
             var settings = new DemoSettings(circuit, inputs, language ? null : file.DirectoryName!, directory,
                 TimeSpan.FromSeconds(parse.GetValue(deadline)), parse.GetValue(rpc), parse.GetValue(keyFile));
             var display = new StepDisplay();
@@ -188,9 +188,6 @@ internal static class DemoCommand
         File.WriteAllText(Path.Combine(circuits, circuit.Name + ".ir"), CircuitText.Print(circuit));
         return circuits;
     }
-
-    /// <summary>The circuit as a node rebuilds it from its IR text (parsed, then optimised), so that its id is the one the nodes find.</summary>
-    public static Circuit AsServed(Circuit circuit) => CircuitOptimizer.Optimize(CircuitText.Parse(CircuitText.Print(circuit), circuit.Name + ".ir"));
 
     /// <summary>What one demo run uses; <see cref="CircuitsDirectory"/> null means "write the circuit's IR into <see cref="Directory"/>/circuits".</summary>
     public sealed record DemoSettings(Circuit Circuit, IReadOnlyDictionary<string, BigInteger> Inputs, string? CircuitsDirectory, string Directory,

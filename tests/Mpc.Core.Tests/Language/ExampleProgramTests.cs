@@ -49,6 +49,19 @@ public class ExampleProgramTests
 
     [Theory]
     [MemberData(nameof(Programs))]
+    public void The_compiled_circuit_is_what_a_node_rebuilds_from_its_ir_text(string file)
+    {
+        // Nodes read circuits as IR text and optimise them; the id a client binds on chain must be the one they compute,
+        // so compiling must already give a fixed point of print → parse → optimise.
+        var compiled = Load(file).Program.Compile().Circuit;
+
+        var rebuilt = CircuitOptimizer.Optimize(CircuitText.Parse(CircuitText.Print(compiled), file + ".ir"));
+
+        Assert.Equal(compiled.Id, rebuilt.Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(Programs))]
     public async Task Three_parties_compute_the_expected_outputs(string file)
     {
         var (program, expectation) = Load(file);
