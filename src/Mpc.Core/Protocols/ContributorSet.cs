@@ -4,12 +4,15 @@ using Mpc.Core.Sharing;
 namespace Mpc.Core.Protocols;
 
 /// <summary>
-/// The parties that send their shares when a sharing is opened from some of them (all-to-all from t + 1 or n
-/// parties, or to a king from the d + 1 parties starting at the king), seen from one party.
+/// The parties that send their shares when a sharing is opened from some of them (a party's own window of
+/// d + 1 parties starting at itself, all n parties for a checked opening, or the d + 1 parties starting at a
+/// king), seen from one party.
 /// </summary>
 /// <remarks>
 /// Obtained from <see cref="ProtocolContext{T}.Contributors"/>, which builds each set once, so an opening per
-/// round costs no allocation and no Lagrange lookup for its bookkeeping.
+/// round costs no allocation and no Lagrange lookup for its bookkeeping. The set starting at this party is its
+/// <i>window</i> in an unchecked all-to-all opening: it reconstructs from <see cref="Parties"/> (itself first) and
+/// sends its own share to <see cref="Readers"/>, the parties whose windows contain it.
 /// </remarks>
 /// <typeparam name="T">The field.</typeparam>
 internal sealed class ContributorSet<T> where T : struct, IField<T>
@@ -24,6 +27,10 @@ internal sealed class ContributorSet<T> where T : struct, IField<T>
         Position = Array.IndexOf(parties, me);
         Lambdas = scheme.LagrangeCoefficients(parties).ToArray();
         Peers = Array.FindAll(parties, p => p != me);
+        // Party j's window of `count` is j, j + 1, …, j + count − 1 (mod n): it contains me iff j = me − k, 0 ≤ k < count.
+        var readers = new int[count - 1];
+        for (int k = 1; k < count; k++) readers[k - 1] = (me - k + n) % n;
+        Readers = readers;
     }
 
     /// <summary>The contributors, in the order of <see cref="Lambdas"/> (ascending from the first, modulo n).</summary>
@@ -37,4 +44,11 @@ internal sealed class ContributorSet<T> where T : struct, IField<T>
 
     /// <summary>The contributors other than this party, in the same order: whom to receive from.</summary>
     public int[] Peers { get; }
+
+    /// <summary>
+    /// The <see cref="Parties"/>.Length − 1 other parties j whose own window j, j + 1, … of as many parties contains this
+    /// party: to whom it sends its share in an all-to-all opening (every other party when the sets hold all n).
+    /// Independent of the set's first party.
+    /// </summary>
+    public int[] Readers { get; }
 }

@@ -11,9 +11,16 @@ namespace Mpc.Core.Protocols;
 /// <remarks>
 /// <para>Modes (<see cref="OpeningMode"/>):</para>
 /// <list type="bullet">
-/// <item><b>All-to-all</b>, one round. Unchecked: parties 0..d (d = degree, t by default) send their
-/// vector, pre-multiplied by their Lagrange coefficient λ_k (cached per subset), to everyone, and each
-/// party sums the d + 1 contributions: Σ λ_k·s_k is the interpolated secret. Checked: all n send, and each party verifies that the n shares lie on one degree-d
+/// <item><b>All-to-all</b>, one round. Unchecked: party i reconstructs from its <i>window</i>, the d + 1 parties
+/// i, i + 1, …, i + d (mod n) (d = degree, at least t; t by default): it receives the plain shares of the d others and
+/// interpolates Σ λ_k·s_k with the window's Lagrange coefficients (cached per window), one fused scale-add pass per
+/// share. Each party so sends its share to exactly the d parties whose window contains it (i − 1, …, i − d) and
+/// receives exactly d: n·d messages per opening, balanced over the parties. That is the minimum for one round in
+/// which every party learns the value, since each party must receive d shares it does not hold (a degree-d sharing
+/// needs d + 1 points). For n = 3, t = 1 a Beaver multiplication (two Fp61 elements) costs 3·2·8 = 48 bytes.
+/// Pre-scaling by the sender (as the king mode does) would not save work here: windows differ per receiver, and even
+/// for d = 1 (one receiver) the receiver still multiplies its own share by its own coefficient.
+/// Checked: all n send to everyone, and each party verifies that the n shares lie on one degree-d
 /// polynomial (<see cref="ShamirScheme{T}.ReconstructChecked(ReadOnlySpan{ReadOnlyMemory{T}}, int, Span{T})"/>),
 /// as malicious security needs (Chida et al. 2018).</item>
 /// <item><b>King</b>, two rounds, unchecked only (Damgård–Nielsen 2007, §4): d + 1 parties send their λ-scaled
@@ -94,22 +101,25 @@ public sealed class Opener<T> where T : struct, IField<T>
         int king = Mode == OpeningMode.King ? (int)(tag.Sequence % (ulong)n) : -1;
         // The king's reply needs its own tag so the two rounds can never be confused.
         MessageTag reply = Mode != OpeningMode.King ? default : reserved?.Reply ?? _context.NextTag();
-        // All-to-all lists parties in index order (as ReconstructChecked expects); king openings (never
-        // checked) start at the king so that the king's own share is one of the d + 1.
-        ContributorSet<T> contributors = _context.Contributors(king < 0 ? 0 : king, Checked ? n : degree + 1);
+        // A sharing of degree d < t is also one of degree t: interpolate from at least t + 1 points.
+        int points = Math.Max(degree, _context.Threshold) + 1;
+        // Checked: everyone, in index order (as ReconstructChecked expects). King: d + 1 parties starting at the king
+        // (so that the king's own share is one of them). Otherwise this party's window, starting at itself.
+        ContributorSet<T> contributors = Checked ? _context.Contributors(0, n)
+            : _context.Contributors(king >= 0 ? king : _context.Party, points);
 
         ReadOnlyMemory<T> contribution = shares;
         int position = contributors.Position;
-        if (!Checked && position >= 0)
+        if (king >= 0 && position >= 0)
         {
-            // Unchecked: contributor k sends λ_k·s_k, so the secret is the plain sum of the contributions
-            // (the t + 1 shares become an additive sharing). λ_k ≠ 0 is public, so λ_k·s_k reveals no more
-            // than s_k; receivers then add instead of multiplying, and the scaling is done once per sender.
+            // King: contributor k sends λ_k·s_k, so the secret is the plain sum of the contributions
+            // (the d + 1 shares become an additive sharing). λ_k ≠ 0 is public, so λ_k·s_k reveals no more
+            // than s_k; the king then adds instead of multiplying, and the scaling is done once per sender.
             Memory<T> scaled = scratch ?? GC.AllocateUninitializedArray<T>(shares.Length);
             T.Scale(shares.Span, contributors.Lambdas[position], scaled.Span);
             contribution = scaled;
         }
-        else if (position >= 0 && scratch is null)
+        else if (king < 0 && scratch is null && contributors.Readers.Length > 0)
         {
             // Payloads are handed over without copying and peers read them after we return: send a
             // copy, so that the caller stays free to reuse its buffer.
@@ -130,7 +140,8 @@ public sealed class Opener<T> where T : struct, IField<T>
 
         if (opening.King < 0)
         {
-            if (contributing) await transport.SendToAllAsync(_context.Others, opening.Tag, payload, cancellationToken).ConfigureAwait(false);
+            // All-to-all: everyone contributes, to the parties whose window holds it (all others when checked).
+            await transport.SendToAllAsync(opening.Contributors.Readers, opening.Tag, payload, cancellationToken).ConfigureAwait(false);
             await ReceiveContributionsAsync(opening, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -182,10 +193,18 @@ public sealed class Opener<T> where T : struct, IField<T>
             scheme.ReconstructChecked(vectors, opening.Degree, values); // contributors are 0..n−1 in order
             return;
         }
-        // Contributions are pre-scaled by their Lagrange coefficients: the secret is their sum.
-        if (vectors.Length == 1) vectors[0].Span.CopyTo(values);
-        else T.Add(vectors[0].Span, vectors[1].Span, values);
-        for (int k = 2; k < vectors.Length; k++) T.Add(values, vectors[k].Span, values);
+        if (opening.King >= 0)
+        {
+            // At a king, contributions are pre-scaled by their Lagrange coefficients: the secret is their sum.
+            if (vectors.Length == 1) vectors[0].Span.CopyTo(values);
+            else T.Add(vectors[0].Span, vectors[1].Span, values);
+            for (int k = 2; k < vectors.Length; k++) T.Add(values, vectors[k].Span, values);
+            return;
+        }
+        // This party's window: plain shares, interpolated with the window's coefficients (own share first).
+        T[] lambdas = opening.Contributors.Lambdas;
+        T.Scale(vectors[0].Span, lambdas[0], values);
+        for (int k = 1; k < vectors.Length; k++) T.ScaleAdd(vectors[k].Span, lambdas[k], values);
     }
 
     /// <summary>The state of one opening between its phases.</summary>
@@ -211,7 +230,7 @@ public sealed class Opener<T> where T : struct, IField<T>
 
         internal int Degree { get; }
 
-        /// <summary>What this party sends: its shares, or λ·shares when unchecked.</summary>
+        /// <summary>What this party sends: its shares, or λ·shares to a king.</summary>
         internal ReadOnlyMemory<T> Contribution { get; }
 
         internal ContributorSet<T> Contributors { get; }

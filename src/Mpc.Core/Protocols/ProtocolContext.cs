@@ -11,7 +11,7 @@ public enum OpeningMode
     /// <summary>All-to-all for n below <see cref="ProtocolContext{T}.KingOpeningFrom"/> parties, king-based from there on.</summary>
     Auto,
 
-    /// <summary>Each share-holder sends its shares to every party; one round, O(n²) messages.</summary>
+    /// <summary>Each party gets the shares it reconstructs from directly; one round, n·t messages (n(n − 1) when checked).</summary>
     AllToAll,
 
     /// <summary>Shares go to a king who reconstructs and sends the values back; two rounds, O(n) messages.</summary>
@@ -34,7 +34,8 @@ public sealed class ProtocolContext<T> where T : struct, IField<T>
 {
     /// <summary>From this many parties on, <see cref="OpeningMode.Auto"/> resolves to king-based openings.</summary>
     /// <remarks>
-    /// All-to-all costs (t + 1)(n − 1) messages in one round; king-based 2(n − 1) messages in two rounds.
+    /// All-to-all costs n·t messages in one round (each party receives the t shares of its window it lacks);
+    /// king-based 2(n − 1) messages in two rounds.
     /// Below 8 parties the extra round costs more than the quadratic message count.
     /// </remarks>
     public const int KingOpeningFrom = 8;
