@@ -292,6 +292,12 @@ public class ProtocolTests
         var mine = context.Contributors(0, 3);
         Assert.Equal(1, mine.Position);
         Assert.Equal([0, 2], mine.Peers);
+        // Party 1 is in the windows of 3 starting at 0 and at 4: those read its share in an all-to-all opening.
+        Assert.Equal([0, 4], mine.Readers);
+        Assert.Equal([0, 4], set.Readers);
+        var window = context.Contributors(1, 3);
+        Assert.Equal([1, 2, 3], window.Parties);
+        Assert.Equal(0, window.Position);
         Assert.Throws<ArgumentOutOfRangeException>(() => context.Contributors(0, 2)); // fewer than t + 1
         Assert.Throws<ArgumentOutOfRangeException>(() => context.Contributors(5, 3));
     }
