@@ -11,7 +11,7 @@ public enum OpeningMode
     /// <summary>All-to-all for n below <see cref="ProtocolContext{T}.KingOpeningFrom"/> parties, king-based from there on.</summary>
     Auto,
 
-    /// <summary>Each party gets the shares it reconstructs from directly; one round, n·t messages (n(n − 1) when checked).</summary>
+    /// <summary>Each party gets the shares it reconstructs from directly; one round, n·d messages for degree d (n(n − 1) when checked).</summary>
     AllToAll,
 
     /// <summary>Shares go to a king who reconstructs and sends the values back; two rounds, O(n) messages.</summary>
