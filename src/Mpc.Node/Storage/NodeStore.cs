@@ -105,6 +105,8 @@ public sealed class NodeStore : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
+    // Prepared commands by SQL text (see Command); under _gate, disposed with the connection.
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
     private NodeStore(SqliteConnection connection, string path)
     {
@@ -186,7 +188,7 @@ public sealed class NodeStore : IDisposable
         bool created;
         lock (_gate)
         {
-            using var command = Command("INSERT INTO jobs (id, circuit_id, status, reason, created_unix_ms, copies) VALUES ($id, $circuit, $status, NULL, $created, $copies) ON CONFLICT (id) DO NOTHING",
+            var command = Command("INSERT INTO jobs (id, circuit_id, status, reason, created_unix_ms, copies) VALUES ($id, $circuit, $status, NULL, $created, $copies) ON CONFLICT (id) DO NOTHING",
                 ("$id", jobId), ("$circuit", circuitId), ("$status", (int)JobStatus.Pending), ("$created", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), ("$copies", copies));
             created = command.ExecuteNonQuery() == 1;
             job = GetJobLocked(jobId)!;
@@ -209,7 +211,7 @@ public sealed class NodeStore : IDisposable
         JobRecord job;
         lock (_gate)
         {
-            using var command = Command("UPDATE jobs SET status = $status, reason = $reason WHERE id = $id",
+            var command = Command("UPDATE jobs SET status = $status, reason = $reason WHERE id = $id",
                 ("$id", jobId), ("$status", (int)status), ("$reason", reason));
             if (command.ExecuteNonQuery() == 0)
                 throw new KeyNotFoundException($"no job '{jobId}'");
@@ -231,7 +233,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms, copies FROM jobs ORDER BY created_unix_ms, id");
+            var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms, copies FROM jobs ORDER BY created_unix_ms, id");
             using var reader = command.ExecuteReader();
             var jobs = new List<JobRecord>();
             while (reader.Read())
@@ -266,7 +268,7 @@ public sealed class NodeStore : IDisposable
             for (int i = 0; i < shares.Count; i++)
             {
                 var share = shares[i];
-                using var insert = Command("INSERT INTO input_shares (job_id, input_name, client, share, salt, received_unix_ms) VALUES ($job, $input, $client, $share, $salt, $at) ON CONFLICT DO NOTHING",
+                var insert = Command("INSERT INTO input_shares (job_id, input_name, client, share, salt, received_unix_ms) VALUES ($job, $input, $client, $share, $salt, $at) ON CONFLICT DO NOTHING",
                     ("$job", share.JobId), ("$input", share.InputName), ("$client", share.Client), ("$share", share.Share), ("$salt", share.Salt), ("$at", now));
                 insert.Transaction = transaction;
                 if (insert.ExecuteNonQuery() == 1)
@@ -274,7 +276,7 @@ public sealed class NodeStore : IDisposable
                     results[i] = StoreResult.Stored;
                     continue;
                 }
-                using var existing = Command("SELECT share, salt FROM input_shares WHERE job_id = $job AND input_name = $input AND client = $client",
+                var existing = Command("SELECT share, salt FROM input_shares WHERE job_id = $job AND input_name = $input AND client = $client",
                     ("$job", share.JobId), ("$input", share.InputName), ("$client", share.Client));
                 existing.Transaction = transaction;
                 using var reader = existing.ExecuteReader();
@@ -296,7 +298,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT job_id, input_name, client, share, salt FROM input_shares WHERE job_id = $job ORDER BY input_name, client", ("$job", jobId));
+            var command = Command("SELECT job_id, input_name, client, share, salt FROM input_shares WHERE job_id = $job ORDER BY input_name, client", ("$job", jobId));
             using var reader = command.ExecuteReader();
             var shares = new List<InputShareRecord>();
             while (reader.Read())
@@ -310,7 +312,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT client FROM input_shares WHERE job_id = $job AND input_name = $input", ("$job", jobId), ("$input", inputName));
+            var command = Command("SELECT client FROM input_shares WHERE job_id = $job AND input_name = $input", ("$job", jobId), ("$input", inputName));
             using var reader = command.ExecuteReader();
             var clients = new List<string>(1);
             while (reader.Read())
@@ -324,7 +326,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $job", ("$job", jobId));
+            var command = Command("SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $job", ("$job", jobId));
             return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
     }
@@ -361,7 +363,7 @@ public sealed class NodeStore : IDisposable
         {
             using var transaction = _connection.BeginTransaction();
             PutOutputsLocked(outputs, transaction);
-            using var command = Command("UPDATE jobs SET status = $status, reason = NULL WHERE id = $id", ("$id", jobId), ("$status", (int)JobStatus.Succeeded));
+            var command = Command("UPDATE jobs SET status = $status, reason = NULL WHERE id = $id", ("$id", jobId), ("$status", (int)JobStatus.Succeeded));
             command.Transaction = transaction;
             if (command.ExecuteNonQuery() == 0)
                 throw new KeyNotFoundException($"no job '{jobId}'");
@@ -378,7 +380,7 @@ public sealed class NodeStore : IDisposable
         {
             ValidateId(output.JobId, nameof(output.JobId));
             ValidateId(output.Name, nameof(output.Name));
-            using var insert = Command("INSERT INTO outputs (job_id, name, is_public, value, owner) VALUES ($job, $name, $public, $value, $owner) ON CONFLICT DO NOTHING",
+            var insert = Command("INSERT INTO outputs (job_id, name, is_public, value, owner) VALUES ($job, $name, $public, $value, $owner) ON CONFLICT DO NOTHING",
                 ("$job", output.JobId), ("$name", output.Name), ("$public", output.IsPublic ? 1 : 0), ("$value", output.Value), ("$owner", output.Owner));
             insert.Transaction = transaction;
             if (insert.ExecuteNonQuery() == 1)
@@ -394,7 +396,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job ORDER BY name", ("$job", jobId));
+            var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job ORDER BY name", ("$job", jobId));
             using var reader = command.ExecuteReader();
             var outputs = new List<OutputRecord>();
             while (reader.Read())
@@ -410,7 +412,7 @@ public sealed class NodeStore : IDisposable
         ArgumentNullException.ThrowIfNull(encoding);
         lock (_gate)
         {
-            using var command = Command("INSERT INTO circuits (id, encoding) VALUES ($id, $encoding) ON CONFLICT DO NOTHING", ("$id", circuitId), ("$encoding", encoding));
+            var command = Command("INSERT INTO circuits (id, encoding) VALUES ($id, $encoding) ON CONFLICT DO NOTHING", ("$id", circuitId), ("$encoding", encoding));
             command.ExecuteNonQuery();
         }
     }
@@ -420,7 +422,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT encoding FROM circuits WHERE id = $id", ("$id", circuitId));
+            var command = Command("SELECT encoding FROM circuits WHERE id = $id", ("$id", circuitId));
             return command.ExecuteScalar() as byte[];
         }
     }
@@ -431,7 +433,7 @@ public sealed class NodeStore : IDisposable
         ValidateId(contract, nameof(contract));
         lock (_gate)
         {
-            using var command = Command("SELECT next_block FROM chain_cursor WHERE contract = $contract", ("$contract", contract));
+            var command = Command("SELECT next_block FROM chain_cursor WHERE contract = $contract", ("$contract", contract));
             return command.ExecuteScalar() is long next ? next : null;
         }
     }
@@ -443,7 +445,7 @@ public sealed class NodeStore : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(nextBlock);
         lock (_gate)
         {
-            using var command = Command("INSERT INTO chain_cursor (contract, next_block) VALUES ($contract, $next) ON CONFLICT (contract) DO UPDATE SET next_block = $next",
+            var command = Command("INSERT INTO chain_cursor (contract, next_block) VALUES ($contract, $next) ON CONFLICT (contract) DO UPDATE SET next_block = $next",
                 ("$contract", contract), ("$next", nextBlock));
             command.ExecuteNonQuery();
         }
@@ -458,7 +460,7 @@ public sealed class NodeStore : IDisposable
 
     private OutputRecord? GetOutputLocked(string jobId, string name, SqliteTransaction? transaction)
     {
-        using var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job AND name = $name", ("$job", jobId), ("$name", name));
+        var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job AND name = $name", ("$job", jobId), ("$name", name));
         command.Transaction = transaction;
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadOutput(reader) : null;
@@ -469,7 +471,7 @@ public sealed class NodeStore : IDisposable
 
     private JobRecord? GetJobLocked(string jobId)
     {
-        using var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms, copies FROM jobs WHERE id = $id", ("$id", jobId));
+        var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms, copies FROM jobs WHERE id = $id", ("$id", jobId));
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadJob(reader) : null;
     }
@@ -485,12 +487,25 @@ public sealed class NodeStore : IDisposable
             throw new ArgumentException($"{what} '{value}' must be 1–128 printable ASCII characters without spaces", what);
     }
 
-    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    /// <summary>
+    /// The connection's command for <paramref name="sql"/> with its parameters set, outside any transaction (callers in one set
+    /// <see cref="SqliteCommand.Transaction"/>). Commands are created once per statement text and kept: a kept command keeps its
+    /// compiled statement, so a call binds and steps it instead of parsing the SQL again. Under <see cref="_gate"/>; never disposed by callers.
+    /// </summary>
+    private SqliteCommand Command(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, _) in parameters)
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            _commands.Add(sql, command);
+        }
+        command.Transaction = null;
+        var bound = command.Parameters;
+        for (int i = 0; i < parameters.Length; i++)
+            bound[i].Value = parameters[i].Value ?? DBNull.Value; // same SQL text, same parameter list in the same order
         return command;
     }
 
@@ -512,6 +527,11 @@ public sealed class NodeStore : IDisposable
     public void Dispose()
     {
         lock (_gate)
+        {
+            foreach (var command in _commands.Values)
+                command.Dispose();
+            _commands.Clear();
             _connection.Dispose();
+        }
     }
 }
