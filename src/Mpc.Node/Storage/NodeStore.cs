@@ -47,7 +47,8 @@ public enum StoreResult
 /// method that returned has committed durably and a crash or restart loses nothing acknowledged.
 /// The schema version is kept in <c>PRAGMA user_version</c> and upgraded step by step on open; a
 /// database from a newer version is refused. One connection, serialised by a lock: the node's write
-/// rate is a handful per job (an input commit, Running, then outputs and Succeeded together), far below what that can sustain. Thread-safe.
+/// rate is a handful per job (input commits, the last of which also commits Running, then outputs and Succeeded together), far below
+/// what that can sustain. Statements are compiled once per connection and reused. Thread-safe.
 /// </remarks>
 public sealed class NodeStore : IDisposable
 {
@@ -249,15 +250,36 @@ public sealed class NodeStore : IDisposable
     /// Identical records already stored are <see cref="StoreResult.AlreadyStored"/>.
     /// </summary>
     /// <returns>One result per record, in order.</returns>
-    public StoreResult[] PutInputShares(IReadOnlyList<InputShareRecord> shares)
+    public StoreResult[] PutInputShares(IReadOnlyList<InputShareRecord> shares) => PutInputShares(shares, 0, out _);
+
+    /// <summary>
+    /// <see cref="PutInputShares(IReadOnlyList{InputShareRecord})"/>, and when the call leaves the job holding a share of
+    /// <paramref name="startAtInputs"/> distinct inputs while it is <see cref="JobStatus.Pending"/>, sets it
+    /// <see cref="JobStatus.Running"/> in the same commit: the submission that completes a job pays one durable commit, not two.
+    /// </summary>
+    /// <param name="shares">Shares of one job.</param>
+    /// <param name="startAtInputs">The job's input count; 0 never starts it (the caller decided it may not start yet).</param>
+    /// <param name="started">The job as committed Running by this call, or null when the call did not start it.</param>
+    /// <returns>One result per record, in order; on a conflict nothing is stored and nothing started.</returns>
+    /// <exception cref="ArgumentException">The shares belong to more than one job while <paramref name="startAtInputs"/> &gt; 0.</exception>
+    /// <remarks>
+    /// Crash safety: the shares and Running are one transaction, so after a crash either neither is stored (nothing was
+    /// acknowledged, the job never started) or both are (the job may have started, and restart recovery fails it rather than
+    /// running it a second time).
+    /// </remarks>
+    public StoreResult[] PutInputShares(IReadOnlyList<InputShareRecord> shares, int startAtInputs, out JobRecord? started)
     {
         ArgumentNullException.ThrowIfNull(shares);
+        ArgumentOutOfRangeException.ThrowIfNegative(startAtInputs);
+        started = null;
         foreach (var share in shares)
         {
             ArgumentNullException.ThrowIfNull(share, nameof(shares));
             ValidateId(share.JobId, nameof(share.JobId));
             ValidateId(share.InputName, nameof(share.InputName));
             ValidateId(share.Client, nameof(share.Client));
+            if (startAtInputs > 0 && share.JobId != shares[0].JobId)
+                throw new ArgumentException($"shares of jobs '{shares[0].JobId}' and '{share.JobId}' in one call that may start a job", nameof(shares));
         }
         var results = new StoreResult[shares.Count];
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -286,10 +308,26 @@ public sealed class NodeStore : IDisposable
                 conflict |= !same;
             }
             if (conflict)
+            {
                 transaction.Rollback();
-            else
-                transaction.Commit();
+                return results;
+            }
+            if (startAtInputs > 0 && shares.Count > 0)
+            {
+                string jobId = shares[0].JobId;
+                if (CountStoredInputsLocked(jobId, transaction) >= startAtInputs)
+                {
+                    var start = Command("UPDATE jobs SET status = $running WHERE id = $id AND status = $pending",
+                        ("$id", jobId), ("$running", (int)JobStatus.Running), ("$pending", (int)JobStatus.Pending));
+                    start.Transaction = transaction;
+                    if (start.ExecuteNonQuery() == 1)
+                        started = GetJobLocked(jobId, transaction);
+                }
+            }
+            transaction.Commit();
         }
+        if (started is not null)
+            JobChanged?.Invoke(started);
         return results;
     }
 
@@ -325,10 +363,14 @@ public sealed class NodeStore : IDisposable
     public int CountStoredInputs(string jobId)
     {
         lock (_gate)
-        {
-            var command = Command("SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $job", ("$job", jobId));
-            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
+            return CountStoredInputsLocked(jobId, null);
+    }
+
+    private int CountStoredInputsLocked(string jobId, SqliteTransaction? transaction)
+    {
+        var command = Command("SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $job", ("$job", jobId));
+        command.Transaction = transaction;
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Stores a job's outputs atomically (all or none); re-storing identical outputs is a no-op.</summary>
@@ -469,9 +511,10 @@ public sealed class NodeStore : IDisposable
     private static OutputRecord ReadOutput(SqliteDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), reader.GetInt32(2) != 0, (byte[])reader[3], reader.IsDBNull(4) ? null : reader.GetString(4));
 
-    private JobRecord? GetJobLocked(string jobId)
+    private JobRecord? GetJobLocked(string jobId, SqliteTransaction? transaction = null)
     {
         var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms, copies FROM jobs WHERE id = $id", ("$id", jobId));
+        command.Transaction = transaction;
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadJob(reader) : null;
     }
