@@ -149,6 +149,40 @@ public sealed class JobTests
         Assert.Equal(new BigInteger(38), again.Outputs.Single().Signed);
     }
 
+    [Fact]
+    public async Task CrashAfterTheCommitThatCompletedAJob_RestartFailsItInsteadOfRunningItAgain()
+    {
+        // The last input of a job and its Running status are one commit, and the job starts only after it. A node that
+        // crashed any time after that commit finds the job Running on restart: it must fail it, never run it a second time.
+        await using var cluster = new TestCluster(3);
+        var circuit = CircuitOptimizer.Optimize(CircuitFiles.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
+        string circuitId = CircuitId.Parse(circuit.Id.ToString()).ToString();
+        using (var store = NodeStore.Open(cluster.Options[0].DataDirectory))
+        {
+            store.PutCircuit(circuitId, CircuitEncoding.Encode(circuit));
+            store.CreateJob("crashed", circuitId);
+            var shares = circuit.Inputs.Select(i => new InputShareRecord("crashed", i.QualifiedName, cluster.Client.Fingerprint, new byte[Fp61.ByteLength], [])).ToList();
+            store.PutInputShares(shares[..^1], circuit.Inputs.Length, out var early);
+            Assert.Null(early);
+            store.PutInputShares(shares[^1..], circuit.Inputs.Length, out var started);
+            Assert.Equal(JobStatus.Running, started!.Status);
+        } // the node "crashes" here: nothing recorded the job's outcome
+
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        var job = cluster[0].Store.GetJob("crashed")!;
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains("restarted while the job was running", job.Reason, StringComparison.Ordinal);
+        Assert.Empty(cluster[0].Store.GetOutputs("crashed"));
+
+        // The restarted node still runs new jobs.
+        using var client = Client(cluster);
+        var inputs = CircuitExpectation.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.expect.json")).Inputs;
+        var again = await client.RunJobAsync<Fp61>(circuit, inputs, "after-crash");
+        Assert.Equal(new BigInteger(38), again.Outputs.Single().Signed);
+        Assert.Equal(JobStatus.Failed, cluster[0].Store.GetJob("crashed")!.Status);
+    }
+
     internal static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -279,7 +279,8 @@ public sealed class JobScheduler : IDisposable
         lock (_gate)
         {
             // Only the submitted inputs' holders, never the job's share bytes: a job whose k inputs arrive one call each reads O(k), not O(k²).
-            var status = _store.GetJob(jobId)!.Status;
+            job = _store.GetJob(jobId)!;
+            var status = job.Status;
             foreach (var record in records)
             {
                 var holders = _store.GetInputClients(jobId, record.InputName);
@@ -288,12 +289,16 @@ public sealed class JobScheduler : IDisposable
                 if (holders.Count == 0 && status != JobStatus.Pending)
                     throw Fail(StatusCode.FailedPrecondition, $"job '{jobId}' is {status.ToString().ToLowerInvariant()} and takes no more inputs");
             }
-            results = _store.PutInputShares(records);
+            // The submission that completes a job that may start commits Running with the shares: one durable commit on the job's
+            // critical path, and a crash leaves either neither (nothing acknowledged, not started) or both (recovery fails it).
+            bool mayStart = status == JobStatus.Pending && !_running.ContainsKey(jobId) && MayStart(job);
+            results = _store.PutInputShares(records, mayStart ? circuit.Inputs.Length : 0, out var started);
+            if (started is not null)
+                Start(started, circuit);
         }
         int conflict = Array.IndexOf(results, StoreResult.Conflict);
         if (conflict >= 0)
             throw Fail(StatusCode.AlreadyExists, $"input '{records[conflict].InputName}' of job '{jobId}' was already submitted by this client with different bytes");
-        TrySchedule(jobId);
         return results;
     }
 
@@ -422,25 +427,27 @@ public sealed class JobScheduler : IDisposable
                 _released.Remove(jobId);
                 return;
             }
-            if (_stopping.IsCancellationRequested || (_chain is not null && !_released.Contains(jobId)))
+            if (!MayStart(job))
                 return;
             var circuit = FindCircuit(job.CircuitId);
-            if (circuit is null)
+            // Counting reads no share bytes; the job reads the shares once it runs, outside this lock.
+            if (circuit is null || _store.CountStoredInputs(jobId) < circuit.Inputs.Length)
                 return;
-            // Counting reads no share bytes; the shares themselves are read once, when the job starts.
-            if (_store.CountStoredInputs(jobId) < circuit.Inputs.Length)
-                return;
-            var shares = _store.GetInputShares(jobId);
-            var present = shares.Select(s => s.InputName).ToHashSet(StringComparer.Ordinal);
-            if (!circuit.Inputs.All(i => present.Contains(i.QualifiedName)))
-                return;
-            _store.SetJobStatus(jobId, JobStatus.Running);
-            _released.Remove(jobId);
-            _running[jobId] = Task.Run(() => ExecuteAsync(job, circuit, shares));
+            Start(_store.SetJobStatus(jobId, JobStatus.Running), circuit);
         }
     }
 
-    private async Task ExecuteAsync(JobRecord job, Circuit circuit, IReadOnlyList<InputShareRecord> shares)
+    // Under _gate, for a pending job that is not running: whether it may start once its inputs are in.
+    private bool MayStart(JobRecord job) => !_stopping.IsCancellationRequested && (_chain is null || _released.Contains(job.Id));
+
+    // Under _gate, once the job's Running status is committed.
+    private void Start(JobRecord job, Circuit circuit)
+    {
+        _released.Remove(job.Id);
+        _running[job.Id] = Task.Run(() => ExecuteAsync(job, circuit));
+    }
+
+    private async Task ExecuteAsync(JobRecord job, Circuit circuit)
     {
         ulong session = SessionOf(job.Id);
         var clock = Stopwatch.StartNew();
@@ -449,6 +456,12 @@ public sealed class JobScheduler : IDisposable
         try
         {
             _log.JobStarted(job.Id, circuit.Stats.Multiplications * job.Copies, circuit.Stats.Rounds, session); // all copies' multiplications (Register bounds the product)
+            var shares = _store.GetInputShares(job.Id);
+            // The job started because its distinct stored inputs number the circuit's, and only circuit inputs are ever stored.
+            var present = shares.Select(s => s.InputName).ToHashSet(StringComparer.Ordinal);
+            foreach (var input in circuit.Inputs)
+                if (!present.Contains(input.QualifiedName))
+                    throw new InvalidDataException($"the stored shares of job '{job.Id}' lack input '{input.QualifiedName}'");
             var outputs = await _runtime.RunAsync(job.Id, circuit, job.Copies, shares, session, _stopping.Token).ConfigureAwait(false);
             if (_chain is not null)
             {

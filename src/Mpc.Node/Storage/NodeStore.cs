@@ -47,7 +47,8 @@ public enum StoreResult
 /// method that returned has committed durably and a crash or restart loses nothing acknowledged.
 /// The schema version is kept in <c>PRAGMA user_version</c> and upgraded step by step on open; a
 /// database from a newer version is refused. One connection, serialised by a lock: the node's write
-/// rate is a handful per job (an input commit, Running, then outputs and Succeeded together), far below what that can sustain. Thread-safe.
+/// rate is a handful per job (input commits, the last of which also commits Running, then outputs and Succeeded together), far below
+/// what that can sustain. Statements are compiled once per connection and reused. Thread-safe.
 /// </remarks>
 public sealed class NodeStore : IDisposable
 {
@@ -105,6 +106,8 @@ public sealed class NodeStore : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
+    // Prepared commands by SQL text (see Command); under _gate, disposed with the connection.
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
     private NodeStore(SqliteConnection connection, string path)
     {
@@ -186,7 +189,7 @@ public sealed class NodeStore : IDisposable
         bool created;
         lock (_gate)
         {
-            using var command = Command("INSERT INTO jobs (id, circuit_id, status, reason, created_unix_ms, copies) VALUES ($id, $circuit, $status, NULL, $created, $copies) ON CONFLICT (id) DO NOTHING",
+            var command = Command("INSERT INTO jobs (id, circuit_id, status, reason, created_unix_ms, copies) VALUES ($id, $circuit, $status, NULL, $created, $copies) ON CONFLICT (id) DO NOTHING",
                 ("$id", jobId), ("$circuit", circuitId), ("$status", (int)JobStatus.Pending), ("$created", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), ("$copies", copies));
             created = command.ExecuteNonQuery() == 1;
             job = GetJobLocked(jobId)!;
@@ -209,7 +212,7 @@ public sealed class NodeStore : IDisposable
         JobRecord job;
         lock (_gate)
         {
-            using var command = Command("UPDATE jobs SET status = $status, reason = $reason WHERE id = $id",
+            var command = Command("UPDATE jobs SET status = $status, reason = $reason WHERE id = $id",
                 ("$id", jobId), ("$status", (int)status), ("$reason", reason));
             if (command.ExecuteNonQuery() == 0)
                 throw new KeyNotFoundException($"no job '{jobId}'");
@@ -231,7 +234,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms, copies FROM jobs ORDER BY created_unix_ms, id");
+            var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms, copies FROM jobs ORDER BY created_unix_ms, id");
             using var reader = command.ExecuteReader();
             var jobs = new List<JobRecord>();
             while (reader.Read())
@@ -247,15 +250,36 @@ public sealed class NodeStore : IDisposable
     /// Identical records already stored are <see cref="StoreResult.AlreadyStored"/>.
     /// </summary>
     /// <returns>One result per record, in order.</returns>
-    public StoreResult[] PutInputShares(IReadOnlyList<InputShareRecord> shares)
+    public StoreResult[] PutInputShares(IReadOnlyList<InputShareRecord> shares) => PutInputShares(shares, 0, out _);
+
+    /// <summary>
+    /// <see cref="PutInputShares(IReadOnlyList{InputShareRecord})"/>, and when the call leaves the job holding a share of
+    /// <paramref name="startAtInputs"/> distinct inputs while it is <see cref="JobStatus.Pending"/>, sets it
+    /// <see cref="JobStatus.Running"/> in the same commit: the submission that completes a job pays one durable commit, not two.
+    /// </summary>
+    /// <param name="shares">Shares of one job.</param>
+    /// <param name="startAtInputs">The job's input count; 0 never starts it (the caller decided it may not start yet).</param>
+    /// <param name="started">The job as committed Running by this call, or null when the call did not start it.</param>
+    /// <returns>One result per record, in order; on a conflict nothing is stored and nothing started.</returns>
+    /// <exception cref="ArgumentException">The shares belong to more than one job while <paramref name="startAtInputs"/> &gt; 0.</exception>
+    /// <remarks>
+    /// Crash safety: the shares and Running are one transaction, so after a crash either neither is stored (nothing was
+    /// acknowledged, the job never started) or both are (the job may have started, and restart recovery fails it rather than
+    /// running it a second time).
+    /// </remarks>
+    public StoreResult[] PutInputShares(IReadOnlyList<InputShareRecord> shares, int startAtInputs, out JobRecord? started)
     {
         ArgumentNullException.ThrowIfNull(shares);
+        ArgumentOutOfRangeException.ThrowIfNegative(startAtInputs);
+        started = null;
         foreach (var share in shares)
         {
             ArgumentNullException.ThrowIfNull(share, nameof(shares));
             ValidateId(share.JobId, nameof(share.JobId));
             ValidateId(share.InputName, nameof(share.InputName));
             ValidateId(share.Client, nameof(share.Client));
+            if (startAtInputs > 0 && share.JobId != shares[0].JobId)
+                throw new ArgumentException($"shares of jobs '{shares[0].JobId}' and '{share.JobId}' in one call that may start a job", nameof(shares));
         }
         var results = new StoreResult[shares.Count];
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -266,7 +290,7 @@ public sealed class NodeStore : IDisposable
             for (int i = 0; i < shares.Count; i++)
             {
                 var share = shares[i];
-                using var insert = Command("INSERT INTO input_shares (job_id, input_name, client, share, salt, received_unix_ms) VALUES ($job, $input, $client, $share, $salt, $at) ON CONFLICT DO NOTHING",
+                var insert = Command("INSERT INTO input_shares (job_id, input_name, client, share, salt, received_unix_ms) VALUES ($job, $input, $client, $share, $salt, $at) ON CONFLICT DO NOTHING",
                     ("$job", share.JobId), ("$input", share.InputName), ("$client", share.Client), ("$share", share.Share), ("$salt", share.Salt), ("$at", now));
                 insert.Transaction = transaction;
                 if (insert.ExecuteNonQuery() == 1)
@@ -274,7 +298,7 @@ public sealed class NodeStore : IDisposable
                     results[i] = StoreResult.Stored;
                     continue;
                 }
-                using var existing = Command("SELECT share, salt FROM input_shares WHERE job_id = $job AND input_name = $input AND client = $client",
+                var existing = Command("SELECT share, salt FROM input_shares WHERE job_id = $job AND input_name = $input AND client = $client",
                     ("$job", share.JobId), ("$input", share.InputName), ("$client", share.Client));
                 existing.Transaction = transaction;
                 using var reader = existing.ExecuteReader();
@@ -284,10 +308,26 @@ public sealed class NodeStore : IDisposable
                 conflict |= !same;
             }
             if (conflict)
+            {
                 transaction.Rollback();
-            else
-                transaction.Commit();
+                return results;
+            }
+            if (startAtInputs > 0 && shares.Count > 0)
+            {
+                string jobId = shares[0].JobId;
+                if (CountStoredInputsLocked(jobId, transaction) >= startAtInputs)
+                {
+                    var start = Command("UPDATE jobs SET status = $running WHERE id = $id AND status = $pending",
+                        ("$id", jobId), ("$running", (int)JobStatus.Running), ("$pending", (int)JobStatus.Pending));
+                    start.Transaction = transaction;
+                    if (start.ExecuteNonQuery() == 1)
+                        started = GetJobLocked(jobId, transaction);
+                }
+            }
+            transaction.Commit();
         }
+        if (started is not null)
+            JobChanged?.Invoke(started);
         return results;
     }
 
@@ -296,7 +336,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT job_id, input_name, client, share, salt FROM input_shares WHERE job_id = $job ORDER BY input_name, client", ("$job", jobId));
+            var command = Command("SELECT job_id, input_name, client, share, salt FROM input_shares WHERE job_id = $job ORDER BY input_name, client", ("$job", jobId));
             using var reader = command.ExecuteReader();
             var shares = new List<InputShareRecord>();
             while (reader.Read())
@@ -310,7 +350,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT client FROM input_shares WHERE job_id = $job AND input_name = $input", ("$job", jobId), ("$input", inputName));
+            var command = Command("SELECT client FROM input_shares WHERE job_id = $job AND input_name = $input", ("$job", jobId), ("$input", inputName));
             using var reader = command.ExecuteReader();
             var clients = new List<string>(1);
             while (reader.Read())
@@ -323,10 +363,14 @@ public sealed class NodeStore : IDisposable
     public int CountStoredInputs(string jobId)
     {
         lock (_gate)
-        {
-            using var command = Command("SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $job", ("$job", jobId));
-            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
+            return CountStoredInputsLocked(jobId, null);
+    }
+
+    private int CountStoredInputsLocked(string jobId, SqliteTransaction? transaction)
+    {
+        var command = Command("SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $job", ("$job", jobId));
+        command.Transaction = transaction;
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Stores a job's outputs atomically (all or none); re-storing identical outputs is a no-op.</summary>
@@ -361,7 +405,7 @@ public sealed class NodeStore : IDisposable
         {
             using var transaction = _connection.BeginTransaction();
             PutOutputsLocked(outputs, transaction);
-            using var command = Command("UPDATE jobs SET status = $status, reason = NULL WHERE id = $id", ("$id", jobId), ("$status", (int)JobStatus.Succeeded));
+            var command = Command("UPDATE jobs SET status = $status, reason = NULL WHERE id = $id", ("$id", jobId), ("$status", (int)JobStatus.Succeeded));
             command.Transaction = transaction;
             if (command.ExecuteNonQuery() == 0)
                 throw new KeyNotFoundException($"no job '{jobId}'");
@@ -378,7 +422,7 @@ public sealed class NodeStore : IDisposable
         {
             ValidateId(output.JobId, nameof(output.JobId));
             ValidateId(output.Name, nameof(output.Name));
-            using var insert = Command("INSERT INTO outputs (job_id, name, is_public, value, owner) VALUES ($job, $name, $public, $value, $owner) ON CONFLICT DO NOTHING",
+            var insert = Command("INSERT INTO outputs (job_id, name, is_public, value, owner) VALUES ($job, $name, $public, $value, $owner) ON CONFLICT DO NOTHING",
                 ("$job", output.JobId), ("$name", output.Name), ("$public", output.IsPublic ? 1 : 0), ("$value", output.Value), ("$owner", output.Owner));
             insert.Transaction = transaction;
             if (insert.ExecuteNonQuery() == 1)
@@ -394,7 +438,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job ORDER BY name", ("$job", jobId));
+            var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job ORDER BY name", ("$job", jobId));
             using var reader = command.ExecuteReader();
             var outputs = new List<OutputRecord>();
             while (reader.Read())
@@ -410,7 +454,7 @@ public sealed class NodeStore : IDisposable
         ArgumentNullException.ThrowIfNull(encoding);
         lock (_gate)
         {
-            using var command = Command("INSERT INTO circuits (id, encoding) VALUES ($id, $encoding) ON CONFLICT DO NOTHING", ("$id", circuitId), ("$encoding", encoding));
+            var command = Command("INSERT INTO circuits (id, encoding) VALUES ($id, $encoding) ON CONFLICT DO NOTHING", ("$id", circuitId), ("$encoding", encoding));
             command.ExecuteNonQuery();
         }
     }
@@ -420,7 +464,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT encoding FROM circuits WHERE id = $id", ("$id", circuitId));
+            var command = Command("SELECT encoding FROM circuits WHERE id = $id", ("$id", circuitId));
             return command.ExecuteScalar() as byte[];
         }
     }
@@ -431,7 +475,7 @@ public sealed class NodeStore : IDisposable
         ValidateId(contract, nameof(contract));
         lock (_gate)
         {
-            using var command = Command("SELECT next_block FROM chain_cursor WHERE contract = $contract", ("$contract", contract));
+            var command = Command("SELECT next_block FROM chain_cursor WHERE contract = $contract", ("$contract", contract));
             return command.ExecuteScalar() is long next ? next : null;
         }
     }
@@ -443,7 +487,7 @@ public sealed class NodeStore : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(nextBlock);
         lock (_gate)
         {
-            using var command = Command("INSERT INTO chain_cursor (contract, next_block) VALUES ($contract, $next) ON CONFLICT (contract) DO UPDATE SET next_block = $next",
+            var command = Command("INSERT INTO chain_cursor (contract, next_block) VALUES ($contract, $next) ON CONFLICT (contract) DO UPDATE SET next_block = $next",
                 ("$contract", contract), ("$next", nextBlock));
             command.ExecuteNonQuery();
         }
@@ -458,7 +502,7 @@ public sealed class NodeStore : IDisposable
 
     private OutputRecord? GetOutputLocked(string jobId, string name, SqliteTransaction? transaction)
     {
-        using var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job AND name = $name", ("$job", jobId), ("$name", name));
+        var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job AND name = $name", ("$job", jobId), ("$name", name));
         command.Transaction = transaction;
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadOutput(reader) : null;
@@ -467,9 +511,10 @@ public sealed class NodeStore : IDisposable
     private static OutputRecord ReadOutput(SqliteDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), reader.GetInt32(2) != 0, (byte[])reader[3], reader.IsDBNull(4) ? null : reader.GetString(4));
 
-    private JobRecord? GetJobLocked(string jobId)
+    private JobRecord? GetJobLocked(string jobId, SqliteTransaction? transaction = null)
     {
-        using var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms, copies FROM jobs WHERE id = $id", ("$id", jobId));
+        var command = Command("SELECT id, circuit_id, status, reason, created_unix_ms, copies FROM jobs WHERE id = $id", ("$id", jobId));
+        command.Transaction = transaction;
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadJob(reader) : null;
     }
@@ -485,12 +530,25 @@ public sealed class NodeStore : IDisposable
             throw new ArgumentException($"{what} '{value}' must be 1–128 printable ASCII characters without spaces", what);
     }
 
-    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    /// <summary>
+    /// The connection's command for <paramref name="sql"/> with its parameters set, outside any transaction (callers in one set
+    /// <see cref="SqliteCommand.Transaction"/>). Commands are created once per statement text and kept: a kept command keeps its
+    /// compiled statement, so a call binds and steps it instead of parsing the SQL again. Under <see cref="_gate"/>; never disposed by callers.
+    /// </summary>
+    private SqliteCommand Command(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, _) in parameters)
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            _commands.Add(sql, command);
+        }
+        command.Transaction = null;
+        var bound = command.Parameters;
+        for (int i = 0; i < parameters.Length; i++)
+            bound[i].Value = parameters[i].Value ?? DBNull.Value; // same SQL text, same parameter list in the same order
         return command;
     }
 
@@ -512,6 +570,11 @@ public sealed class NodeStore : IDisposable
     public void Dispose()
     {
         lock (_gate)
+        {
+            foreach (var command in _commands.Values)
+                command.Dispose();
+            _commands.Clear();
             _connection.Dispose();
+        }
     }
 }

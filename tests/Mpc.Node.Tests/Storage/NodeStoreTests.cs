@@ -213,4 +213,69 @@ public sealed class NodeStoreTests : IDisposable
         Assert.Equal(["client"], store.GetInputClients("j", "x"));
         Assert.Empty(store.GetInputClients("j", "z")); // rolled back with the conflict
     }
+
+    [Fact]
+    public void PutInputShares_ThatCompleteAJob_CommitRunningWithTheShares_DurablyAndOnlyOnce()
+    {
+        InputShareRecord Share(string input, byte b) => new("j", input, "client", [b], []);
+        var changes = new List<JobRecord>();
+        using (var store = NodeStore.Open(_directory))
+        {
+            store.CreateJob("j", "aa");
+            store.JobChanged += changes.Add;
+
+            // Two of three inputs: stored, not started.
+            Assert.Equal([StoreResult.Stored, StoreResult.Stored], store.PutInputShares([Share("x", 1), Share("y", 2)], 3, out var started));
+            Assert.Null(started);
+            Assert.Equal(JobStatus.Pending, store.GetJob("j")!.Status);
+
+            // A conflict rolls back the share that would complete the job, and the start with it.
+            Assert.Equal([StoreResult.Stored, StoreResult.Conflict], store.PutInputShares([Share("z", 3), Share("x", 9)], 3, out started));
+            Assert.Null(started);
+            Assert.Equal((JobStatus.Pending, 2), (store.GetJob("j")!.Status, store.CountStoredInputs("j")));
+
+            // The caller may forbid the start (0): the shares are stored, the job stays pending.
+            using (var other = NodeStore.Open(Path.Combine(_directory, "forbidden")))
+            {
+                other.CreateJob("j", "aa");
+                Assert.Equal([StoreResult.Stored], other.PutInputShares([Share("x", 1)], 0, out started));
+                Assert.Null(started);
+                Assert.Equal(JobStatus.Pending, other.GetJob("j")!.Status);
+            }
+
+            // The last input: stored and Running in the same call, announced once.
+            Assert.Equal([StoreResult.Stored], store.PutInputShares([Share("z", 3)], 3, out started));
+            Assert.Equal(("j", JobStatus.Running), (started!.Id, started.Status));
+            Assert.Equal([JobStatus.Running], changes.Select(c => c.Status));
+
+            // A retry of an acknowledged share does not start the job again, nor does completing a job that is no longer pending.
+            Assert.Equal([StoreResult.AlreadyStored], store.PutInputShares([Share("z", 3)], 3, out started));
+            Assert.Null(started);
+            store.SetJobStatus("j", JobStatus.Failed, "lost a peer");
+            Assert.Equal([StoreResult.Stored], store.PutInputShares([Share("w", 4)], 3, out started));
+            Assert.Null(started);
+            Assert.Equal(JobStatus.Failed, store.GetJob("j")!.Status);
+
+            Assert.Throws<ArgumentException>(() => store.PutInputShares([Share("q", 5), new InputShareRecord("other", "q", "client", [5], [])], 1, out _));
+        }
+
+        using var reopened = NodeStore.Open(_directory);
+        Assert.Equal(["w", "x", "y", "z"], reopened.GetInputShares("j").Select(s => s.InputName));
+        Assert.Equal(JobStatus.Failed, reopened.GetJob("j")!.Status);
+    }
+
+    [Fact]
+    public void Running_CommittedWithTheLastShare_SurvivesReopen()
+    {
+        using (var store = NodeStore.Open(_directory))
+        {
+            store.CreateJob("j", "aa");
+            store.PutInputShares([new InputShareRecord("j", "x", "client", [1], [])], 1, out var started);
+            Assert.NotNull(started);
+        }
+
+        using var reopened = NodeStore.Open(_directory);
+        Assert.Equal(JobStatus.Running, reopened.GetJob("j")!.Status);
+        Assert.Single(reopened.GetInputShares("j"));
+    }
 }
