@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using Mpc.Core.Fields;
 using Mpc.Core.Network;
 using Mpc.Core.Sharing;
@@ -22,6 +26,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
 {
     private readonly ProtocolContext<T> _context;
     private readonly T[] _vandermonde;
+    private readonly ConcurrentDictionary<int, T[]> _interpolations = new();
 
     /// <summary>Creates the source on a context.</summary>
     public RandomSharingSource(ProtocolContext<T> context)
@@ -57,43 +62,231 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         int n = _context.Parties, me = _context.Party, rows = n - _context.Threshold;
-        int blocks = (count + rows - 1) / rows, stride = kinds.Length * blocks;
+        int blocks = (count + rows - 1) / rows;
+        int[] free = FreeValues(kinds);
 
-        // Deal: party j's message is [kind 0 | kind 1 | …], each `blocks` long, at dealt[j * stride].
-        var dealt = GC.AllocateUninitializedArray<T>(n * stride);
-        var secrets = new T[blocks];
-        for (int k = 0; k < kinds.Length; k++)
-        {
-            switch (kinds[k].Secret)
-            {
-                case DealtSecret.Random: T.RandomFill(_context.Random, secrets); break;
-                case DealtSecret.Zero: Array.Clear(secrets); break;
-                case DealtSecret.Previous when k > 0: break;
-                default: throw new ArgumentException($"Sharing kind {k} reuses the previous secret but has none.", nameof(kinds));
-            }
-            _context.Scheme.ShareBatch(secrets, kinds[k].Degree, _context.Random, dealt, stride, k * blocks);
-        }
-        Array.Clear(secrets);
+        // columns[k][j]: this party's share vector of the kind-k sharings dealt by party j (`blocks` long).
+        var columns = new ReadOnlyMemory<T>[kinds.Length][];
+        for (int k = 0; k < kinds.Length; k++) columns[k] = new ReadOnlyMemory<T>[n];
+        T[][] messages = Deal(kinds, free, blocks, tag, columns);
         IReadOnlyList<int> others = _context.Others;
-        await _context.Transport.SendEachAsync(others, k => FieldCodec<T>.Encode(dealt.AsMemory(others[k] * stride, stride)), tag, cancellationToken)
+        await _context.Transport.SendEachAsync(others, k => FieldCodec<T>.Encode(messages[others[k]]), tag, cancellationToken)
             .ConfigureAwait(false);
-        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(_context.Others, tag, cancellationToken).ConfigureAwait(false);
-
-        var received = new ReadOnlyMemory<T>[n];
-        for (int j = 0, r = 0; j < n; j++)
-            received[j] = j == me ? dealt.AsMemory(me * stride, stride) : FieldCodec<T>.Decode(payloads[r++], stride, j, tag);
+        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(others, tag, cancellationToken).ConfigureAwait(false);
+        for (int r = 0; r < payloads.Length; r++)
+            Accept(kinds, free, blocks, others[r], payloads[r], tag, columns);
 
         // Extract: r = M · (s_0 … s_{n−1}) per kind, row-major outputs of `blocks` each.
         var outputs = new T[kinds.Length][];
-        var inputs = new ReadOnlyMemory<T>[n];
         for (int k = 0; k < kinds.Length; k++)
         {
-            for (int j = 0; j < n; j++) inputs[j] = received[j].Slice(k * blocks, blocks);
             var extracted = GC.AllocateUninitializedArray<T>(rows * blocks);
-            SharingMatrices.Apply<T>(_vandermonde, rows, inputs, extracted);
+            SharingMatrices.Apply<T>(_vandermonde, rows, columns[k], extracted);
             outputs[k] = extracted.Length == count ? extracted : extracted.AsSpan(0, count).ToArray();
         }
         return outputs;
+    }
+
+    /// <summary>Field elements per seed: at least 128 bits of entropy (each uniform element carries ⌊log2 |F|⌋ bits).</summary>
+    private static readonly int SeedElements = (int)((128 + (T.Modulus.GetBitLength() - 1) - 1) / (T.Modulus.GetBitLength() - 1));
+
+    /// <summary>The number of shares of a kind that the dealer may choose freely: degree + 1 for a random secret, degree for a fixed one.</summary>
+    private int[] FreeValues(SharingSpec[] kinds)
+    {
+        int n = _context.Parties;
+        var free = new int[kinds.Length];
+        for (int k = 0; k < kinds.Length; k++)
+        {
+            SharingSpec kind = kinds[k];
+            if (kind.Degree < 0 || kind.Degree >= n)
+                throw new ArgumentOutOfRangeException(nameof(kinds), kind.Degree, $"Sharing kind {k} has degree {kind.Degree}; degrees must be in [0, {n - 1}] for n = {n}.");
+            free[k] = kind.Secret switch
+            {
+                DealtSecret.Random => kind.Degree + 1,
+                DealtSecret.Zero => kind.Degree,
+                DealtSecret.Previous when k > 0 => kind.Degree,
+                _ => throw new ArgumentException($"Sharing kind {k} reuses the previous secret but has none.", nameof(kinds)),
+            };
+        }
+        return free;
+    }
+
+    /// <summary>Whether <paramref name="party"/>'s share of <paramref name="dealer"/>'s kind with <paramref name="free"/> free values comes from a seed: the <c>free</c> parties from the dealer on, cyclically.</summary>
+    private bool IsSeeded(int dealer, int free, int party) => (party - dealer + _context.Parties) % _context.Parties < free;
+
+    /// <summary>Whether <paramref name="party"/> holds a seed of <paramref name="dealer"/>'s dealing, and how many kinds it receives explicitly.</summary>
+    private (bool Seeded, int Explicit) Receives(int[] free, int dealer, int party)
+    {
+        int explicitKinds = 0;
+        foreach (int f in free)
+            if (!IsSeeded(dealer, f, party)) explicitKinds++;
+        return (explicitKinds < free.Length, explicitKinds);
+    }
+
+    /// <summary>
+    /// This party's dealing: fills its own columns and returns the message for each other party
+    /// ([seed] then the explicit shares, kind by kind), <c>null</c> at this party's index.
+    /// </summary>
+    private T[][] Deal(SharingSpec[] kinds, int[] free, int blocks, MessageTag tag, ReadOnlyMemory<T>[][] columns)
+    {
+        int n = _context.Parties, me = _context.Party;
+        var messages = new T[n][];
+        var cursor = new int[n];
+        var generators = new AesCounterRandom?[n];
+        int maxFree = 0;
+        foreach (int f in free) maxFree = Math.Max(maxFree, f);
+        T[] scratch = ArrayPool<T>.Shared.Rent(Math.Max(1, (maxFree + 1) * blocks));
+        var values = new ReadOnlyMemory<T>[n + 1];
+        try
+        {
+            for (int j = 0; j < n; j++)
+            {
+                if (j == me) continue;
+                (bool seeded, int explicitKinds) = Receives(free, me, j);
+                int seedLength = seeded ? SeedElements : 0;
+                messages[j] = GC.AllocateUninitializedArray<T>(seedLength + explicitKinds * blocks);
+                cursor[j] = seedLength;
+                if (!seeded) continue;
+                T.RandomFill(_context.Random, messages[j].AsSpan(0, seedLength));
+                generators[j] = Generator(messages[j].AsSpan(0, seedLength), me, j, tag);
+            }
+            generators[me] = AesCounterRandom.FromRandom(_context.Random);
+
+            // scratch: the seeded values of the other parties (maxFree × blocks), then the current secret (blocks).
+            Memory<T> secret = scratch.AsMemory(maxFree * blocks, blocks);
+            for (int k = 0; k < kinds.Length; k++)
+            {
+                int f = free[k];
+                bool fixedSecret = kinds[k].Secret != DealtSecret.Random;
+                T[] weights = Interpolation(kinds[k].Degree, fixedSecret);
+                int points = kinds[k].Degree + 1, first = fixedSecret ? 1 : 0;
+                if (kinds[k].Secret == DealtSecret.Zero) secret.Span.Clear();
+                if (fixedSecret) values[0] = secret;
+
+                // The free values: pseudo-random from the seed each holder shares with the dealer (the dealer's own seed for itself).
+                for (int i = 0; i < f; i++)
+                {
+                    int j = (me + i) % n;
+                    Memory<T> destination = j == me ? GC.AllocateUninitializedArray<T>(blocks) : scratch.AsMemory(i * blocks, blocks);
+                    T.RandomFill(generators[j]!, destination.Span);
+                    values[first + i] = destination;
+                    if (j == me) columns[k][me] = destination;
+                }
+
+                // The other shares are fixed by those (and the secret): Lagrange interpolation at their points.
+                for (int i = f; i < n; i++)
+                {
+                    int j = (me + i) % n;
+                    Memory<T> destination = j == me ? GC.AllocateUninitializedArray<T>(blocks) : messages[j].AsMemory(cursor[j], blocks);
+                    if (j == me) columns[k][me] = destination;
+                    else cursor[j] += blocks;
+                    Combine(weights.AsSpan(i * points, points), values.AsSpan(0, points), destination.Span);
+                }
+
+                // A random secret followed by a double sharing: the dealer needs the secret, f(0).
+                if (!fixedSecret && k + 1 < kinds.Length && kinds[k + 1].Secret == DealtSecret.Previous)
+                    Combine(weights.AsSpan(n * points, points), values.AsSpan(0, points), secret.Span);
+            }
+            return messages;
+        }
+        finally
+        {
+            // Other parties' shares and the secrets of this party's own dealing: clear before the buffer returns to the pool.
+            scratch.AsSpan(0, (maxFree + 1) * blocks).Clear();
+            ArrayPool<T>.Shared.Return(scratch);
+            foreach (AesCounterRandom? generator in generators) generator?.Dispose();
+        }
+    }
+
+    /// <summary>Takes <paramref name="dealer"/>'s message: explicit shares as sent, the others expanded from the seed.</summary>
+    private void Accept(SharingSpec[] kinds, int[] free, int blocks, int dealer, ReadOnlyMemory<byte> payload, MessageTag tag, ReadOnlyMemory<T>[][] columns)
+    {
+        int me = _context.Party;
+        (bool seeded, int explicitKinds) = Receives(free, dealer, me);
+        int offset = seeded ? SeedElements : 0;
+        ReadOnlyMemory<T> message = FieldCodec<T>.Decode(payload, offset + explicitKinds * blocks, dealer, tag);
+        using AesCounterRandom? generator = seeded ? Generator(message.Span[..offset], dealer, me, tag) : null;
+        for (int k = 0; k < kinds.Length; k++)
+        {
+            if (IsSeeded(dealer, free[k], me))
+            {
+                var expanded = GC.AllocateUninitializedArray<T>(blocks);
+                T.RandomFill(generator!, expanded);
+                columns[k][dealer] = expanded;
+            }
+            else
+            {
+                columns[k][dealer] = message.Slice(offset, blocks);
+                offset += blocks;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The generator of a seed: AES-128-CTR under SHA-256(domain ‖ seed ‖ session ‖ sequence ‖ dealer ‖ receiver)[0..16),
+    /// so a key is bound to one dealing and one pair even if a seed repeated.
+    /// </summary>
+    private static AesCounterRandom Generator(ReadOnlySpan<T> seed, int dealer, int receiver, MessageTag tag)
+    {
+        ReadOnlySpan<byte> domain = "MpcCompute/DN07-seeded-dealing/v1"u8;
+        int width = T.ByteLength, length = domain.Length + seed.Length * width + 24;
+        Span<byte> input = length <= 512 ? stackalloc byte[length] : new byte[length];
+        domain.CopyTo(input);
+        int at = domain.Length;
+        foreach (T element in seed)
+        {
+            element.Write(input.Slice(at, width));
+            at += width;
+        }
+        BinaryPrimitives.WriteUInt64LittleEndian(input[at..], tag.Session);
+        BinaryPrimitives.WriteUInt64LittleEndian(input[(at + 8)..], tag.Sequence);
+        BinaryPrimitives.WriteInt32LittleEndian(input[(at + 16)..], dealer);
+        BinaryPrimitives.WriteInt32LittleEndian(input[(at + 20)..], receiver);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(input, digest);
+        var generator = new AesCounterRandom(digest[..AesCounterRandom.KeyLength]);
+        CryptographicOperations.ZeroMemory(digest);
+        CryptographicOperations.ZeroMemory(input);
+        return generator;
+    }
+
+    /// <summary>
+    /// Lagrange weights of this party's dealing of a kind, cached per (degree, fixed secret): the known points are
+    /// 0 (if the secret is fixed) and then the seeded parties me, me + 1, … (mod n); row i (0 ≤ i &lt; n) maps them
+    /// to party me + i's point, row n to 0 (the secret). Row-major, degree + 1 columns.
+    /// </summary>
+    private T[] Interpolation(int degree, bool fixedSecret)
+    {
+        int key = 2 * degree + (fixedSecret ? 1 : 0);
+        if (_interpolations.TryGetValue(key, out T[]? cached)) return cached;
+        int n = _context.Parties, me = _context.Party, points = degree + 1;
+        var x = new T[points];
+        for (int i = 0; i < points; i++)
+            x[i] = fixedSecret ? (i == 0 ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + i - 1) % n)) : ShamirScheme<T>.EvaluationPoint((me + i) % n);
+        var weights = new T[(n + 1) * points];
+        for (int row = 0; row <= n; row++)
+        {
+            T target = row == n ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + row) % n);
+            for (int i = 0; i < points; i++)
+            {
+                T numerator = T.One, denominator = T.One;
+                for (int m = 0; m < points; m++)
+                {
+                    if (m == i) continue;
+                    numerator *= target - x[m];
+                    denominator *= x[i] - x[m];
+                }
+                weights[row * points + i] = numerator * denominator.Inverse();
+            }
+        }
+        return _interpolations.GetOrAdd(key, weights);
+    }
+
+    /// <summary>destination = Σ weights[i] · values[i].</summary>
+    private static void Combine(ReadOnlySpan<T> weights, ReadOnlySpan<ReadOnlyMemory<T>> values, Span<T> destination)
+    {
+        T.Scale(values[0].Span, weights[0], destination);
+        for (int i = 1; i < weights.Length; i++) T.ScaleAdd(values[i].Span, weights[i], destination);
     }
 }
 
