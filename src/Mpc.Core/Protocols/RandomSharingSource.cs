@@ -111,8 +111,16 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         return free;
     }
 
-    /// <summary>Whether <paramref name="party"/>'s share of <paramref name="dealer"/>'s kind with <paramref name="free"/> free values comes from a seed: the <c>free</c> parties from the dealer on, cyclically.</summary>
-    private bool IsSeeded(int dealer, int free, int party) => (party - dealer + _context.Parties) % _context.Parties < free;
+    /// <summary>
+    /// Whether <paramref name="party"/>'s share of <paramref name="dealer"/>'s kind with <paramref name="free"/> free values comes
+    /// from a seed: the <c>free</c> parties after the dealer, cyclically (the dealer itself only when all n are free). The
+    /// dealer computes its own share, which costs no bytes, so every free value it can give away saves one explicit share.
+    /// </summary>
+    private bool IsSeeded(int dealer, int free, int party)
+    {
+        int n = _context.Parties;
+        return (party - dealer - 1 + 2 * n) % n < free;
+    }
 
     /// <summary>Whether <paramref name="party"/> holds a seed of <paramref name="dealer"/>'s dealing, and how many kinds it receives explicitly.</summary>
     private (bool Seeded, int Explicit) Receives(int[] free, int dealer, int party)
@@ -150,7 +158,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
                 T.RandomFill(_context.Random, messages[j].AsSpan(0, seedLength));
                 generators[j] = Generator(messages[j].AsSpan(0, seedLength), me, j, tag);
             }
-            generators[me] = AesCounterRandom.FromRandom(_context.Random);
+            if (maxFree == n) generators[me] = AesCounterRandom.FromRandom(_context.Random);
 
             // scratch: the seeded values of the other parties (maxFree × blocks), then the current secret (blocks).
             Memory<T> secret = scratch.AsMemory(maxFree * blocks, blocks);
@@ -166,7 +174,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
                 // The free values: pseudo-random from the seed each holder shares with the dealer (the dealer's own seed for itself).
                 for (int i = 0; i < f; i++)
                 {
-                    int j = (me + i) % n;
+                    int j = (me + 1 + i) % n;
                     Memory<T> destination = j == me ? GC.AllocateUninitializedArray<T>(blocks) : scratch.AsMemory(i * blocks, blocks);
                     T.RandomFill(generators[j]!, destination.Span);
                     values[first + i] = destination;
@@ -176,7 +184,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
                 // The other shares are fixed by those (and the secret): Lagrange interpolation at their points.
                 for (int i = f; i < n; i++)
                 {
-                    int j = (me + i) % n;
+                    int j = (me + 1 + i) % n;
                     Memory<T> destination = j == me ? GC.AllocateUninitializedArray<T>(blocks) : messages[j].AsMemory(cursor[j], blocks);
                     if (j == me) columns[k][me] = destination;
                     else cursor[j] += blocks;
@@ -252,8 +260,8 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
 
     /// <summary>
     /// Lagrange weights of this party's dealing of a kind, cached per (degree, fixed secret): the known points are
-    /// 0 (if the secret is fixed) and then the seeded parties me, me + 1, … (mod n); row i (0 ≤ i &lt; n) maps them
-    /// to party me + i's point, row n to 0 (the secret). Row-major, degree + 1 columns.
+    /// 0 (if the secret is fixed) and then the seeded parties me + 1, me + 2, … (mod n); row i (0 ≤ i &lt; n) maps them
+    /// to party me + 1 + i's point, row n to 0 (the secret). Row-major, degree + 1 columns.
     /// </summary>
     private T[] Interpolation(int degree, bool fixedSecret)
     {
@@ -262,11 +270,11 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         int n = _context.Parties, me = _context.Party, points = degree + 1;
         var x = new T[points];
         for (int i = 0; i < points; i++)
-            x[i] = fixedSecret ? (i == 0 ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + i - 1) % n)) : ShamirScheme<T>.EvaluationPoint((me + i) % n);
+            x[i] = fixedSecret ? (i == 0 ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + i) % n)) : ShamirScheme<T>.EvaluationPoint((me + 1 + i) % n);
         var weights = new T[(n + 1) * points];
         for (int row = 0; row <= n; row++)
         {
-            T target = row == n ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + row) % n);
+            T target = row == n ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + 1 + row) % n);
             for (int i = 0; i < points; i++)
             {
                 T numerator = T.One, denominator = T.One;

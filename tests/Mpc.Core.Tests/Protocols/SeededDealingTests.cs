@@ -63,11 +63,11 @@ public class SeededDealingTests
     }
 
     [Fact]
-    public async Task With_three_parties_a_dealer_sends_one_peer_a_seed_and_the_other_the_explicit_shares()
+    public async Task With_three_parties_a_triple_dealing_is_only_seeds()
     {
-        // n = 3, t = 1: each of the four triple kinds has its dealer's and the next party's share seeded, so the
-        // next party gets only the seed (3 Fp61 elements of ≥ 60 bits of entropy) and the one after every kind.
-        const int count = 1000, blocks = count / 2;
+        // n = 3, t = 1: the random kinds have t + 1 = 2 free shares and the degree-2t kind 2t = 2, so both other
+        // parties' shares come from seeds (3 Fp61 elements of ≥ 60 bits of entropy each) and the dealer computes its own.
+        const int count = 1000;
         InMemoryTransport[] transports = InMemoryNetwork.Create(3);
         var recorders = transports.Select(tr => new RecordingTransport(tr)).ToArray();
         await Task.WhenAll(recorders.Select(tr => Task.Run(() =>
@@ -78,7 +78,7 @@ public class SeededDealingTests
             int me = recorder.Party;
             var dealing = recorder.Sent.Where(m => m.Tag.Sequence == 1).ToDictionary(m => m.Peer, m => m.Payload.Length);
             Assert.Equal(3 * 8, dealing[(me + 1) % 3]);
-            Assert.Equal(4 * blocks * 8, dealing[(me + 2) % 3]);
+            Assert.Equal(3 * 8, dealing[(me + 2) % 3]);
         }
         foreach (var transport in transports) await transport.DisposeAsync();
     }
@@ -93,11 +93,11 @@ public class SeededDealingTests
             await Task.WhenAll(recorders.Select(tr => Task.Run(() =>
                 new RandomSharingSource<Fp61>(new ProtocolContext<Fp61>(tr, 1, session)).GenerateAsync(10).AsTask())));
 
-        // Each dealer's message to the next party is exactly its seed (one seeded kind, no explicit shares there).
-        var seeds = recorders.SelectMany(r => r.Sent.Where(m => m.Peer == (r.Party + 1) % 3))
-            .Select(m => Convert.ToHexString(m.Payload.Span)).ToList();
-        Assert.Equal(6, seeds.Count);
-        Assert.Equal(6, seeds.Distinct().Count());
+        // Each dealing message is exactly a seed (t + 1 = 2 free shares: both other parties are seeded).
+        var seeds = recorders.SelectMany(r => r.Sent).Select(m => Convert.ToHexString(m.Payload.Span)).ToList();
+        Assert.Equal(12, seeds.Count);
+        Assert.All(seeds, s => Assert.Equal(2 * 3 * 8, s.Length));
+        Assert.Equal(12, seeds.Distinct().Count());
         foreach (var transport in transports) await transport.DisposeAsync();
     }
 
