@@ -81,7 +81,8 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         for (int k = 0; k < kinds.Length; k++)
         {
             var extracted = GC.AllocateUninitializedArray<T>(rows * blocks);
-            SharingMatrices.Apply<T>(_vandermonde, rows, columns[k], extracted);
+            for (int row = 0; row < rows; row++)
+                Combine(_vandermonde.AsSpan(row * n, n), columns[k], extracted.AsSpan(row * blocks, blocks));
             outputs[k] = extracted.Length == count ? extracted : extracted.AsSpan(0, count).ToArray();
         }
         return outputs;
@@ -291,10 +292,19 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     }
 
     /// <summary>destination = Σ weights[i] · values[i].</summary>
+    /// <remarks>
+    /// The weights are public constants (Vandermonde and Lagrange), so branching on them leaks nothing: a weight of one
+    /// (the whole first Vandermonde row) takes the vectorised copy or addition instead of a scalar multiplication.
+    /// </remarks>
     private static void Combine(ReadOnlySpan<T> weights, ReadOnlySpan<ReadOnlyMemory<T>> values, Span<T> destination)
     {
-        T.Scale(values[0].Span, weights[0], destination);
-        for (int i = 1; i < weights.Length; i++) T.ScaleAdd(values[i].Span, weights[i], destination);
+        if (weights[0] == T.One) values[0].Span.CopyTo(destination);
+        else T.Scale(values[0].Span, weights[0], destination);
+        for (int i = 1; i < weights.Length; i++)
+        {
+            if (weights[i] == T.One) T.Add(values[i].Span, destination, destination);
+            else T.ScaleAdd(values[i].Span, weights[i], destination);
+        }
     }
 }
 
