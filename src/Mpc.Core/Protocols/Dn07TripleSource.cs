@@ -35,7 +35,6 @@ public sealed class Dn07TripleSource<T> where T : struct, IField<T>
 
     private readonly ProtocolContext<T> _context;
     private readonly RandomSharingSource<T> _sharings;
-    private readonly Opener<T> _king;
     private readonly SharingSpec[] _kinds;
 
     /// <summary>Creates the source on a context.</summary>
@@ -44,9 +43,8 @@ public sealed class Dn07TripleSource<T> where T : struct, IField<T>
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
         _sharings = new RandomSharingSource<T>(context);
-        _king = new Opener<T>(context, OpeningMode.King);
         int t = context.Threshold;
-        _kinds = [new(t, DealtSecret.Random), new(t, DealtSecret.Random), new(t, DealtSecret.Random), new(2 * t, DealtSecret.Previous)];
+        _kinds = [new(t, DealtSecret.Random), new(t, DealtSecret.Random)];
     }
 
     /// <summary>This party's shares of <paramref name="count"/> fresh triples; every party calls this with the same count.</summary>
@@ -72,25 +70,20 @@ public sealed class Dn07TripleSource<T> where T : struct, IField<T>
         return new TripleBatch<T>(a, b, c);
     }
 
-    /// <summary>The tags of one slice's dealing, opening and king reply, taken in program order (identical on every party).</summary>
-    private SliceTags ReserveTags() => new(_context.NextTag(), _context.NextTag(), _context.NextTag());
+    /// <summary>The tags of one slice's dealing and resharing, taken in program order (identical on every party).</summary>
+    private SliceTags ReserveTags() => new(_context.NextTag(), _context.NextTag());
 
     private async ValueTask<TripleBatch<T>> GenerateSliceAsync(int count, SliceTags tags, CancellationToken cancellationToken)
     {
-        int t = _context.Threshold;
         T[][] dealt = await _sharings.DealAsync(_kinds, count, tags.Deal, cancellationToken).ConfigureAwait(false);
-        T[] a = dealt[0], b = dealt[1], rLow = dealt[2], rHigh = dealt[3];
+        T[] a = dealt[0], b = dealt[1];
 
-        // Degree reduction of a·b: the king sees a·b − r, uniformly masked by the double sharing's r.
-        var masked = GC.AllocateUninitializedArray<T>(count);
-        T.Multiply(a, b, masked);
-        T.Subtract(masked, rHigh, masked);
-        Opener<T>.Opening opening = _king.PrepareOpenConsuming(masked, 2 * t, tags.Open, tags.Reply);
-        await _king.ExchangeAsync(opening, cancellationToken).ConfigureAwait(false);
-        _king.FinalizeOpen(opening, rHigh); // rHigh is free again: reuse it for the public a·b − r
-        T.Add(rLow, rHigh, rLow);           // [c]_t = [r]_t + (a·b − r)
-        return new TripleBatch<T>(a, b, rLow);
+        // [a]·[b] is a degree-2t sharing of a·b; resharing brings it back to degree t.
+        var product = GC.AllocateUninitializedArray<T>(count);
+        T.Multiply(a, b, product);
+        T[] c = await _sharings.ReshareAsync(product, tags.Reshare, cancellationToken).ConfigureAwait(false);
+        return new TripleBatch<T>(a, b, c);
     }
 
-    private readonly record struct SliceTags(MessageTag Deal, MessageTag Open, MessageTag Reply);
+    private readonly record struct SliceTags(MessageTag Deal, MessageTag Reshare);
 }

@@ -68,7 +68,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         // columns[k][j]: this party's share vector of the kind-k sharings dealt by party j (`blocks` long).
         var columns = new ReadOnlyMemory<T>[kinds.Length][];
         for (int k = 0; k < kinds.Length; k++) columns[k] = new ReadOnlyMemory<T>[n];
-        T[][] messages = Deal(kinds, free, blocks, tag, columns);
+        T[][] messages = Deal(kinds, free, blocks, tag, columns, default);
         IReadOnlyList<int> others = _context.Others;
         await _context.Transport.SendEachAsync(others, k => FieldCodec<T>.Encode(messages[others[k]]), tag, cancellationToken)
             .ConfigureAwait(false);
@@ -88,6 +88,49 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         return outputs;
     }
 
+    /// <summary>
+    /// Degree reduction by resharing: from this party's shares of degree-2t sharings (<paramref name="products"/>, e.g.
+    /// [a]·[b]), its shares of degree-t sharings of the same secrets, in one round.
+    /// </summary>
+    /// <remarks>
+    /// Gennaro–Rabin–Rabin 1998 ("Simplified VSS and fast-track multiparty computations", §3): each of 2t + 1
+    /// contributors deals a degree-t sharing of its degree-2t share d_i, and every party combines what it received with
+    /// the contributors' Lagrange coefficients at 0: Σ λ_i [d_i]_t is a degree-t sharing of Σ λ_i d_i, the secret. Each
+    /// dealing is seeded like <see cref="DealAsync(SharingSpec[], int, MessageTag, CancellationToken)"/> (a fixed secret
+    /// leaves t free shares, given to the t parties after the dealer), so a contributor sends explicit shares to n − 1 − t
+    /// parties. The contributors are the 2t + 1 parties from (tag sequence mod n) on, so successive slices spread the load.
+    /// </remarks>
+    internal async ValueTask<T[]> ReshareAsync(T[] products, MessageTag tag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(products);
+        int n = _context.Parties, t = _context.Threshold, me = _context.Party, count = products.Length;
+        int first = (int)(tag.Sequence % (ulong)n);
+        var contributors = new int[2 * t + 1];
+        for (int i = 0; i < contributors.Length; i++) contributors[i] = (first + i) % n;
+        SharingSpec[] kinds = [new(t, DealtSecret.Given)];
+        int[] free = FreeValues(kinds);
+
+        var columns = new[] { new ReadOnlyMemory<T>[n] };
+        bool contributing = Array.IndexOf(contributors, me) >= 0;
+        if (contributing)
+        {
+            T[][] messages = Deal(kinds, free, count, tag, columns, products);
+            IReadOnlyList<int> others = _context.Others;
+            await _context.Transport.SendEachAsync(others, k => FieldCodec<T>.Encode(messages[others[k]]), tag, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        int[] dealers = contributing ? Array.FindAll(contributors, j => j != me) : contributors;
+        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(dealers, tag, cancellationToken).ConfigureAwait(false);
+        for (int r = 0; r < payloads.Length; r++)
+            Accept(kinds, free, count, dealers[r], payloads[r], tag, columns);
+
+        var dealt = new ReadOnlyMemory<T>[contributors.Length];
+        for (int i = 0; i < contributors.Length; i++) dealt[i] = columns[0][contributors[i]];
+        var reduced = GC.AllocateUninitializedArray<T>(count);
+        Combine(_context.Scheme.LagrangeCoefficients(contributors), dealt, reduced);
+        return reduced;
+    }
+
     /// <summary>Field elements per seed: at least 128 bits of entropy (each uniform element carries ⌊log2 |F|⌋ bits).</summary>
     private static readonly int SeedElements = (int)((128 + (T.Modulus.GetBitLength() - 1) - 1) / (T.Modulus.GetBitLength() - 1));
 
@@ -104,7 +147,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
             free[k] = kind.Secret switch
             {
                 DealtSecret.Random => kind.Degree + 1,
-                DealtSecret.Zero => kind.Degree,
+                DealtSecret.Zero or DealtSecret.Given => kind.Degree,
                 DealtSecret.Previous when k > 0 => kind.Degree,
                 _ => throw new ArgumentException($"Sharing kind {k} reuses the previous secret but has none.", nameof(kinds)),
             };
@@ -136,7 +179,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     /// This party's dealing: fills its own columns and returns the message for each other party
     /// ([seed] then the explicit shares, kind by kind), <c>null</c> at this party's index.
     /// </summary>
-    private T[][] Deal(SharingSpec[] kinds, int[] free, int blocks, MessageTag tag, ReadOnlyMemory<T>[][] columns)
+    private T[][] Deal(SharingSpec[] kinds, int[] free, int blocks, MessageTag tag, ReadOnlyMemory<T>[][] columns, ReadOnlyMemory<T> given)
     {
         int n = _context.Parties, me = _context.Party;
         var messages = new T[n][];
@@ -170,7 +213,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
                 T[] weights = Interpolation(kinds[k].Degree, fixedSecret);
                 int points = kinds[k].Degree + 1, first = fixedSecret ? 1 : 0;
                 if (kinds[k].Secret == DealtSecret.Zero) secret.Span.Clear();
-                if (fixedSecret) values[0] = secret;
+                if (fixedSecret) values[0] = kinds[k].Secret == DealtSecret.Given ? given : secret;
 
                 // The free values: pseudo-random from the seed each holder shares with the dealer (the dealer's own seed for itself).
                 for (int i = 0; i < f; i++)
@@ -319,6 +362,9 @@ internal enum DealtSecret
 
     /// <summary>The same secrets as the previous kind (double sharings).</summary>
     Previous,
+
+    /// <summary>Secrets given by the dealer (resharing its share of a product).</summary>
+    Given,
 }
 
 /// <summary>One kind of sharing to deal: its degree and its secret.</summary>

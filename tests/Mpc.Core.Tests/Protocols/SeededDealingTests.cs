@@ -63,10 +63,11 @@ public class SeededDealingTests
     }
 
     [Fact]
-    public async Task With_three_parties_a_triple_dealing_is_only_seeds()
+    public async Task With_three_parties_a_triple_dealing_is_only_seeds_and_a_resharing_one_explicit_share_per_triple()
     {
-        // n = 3, t = 1: the random kinds have t + 1 = 2 free shares and the degree-2t kind 2t = 2, so both other
-        // parties' shares come from seeds (3 Fp61 elements of ≥ 60 bits of entropy each) and the dealer computes its own.
+        // n = 3, t = 1: the random kinds a and b have t + 1 = 2 free shares, so both other parties' shares come from
+        // seeds (3 Fp61 elements of ≥ 60 bits of entropy each) and the dealer computes its own. Resharing a product
+        // share (fixed secret) leaves t = 1 free share: the next party gets a seed, the one after an explicit share.
         const int count = 1000;
         InMemoryTransport[] transports = InMemoryNetwork.Create(3);
         var recorders = transports.Select(tr => new RecordingTransport(tr)).ToArray();
@@ -79,6 +80,10 @@ public class SeededDealingTests
             var dealing = recorder.Sent.Where(m => m.Tag.Sequence == 1).ToDictionary(m => m.Peer, m => m.Payload.Length);
             Assert.Equal(3 * 8, dealing[(me + 1) % 3]);
             Assert.Equal(3 * 8, dealing[(me + 2) % 3]);
+            var resharing = recorder.Sent.Where(m => m.Tag.Sequence == 2).ToDictionary(m => m.Peer, m => m.Payload.Length);
+            Assert.Equal(3 * 8, resharing[(me + 1) % 3]);
+            Assert.Equal(count * 8, resharing[(me + 2) % 3]);
+            Assert.Equal(4, recorder.Sent.Count);
         }
         foreach (var transport in transports) await transport.DisposeAsync();
     }
