@@ -5,27 +5,30 @@ namespace Mpc.Core.Protocols;
 
 /// <summary>Generates Beaver triples ([a], [b], [c] with c = a·b) among the parties, with no trusted dealer.</summary>
 /// <remarks>
-/// <para>Damgård–Nielsen 2007, §3–4, three rounds per batch:</para>
+/// <para>Two rounds per batch:</para>
 /// <list type="number">
-/// <item>one DN07 dealing round yields random [a]_t, [b]_t and a double sharing ([r]_t, [r]_2t)
-/// (<see cref="RandomSharingSource{T}"/>);</item>
-/// <item>each party computes its share of a·b − r locally, a degree-2t sharing, and sends it to the
-/// king, who reconstructs the (uniformly masked, so uninformative) value;</item>
-/// <item>the king sends it back and every party sets [c]_t = [r]_t + (a·b − r).</item>
+/// <item>one seeded DN07 dealing round (Damgård–Nielsen 2007, §3) yields random [a]_t and [b]_t
+/// (<see cref="RandomSharingSource{T}"/>; with n = 3 the dealing messages carry only seeds);</item>
+/// <item>each party's a_i·b_i is its share of a degree-2t sharing of a·b; 2t + 1 contributors reshare theirs at
+/// degree t and every party combines the reshared values with Lagrange coefficients into [c]_t
+/// (Gennaro–Rabin–Rabin 1998, §3; <c>RandomSharingSource.ReshareAsync</c>).</item>
 /// </list>
+/// <para>The resharing replaces DN07's double sharing and king: two dealt kinds instead of four, one round fewer,
+/// and with n = 3 one explicit element per triple per party instead of 10.7 bytes of king traffic that the king
+/// carried twice over (docs/protocols.md, preprocessing).</para>
 /// <para>All steps are span kernels over struct-of-arrays vectors. A large request is cut into slices of
 /// <see cref="SliceSize"/> triples that run as a pipeline, <see cref="SlicesInFlight"/> at a time: while one
 /// slice waits for the network, another computes, so neither the cores nor the links sit idle between the
-/// three rounds, and the king (which rotates with the tag) changes from slice to slice, spreading its load.
-/// Each slice reserves its three tags up front, in slice order, so the slices may reach their rounds in any
-/// order on any party and still meet their peers' messages. Rounds: three, however many slices.</para>
+/// rounds, and the contributors (which rotate with the tag) change from slice to slice, spreading their load.
+/// Each slice reserves its two tags up front, in slice order, so the slices may reach their rounds in any
+/// order on any party and still meet their peers' messages. Rounds: two, however many slices.</para>
 /// </remarks>
 /// <typeparam name="T">The field.</typeparam>
 public sealed class Dn07TripleSource<T> where T : struct, IField<T>
 {
     /// <summary>Triples per pipelined slice (rounded down to a multiple of n − t).</summary>
     /// <remarks>
-    /// Large enough that a slice's three messages amortise per-message costs, small enough that a 1 M request is
+    /// Large enough that a slice's messages amortise per-message costs, small enough that a 1 M request is
     /// eight slices. Measured with <c>mpc bench mul</c> over the local cluster (docs/protocols.md).
     /// </remarks>
     public const int SliceSize = 1 << 17;

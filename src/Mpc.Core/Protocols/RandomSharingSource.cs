@@ -20,6 +20,11 @@ namespace Mpc.Core.Protocols;
 /// an invertible matrix). So a batch of <c>count</c> needs ⌈count / (n − t)⌉ dealings per party.
 /// A double sharing deals the same secret at degrees t and 2t; the extraction is linear, so the
 /// outputs stay pairs of one secret.
+/// <para>Seeded dealing: a degree-d sharing has d + 1 free shares (d with a fixed secret). The dealer gives them to
+/// the parties after it, cyclically, as outputs of <see cref="AesCounterRandom"/> under fresh per-dealing seeds sent
+/// in place of the shares, and interpolates its own and the remaining parties' shares, which alone travel
+/// explicitly. With n = 3, t = 1 every random or double sharing is dealt with seeds only. Protocol, security
+/// argument (computational, semi-honest, t &lt; n/2) and byte counts: docs/protocols.md, preprocessing.</para>
 /// </remarks>
 /// <typeparam name="T">The field.</typeparam>
 public sealed class RandomSharingSource<T> where T : struct, IField<T>
