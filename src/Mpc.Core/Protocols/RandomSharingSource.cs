@@ -32,6 +32,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     private readonly ProtocolContext<T> _context;
     private readonly T[] _vandermonde;
     private readonly ConcurrentDictionary<int, T[]> _interpolations = new();
+    private readonly int[] _everyone;
 
     /// <summary>Creates the source on a context.</summary>
     public RandomSharingSource(ProtocolContext<T> context)
@@ -39,6 +40,8 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
         _vandermonde = SharingMatrices.Vandermonde<T>(context.Parties - context.Threshold, context.Parties);
+        _everyone = new int[context.Parties];
+        for (int j = 0; j < _everyone.Length; j++) _everyone[j] = j;
     }
 
     /// <summary>This party's shares of <paramref name="count"/> random degree-t sharings.</summary>
@@ -68,18 +71,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         int n = _context.Parties, me = _context.Party, rows = n - _context.Threshold;
         int blocks = (count + rows - 1) / rows;
-        int[] free = FreeValues(kinds);
-
-        // columns[k][j]: this party's share vector of the kind-k sharings dealt by party j (`blocks` long).
-        var columns = new ReadOnlyMemory<T>[kinds.Length][];
-        for (int k = 0; k < kinds.Length; k++) columns[k] = new ReadOnlyMemory<T>[n];
-        T[][] messages = Deal(kinds, free, blocks, tag, columns, default);
-        IReadOnlyList<int> others = _context.Others;
-        await _context.Transport.SendEachAsync(others, k => FieldCodec<T>.Encode(messages[others[k]]), tag, cancellationToken)
-            .ConfigureAwait(false);
-        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(others, tag, cancellationToken).ConfigureAwait(false);
-        for (int r = 0; r < payloads.Length; r++)
-            Accept(kinds, free, blocks, others[r], payloads[r], tag, columns);
+        ReadOnlyMemory<T>[][] columns = await ExchangeAsync(kinds, blocks, tag, _everyone, default, cancellationToken).ConfigureAwait(false);
 
         // Extract: r = M · (s_0 … s_{n−1}) per kind, row-major outputs of `blocks` each.
         var outputs = new T[kinds.Length][];
@@ -108,32 +100,44 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     internal async ValueTask<T[]> ReshareAsync(T[] products, MessageTag tag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(products);
-        int n = _context.Parties, t = _context.Threshold, me = _context.Party, count = products.Length;
+        int n = _context.Parties, t = _context.Threshold, count = products.Length;
         int first = (int)(tag.Sequence % (ulong)n);
         var contributors = new int[2 * t + 1];
         for (int i = 0; i < contributors.Length; i++) contributors[i] = (first + i) % n;
-        SharingSpec[] kinds = [new(t, DealtSecret.Given)];
-        int[] free = FreeValues(kinds);
-
-        var columns = new[] { new ReadOnlyMemory<T>[n] };
-        bool contributing = Array.IndexOf(contributors, me) >= 0;
-        if (contributing)
-        {
-            T[][] messages = Deal(kinds, free, count, tag, columns, products);
-            IReadOnlyList<int> others = _context.Others;
-            await _context.Transport.SendEachAsync(others, k => FieldCodec<T>.Encode(messages[others[k]]), tag, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        int[] dealers = contributing ? Array.FindAll(contributors, j => j != me) : contributors;
-        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(dealers, tag, cancellationToken).ConfigureAwait(false);
-        for (int r = 0; r < payloads.Length; r++)
-            Accept(kinds, free, count, dealers[r], payloads[r], tag, columns);
+        ReadOnlyMemory<T>[][] columns = await ExchangeAsync([new(t, DealtSecret.Given)], count, tag, contributors, products, cancellationToken)
+            .ConfigureAwait(false);
 
         var dealt = new ReadOnlyMemory<T>[contributors.Length];
         for (int i = 0; i < contributors.Length; i++) dealt[i] = columns[0][contributors[i]];
         var reduced = GC.AllocateUninitializedArray<T>(count);
         Combine(_context.Scheme.LagrangeCoefficients(contributors), dealt, reduced);
         return reduced;
+    }
+
+    /// <summary>
+    /// One dealing round: if this party is among <paramref name="dealers"/> it deals every kind (a fixed
+    /// <see cref="DealtSecret.Given"/> secret is <paramref name="given"/>) to all others; it takes the other dealers' dealings.
+    /// </summary>
+    /// <returns><c>columns[k][j]</c>: this party's shares of the kind-k sharings dealt by party j (<paramref name="blocks"/> long; empty for non-dealers).</returns>
+    private async ValueTask<ReadOnlyMemory<T>[][]> ExchangeAsync(SharingSpec[] kinds, int blocks, MessageTag tag, int[] dealers,
+        ReadOnlyMemory<T> given, CancellationToken cancellationToken)
+    {
+        int n = _context.Parties, me = _context.Party;
+        int[] free = FreeValues(kinds);
+        var columns = new ReadOnlyMemory<T>[kinds.Length][];
+        for (int k = 0; k < kinds.Length; k++) columns[k] = new ReadOnlyMemory<T>[n];
+        if (Array.IndexOf(dealers, me) >= 0)
+        {
+            T[][] messages = Deal(kinds, free, blocks, tag, columns, given);
+            IReadOnlyList<int> others = _context.Others;
+            await _context.Transport.SendEachAsync(others, k => FieldCodec<T>.Encode(messages[others[k]]), tag, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        int[] senders = Array.FindAll(dealers, j => j != me);
+        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(senders, tag, cancellationToken).ConfigureAwait(false);
+        for (int r = 0; r < payloads.Length; r++)
+            Accept(kinds, free, blocks, senders[r], payloads[r], tag, columns);
+        return columns;
     }
 
     /// <summary>Field elements per seed: at least 128 bits of entropy (each uniform element carries ⌊log2 |F|⌋ bits).</summary>
