@@ -71,7 +71,8 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         int n = _context.Parties, me = _context.Party, rows = n - _context.Threshold;
         int blocks = (count + rows - 1) / rows;
-        ReadOnlyMemory<T>[][] columns = await ExchangeAsync(kinds, blocks, tag, _everyone, default, cancellationToken).ConfigureAwait(false);
+        using Dealings dealings = await ExchangeAsync(kinds, blocks, tag, _everyone, default, cancellationToken).ConfigureAwait(false);
+        ReadOnlyMemory<T>[][] columns = dealings.Columns;
 
         // Extract: r = M · (s_0 … s_{n−1}) per kind, row-major outputs of `blocks` each.
         var outputs = new T[kinds.Length][];
@@ -104,8 +105,9 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         int first = (int)(tag.Sequence % (ulong)n);
         var contributors = new int[2 * t + 1];
         for (int i = 0; i < contributors.Length; i++) contributors[i] = (first + i) % n;
-        ReadOnlyMemory<T>[][] columns = await ExchangeAsync([new(t, DealtSecret.Given)], count, tag, contributors, products, cancellationToken)
+        using Dealings dealings = await ExchangeAsync([new(t, DealtSecret.Given)], count, tag, contributors, products, cancellationToken)
             .ConfigureAwait(false);
+        ReadOnlyMemory<T>[][] columns = dealings.Columns;
 
         var dealt = new ReadOnlyMemory<T>[contributors.Length];
         for (int i = 0; i < contributors.Length; i++) dealt[i] = columns[0][contributors[i]];
@@ -118,26 +120,72 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     /// One dealing round: if this party is among <paramref name="dealers"/> it deals every kind (a fixed
     /// <see cref="DealtSecret.Given"/> secret is <paramref name="given"/>) to all others; it takes the other dealers' dealings.
     /// </summary>
-    /// <returns><c>columns[k][j]</c>: this party's shares of the kind-k sharings dealt by party j (<paramref name="blocks"/> long; empty for non-dealers).</returns>
-    private async ValueTask<ReadOnlyMemory<T>[][]> ExchangeAsync(SharingSpec[] kinds, int blocks, MessageTag tag, int[] dealers,
+    /// <returns>
+    /// <c>Columns[k][j]</c>: this party's shares of the kind-k sharings dealt by party j (<paramref name="blocks"/> long; empty
+    /// for non-dealers). Transient: the caller combines them and then disposes the result, which recycles their buffers.
+    /// </returns>
+    private async ValueTask<Dealings> ExchangeAsync(SharingSpec[] kinds, int blocks, MessageTag tag, int[] dealers,
         ReadOnlyMemory<T> given, CancellationToken cancellationToken)
     {
         int n = _context.Parties, me = _context.Party;
         int[] free = FreeValues(kinds);
-        var columns = new ReadOnlyMemory<T>[kinds.Length][];
-        for (int k = 0; k < kinds.Length; k++) columns[k] = new ReadOnlyMemory<T>[n];
-        if (Array.IndexOf(dealers, me) >= 0)
+        var dealings = new Dealings(kinds.Length, n);
+        try
         {
-            T[][] messages = Deal(kinds, free, blocks, tag, columns, given);
-            IReadOnlyList<int> others = _context.Others;
-            await _context.Transport.SendEachAsync(others, k => FieldCodec<T>.Encode(messages[others[k]]), tag, cancellationToken)
-                .ConfigureAwait(false);
+            if (Array.IndexOf(dealers, me) >= 0)
+            {
+                T[][] messages = Deal(kinds, free, blocks, tag, dealings, given);
+                IReadOnlyList<int> others = _context.Others;
+                await _context.Transport.SendEachAsync(others, k => FieldCodec<T>.Encode(messages[others[k]]), tag, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            int[] senders = Array.FindAll(dealers, j => j != me);
+            ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(senders, tag, cancellationToken).ConfigureAwait(false);
+            for (int r = 0; r < payloads.Length; r++)
+                Accept(kinds, free, blocks, senders[r], payloads[r], tag, dealings);
+            return dealings;
         }
-        int[] senders = Array.FindAll(dealers, j => j != me);
-        ReadOnlyMemory<byte>[] payloads = await _context.Transport.ReceiveFromAllAsync(senders, tag, cancellationToken).ConfigureAwait(false);
-        for (int r = 0; r < payloads.Length; r++)
-            Accept(kinds, free, blocks, senders[r], payloads[r], tag, columns);
-        return columns;
+        catch
+        {
+            dealings.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One round's dealt columns. The columns this party computes or expands from seeds live in pooled buffers (a
+    /// triple slice would otherwise fault in fresh pages for each); they are cleared before they go back to the pool.
+    /// </summary>
+    private sealed class Dealings(int kinds, int parties) : IDisposable
+    {
+        private readonly List<T[]> _rented = [];
+
+        public ReadOnlyMemory<T>[][] Columns { get; } = NewColumns(kinds, parties);
+
+        /// <summary>A pooled buffer of <paramref name="length"/> elements, recycled by <see cref="Dispose"/>.</summary>
+        public Memory<T> Rent(int length)
+        {
+            T[] buffer = ArrayPool<T>.Shared.Rent(Math.Max(1, length));
+            _rented.Add(buffer);
+            return buffer.AsMemory(0, length);
+        }
+
+        public void Dispose()
+        {
+            foreach (T[] buffer in _rented)
+            {
+                Array.Clear(buffer);
+                ArrayPool<T>.Shared.Return(buffer);
+            }
+            _rented.Clear();
+        }
+
+        private static ReadOnlyMemory<T>[][] NewColumns(int kinds, int parties)
+        {
+            var columns = new ReadOnlyMemory<T>[kinds][];
+            for (int k = 0; k < kinds; k++) columns[k] = new ReadOnlyMemory<T>[parties];
+            return columns;
+        }
     }
 
     /// <summary>Field elements per seed: at least 128 bits of entropy (each uniform element carries ⌊log2 |F|⌋ bits).</summary>
@@ -188,8 +236,9 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     /// This party's dealing: fills its own columns and returns the message for each other party
     /// ([seed] then the explicit shares, kind by kind), <c>null</c> at this party's index.
     /// </summary>
-    private T[][] Deal(SharingSpec[] kinds, int[] free, int blocks, MessageTag tag, ReadOnlyMemory<T>[][] columns, ReadOnlyMemory<T> given)
+    private T[][] Deal(SharingSpec[] kinds, int[] free, int blocks, MessageTag tag, Dealings dealings, ReadOnlyMemory<T> given)
     {
+        ReadOnlyMemory<T>[][] columns = dealings.Columns;
         int n = _context.Parties, me = _context.Party;
         var messages = new T[n][];
         var cursor = new int[n];
@@ -228,7 +277,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
                 for (int i = 0; i < f; i++)
                 {
                     int j = (me + 1 + i) % n;
-                    Memory<T> destination = j == me ? GC.AllocateUninitializedArray<T>(blocks) : scratch.AsMemory(i * blocks, blocks);
+                    Memory<T> destination = j == me ? dealings.Rent(blocks) : scratch.AsMemory(i * blocks, blocks);
                     T.RandomFill(generators[j]!, destination.Span);
                     values[first + i] = destination;
                     if (j == me) columns[k][me] = destination;
@@ -238,7 +287,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
                 for (int i = f; i < n; i++)
                 {
                     int j = (me + 1 + i) % n;
-                    Memory<T> destination = j == me ? GC.AllocateUninitializedArray<T>(blocks) : messages[j].AsMemory(cursor[j], blocks);
+                    Memory<T> destination = j == me ? dealings.Rent(blocks) : messages[j].AsMemory(cursor[j], blocks);
                     if (j == me) columns[k][me] = destination;
                     else cursor[j] += blocks;
                     Combine(weights.AsSpan(i * points, points), values.AsSpan(0, points), destination.Span);
@@ -260,8 +309,9 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     }
 
     /// <summary>Takes <paramref name="dealer"/>'s message: explicit shares as sent, the others expanded from the seed.</summary>
-    private void Accept(SharingSpec[] kinds, int[] free, int blocks, int dealer, ReadOnlyMemory<byte> payload, MessageTag tag, ReadOnlyMemory<T>[][] columns)
+    private void Accept(SharingSpec[] kinds, int[] free, int blocks, int dealer, ReadOnlyMemory<byte> payload, MessageTag tag, Dealings dealings)
     {
+        ReadOnlyMemory<T>[][] columns = dealings.Columns;
         int me = _context.Party;
         (bool seeded, int explicitKinds) = Receives(free, dealer, me);
         int offset = seeded ? SeedElements : 0;
@@ -271,8 +321,8 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         {
             if (IsSeeded(dealer, free[k], me))
             {
-                var expanded = GC.AllocateUninitializedArray<T>(blocks);
-                T.RandomFill(generator!, expanded);
+                Memory<T> expanded = dealings.Rent(blocks);
+                T.RandomFill(generator!, expanded.Span);
                 columns[k][dealer] = expanded;
             }
             else
