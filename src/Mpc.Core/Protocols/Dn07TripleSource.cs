@@ -20,8 +20,11 @@ namespace Mpc.Core.Protocols;
 /// <see cref="SliceSize"/> triples that run as a pipeline, <see cref="SlicesInFlight"/> at a time: while one
 /// slice waits for the network, another computes, so neither the cores nor the links sit idle between the
 /// rounds, and the contributors (which rotate with the tag) change from slice to slice, spreading their load.
-/// Each slice reserves its two tags up front, in slice order, so the slices may reach their rounds in any
+/// Each slice reserves its tags up front, in slice order, so the slices may reach their rounds in any
 /// order on any party and still meet their peers' messages. Rounds: two, however many slices.</para>
+/// <para>A context with checked openings (<see cref="ProtocolContext{T}.CheckOpenings"/>) keeps DN07's double sharing
+/// instead of resharing, and opens a·b − r all-to-all, verifying that all n shares lie on one degree-2t polynomial
+/// (a resharing has no opening to check); [c]_t = [r]_t + (a·b − r). Also two rounds, with more bytes.</para>
 /// </remarks>
 /// <typeparam name="T">The field.</typeparam>
 public sealed class Dn07TripleSource<T> where T : struct, IField<T>
@@ -39,6 +42,7 @@ public sealed class Dn07TripleSource<T> where T : struct, IField<T>
     private readonly ProtocolContext<T> _context;
     private readonly RandomSharingSource<T> _sharings;
     private readonly SharingSpec[] _kinds;
+    private readonly Opener<T>? _checkedOpener;
 
     /// <summary>Creates the source on a context.</summary>
     public Dn07TripleSource(ProtocolContext<T> context)
@@ -47,7 +51,16 @@ public sealed class Dn07TripleSource<T> where T : struct, IField<T>
         _context = context;
         _sharings = new RandomSharingSource<T>(context);
         int t = context.Threshold;
-        _kinds = [new(t, DealtSecret.Random), new(t, DealtSecret.Random)];
+        if (context.CheckOpenings)
+        {
+            // Checked: a·b − r is opened all-to-all, verifying that all n shares lie on one degree-2t polynomial.
+            _checkedOpener = new Opener<T>(context);
+            _kinds = [new(t, DealtSecret.Random), new(t, DealtSecret.Random), new(t, DealtSecret.Random), new(2 * t, DealtSecret.Previous)];
+        }
+        else
+        {
+            _kinds = [new(t, DealtSecret.Random), new(t, DealtSecret.Random)];
+        }
     }
 
     /// <summary>This party's shares of <paramref name="count"/> fresh triples; every party calls this with the same count.</summary>
@@ -73,13 +86,29 @@ public sealed class Dn07TripleSource<T> where T : struct, IField<T>
         return new TripleBatch<T>(a, b, c);
     }
 
-    /// <summary>The tags of one slice's dealing and resharing, taken in program order (identical on every party).</summary>
-    private SliceTags ReserveTags() => new(_context.NextTag(), _context.NextTag());
+    /// <summary>
+    /// The tags of one slice's dealing and resharing (or checked opening, which also takes a reply tag), taken in program
+    /// order (identical on every party: all share the context's setting).
+    /// </summary>
+    private SliceTags ReserveTags() => new(_context.NextTag(), _context.NextTag(), _checkedOpener is null ? default : _context.NextTag());
 
     private async ValueTask<TripleBatch<T>> GenerateSliceAsync(int count, SliceTags tags, CancellationToken cancellationToken)
     {
         T[][] dealt = await _sharings.DealAsync(_kinds, count, tags.Deal, cancellationToken).ConfigureAwait(false);
         T[] a = dealt[0], b = dealt[1];
+        if (_checkedOpener is not null)
+        {
+            // DN07 with a checked opening: [c]_t = [r]_t + (a·b − r), where a·b − r is uniformly masked by the double sharing.
+            T[] rLow = dealt[2], rHigh = dealt[3];
+            var masked = GC.AllocateUninitializedArray<T>(count);
+            T.Multiply(a, b, masked);
+            T.Subtract(masked, rHigh, masked);
+            Opener<T>.Opening opening = _checkedOpener.PrepareOpenConsuming(masked, 2 * _context.Threshold, tags.Reshare, tags.Reply);
+            await _checkedOpener.ExchangeAsync(opening, cancellationToken).ConfigureAwait(false);
+            _checkedOpener.FinalizeOpen(opening, rHigh); // rHigh is free again: reuse it for the public a·b − r
+            T.Add(rLow, rHigh, rLow);
+            return new TripleBatch<T>(a, b, rLow);
+        }
 
         // [a]·[b] is a degree-2t sharing of a·b; resharing brings it back to degree t.
         var product = GC.AllocateUninitializedArray<T>(count);
@@ -88,5 +117,5 @@ public sealed class Dn07TripleSource<T> where T : struct, IField<T>
         return new TripleBatch<T>(a, b, c);
     }
 
-    private readonly record struct SliceTags(MessageTag Deal, MessageTag Reshare);
+    private readonly record struct SliceTags(MessageTag Deal, MessageTag Reshare, MessageTag Reply);
 }

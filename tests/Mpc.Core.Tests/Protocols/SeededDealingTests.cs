@@ -52,6 +52,20 @@ public class SeededDealingTests
     });
 
     [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public async Task Triples_from_a_checked_context_verify_their_opening_and_satisfy_c_equals_a_times_b(int n)
+    {
+        int t = (n - 1) / 2;
+        TripleBatch<Fp61>[] triples = await Cluster.RunAsync<Fp61, TripleBatch<Fp61>>(n, t,
+            c => new Dn07TripleSource<Fp61>(c).GenerateAsync(50).AsTask(), checkOpenings: true);
+
+        Fp61[] Open(Func<TripleBatch<Fp61>, ReadOnlyMemory<Fp61>> part) => Cluster.Open(t, triples.Select(x => part(x).ToArray()).ToArray());
+        Fp61[] a = Open(x => x.A), b = Open(x => x.B), c = Open(x => x.C);
+        Assert.All(Enumerable.Range(0, 50), i => Assert.Equal(a[i] * b[i], c[i]));
+    }
+
+    [Theory]
     [InlineData(5, 2)]
     [InlineData(7, 3)]
     public void Non_blittable_and_wide_fields_deal_consistent_double_sharings(int n, int t)
