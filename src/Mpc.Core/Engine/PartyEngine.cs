@@ -97,7 +97,7 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
 
     /// <summary>
     /// Generates this party's material for one run of <paramref name="circuit"/> with the other parties, no dealer:
-    /// all masks' random bits in one batch (3 rounds), all triples in one batch (3 rounds) and the products of adjacent mask bits (1 round).
+    /// all masks' random bits in one batch (3 rounds), all triples in one batch (2 rounds) and the products of adjacent mask bits (1 round).
     /// </summary>
     /// <exception cref="ArgumentException">The circuit's integer gates do not fit the field (<see cref="CheckSupported"/>); nothing was sent.</exception>
     public async Task<CircuitPreprocessing<T>> PrepareAsync(Circuit circuit, CancellationToken cancellationToken = default)

@@ -59,7 +59,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
 
     /// <summary>
     /// Generates the masks and triples for one batched call of <paramref name="operation"/> on
-    /// <paramref name="count"/> values: 3 rounds for the random bits (2 with checked openings), 3 for the triples and 1 for the products of adjacent mask bits (if any).
+    /// <paramref name="count"/> values: 3 rounds for the random bits (2 with checked openings), 2 for the triples and 1 for the products of adjacent mask bits (if any).
     /// </summary>
     /// <param name="operation">The protocol to prepare for.</param>
     /// <param name="count">How many values the call will process.</param>
@@ -78,7 +78,7 @@ public sealed class IntegerProtocols<T> where T : struct, IField<T>
     /// <summary>
     /// Generates the material of several batched calls at once: all their random bits in one
     /// <see cref="RandomBitSource{T}"/> call (3 rounds; 2 with checked openings), all their triples plus <paramref name="extraTriples"/>
-    /// more (e.g. for a circuit's multiplications) in one <see cref="Dn07TripleSource{T}"/> call (3 rounds), and
+    /// more (e.g. for a circuit's multiplications) in one <see cref="Dn07TripleSource{T}"/> call (2 rounds), and
     /// all products of adjacent mask bits in one Beaver layer (1 round), so preparing a whole circuit costs
     /// 7 rounds (6 with checked openings) however many groups it has.
     /// </summary>
