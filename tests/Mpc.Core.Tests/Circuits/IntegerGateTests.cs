@@ -129,7 +129,8 @@ public class IntegerGateTests
         foreach (int k in new[] { 2, 8, 32, 64 })
         {
             long half = k == 64 ? long.MinValue : -(1L << (k - 1));
-            foreach (long v in new[] { 0, 1, -1, half, k == 64 ? long.MaxValue : -half - 1, 2, -2 })
+            // Distinct per k: for k = 2 the boundaries −2 and 1 coincide with the small values.
+            foreach (long v in new long[] { 0, 1, -1, half, k == 64 ? long.MaxValue : -half - 1, 2, -2 }.Distinct())
                 if (GateKinds.FitsSigned(v, k)) data.Add(v, k);
         }
         return data;
