@@ -84,7 +84,6 @@ public sealed class NodeHost : IAsyncDisposable
     public static async Task<NodeHost> StartAsync(NodeOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        PreferInlineSocketCompletions();
         if (ClusterRegistry.Applies(options))
         {
             using var loggers = LoggerFactory.Create(b => configureLogging?.Invoke(b));
@@ -131,25 +130,6 @@ public sealed class NodeHost : IAsyncDisposable
             identity.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Socket completions run on the epoll thread instead of being queued to the thread pool (unless the environment says otherwise).</summary>
-    /// <remarks>
-    /// A peer round is a few small messages per peer, so its latency is dominated by wake-ups: each socket completion
-    /// queued to the pool costs a hop (and, with 3 nodes on 2 cores, a scheduling delay) before the HTTP/2 reader
-    /// even sees the frame. Inline, the dialler's reader, <see cref="GrpcTransport"/>'s reassembly and the waiting
-    /// receive run on the thread that observed the data; nothing on that path blocks synchronously. Measured on
-    /// 3 local nodes (the aes_shaped Bristol job, 62 rounds, interleaved runs on a loaded 2-core machine): node CPU
-    /// per job −5 %, node wall time per job −10…25 %. .NET reads the switch once, when the first socket is created,
-    /// so it only takes effect in a process (like <c>mpc node start</c>) that starts its node before any other
-    /// networking; an explicit setting in the environment is left alone. Kestrel's own inline scheduling
-    /// (<c>SocketTransportOptions.UnsafePreferInlineScheduling</c>) showed no repeatable gain on top and is not used.
-    /// </remarks>
-    private static void PreferInlineSocketCompletions()
-    {
-        const string Switch = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-        if (Environment.GetEnvironmentVariable(Switch) is null)
-            Environment.SetEnvironmentVariable(Switch, "1");
     }
 
     private static WebApplication Build(NodeOptions options, TlsIdentity identity, CertificatePins pins, NodeStore store, NodeMetrics metrics, Action<ILoggingBuilder>? configureLogging)
