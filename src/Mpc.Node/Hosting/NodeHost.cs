@@ -190,6 +190,7 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<GrpcTransport>(sp => new GrpcTransport(options, identity, pins, metrics, sp.GetRequiredService<ILogger<GrpcTransport>>()));
         builder.Services.AddSingleton<JobScheduler>();
+        builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<PeerService>, PeerMethodProvider>();
         builder.Services.AddGrpc(grpc => grpc.EnableDetailedErrors = false)
             .AddServiceOptions<PeerService>(o =>
             {

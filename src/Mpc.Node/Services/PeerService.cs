@@ -1,12 +1,23 @@
+using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
-using Mpc.Node.Protos;
 using Mpc.Node.Transport;
 
 namespace Mpc.Node.Services;
 
 /// <summary>The node-to-node gRPC service: hands each incoming stream to the transport.</summary>
-internal sealed class PeerService(GrpcTransport transport) : Peer.PeerBase
+/// <remarks>
+/// Bound by <see cref="PeerMethodProvider"/> to <see cref="PeerWire.Exchange"/> (the <c>Peer.Exchange</c> path of
+/// <c>protos/peer.proto</c>, with the transport's own marshaller), not by deriving from the generated <c>PeerBase</c>.
+/// </remarks>
+internal sealed class PeerService(GrpcTransport transport)
 {
-    public override Task Exchange(IAsyncStreamReader<PeerFrame> requestStream, IServerStreamWriter<PeerFrame> responseStream, ServerCallContext context) =>
+    public Task Exchange(IAsyncStreamReader<PeerChunk> requestStream, IServerStreamWriter<PeerChunk> responseStream, ServerCallContext context) =>
         transport.AcceptAsync(requestStream, responseStream, context);
+}
+
+/// <summary>Declares <see cref="PeerService"/>'s one method to Grpc.AspNetCore (register it before <c>MapGrpcService&lt;PeerService&gt;</c>).</summary>
+internal sealed class PeerMethodProvider : IServiceMethodProvider<PeerService>
+{
+    public void OnServiceMethodDiscovery(ServiceMethodProviderContext<PeerService> context) =>
+        context.AddDuplexStreamingMethod(PeerWire.Exchange, [], (service, requests, responses, call) => service.Exchange(requests, responses, call));
 }

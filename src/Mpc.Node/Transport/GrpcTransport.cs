@@ -1,12 +1,10 @@
 using System.Net.Http;
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Mpc.Client;
 using Mpc.Core.Network;
 using Mpc.Node.Diagnostics;
-using Mpc.Node.Protos;
 using Mpc.Node.Security;
 
 namespace Mpc.Node.Transport;
@@ -207,25 +205,25 @@ public sealed class GrpcTransport : ITransport
         {
             int offset = 0;
             uint chunk = 0;
+            // The link's one frame, reused under the write lock: each write encodes it completely before it returns.
+            var frame = link.Frame;
+            frame.Session = tag.Session;
+            frame.Sequence = tag.Sequence;
             do
             {
                 int length = Math.Min(ChunkBytes, payload.Length - offset);
-                var frame = new PeerFrame
-                {
-                    Session = tag.Session,
-                    Sequence = tag.Sequence,
-                    Chunk = chunk,
-                    Last = offset + length == payload.Length,
-                    MessageLength = chunk == 0 ? (ulong)payload.Length : 0,
-                    // No copy here: the payload is serialised straight into the HTTP/2 output buffer.
-                    Payload = UnsafeByteOperations.UnsafeWrap(payload.Slice(offset, length)),
-                };
+                frame.Chunk = chunk;
+                frame.Last = offset + length == payload.Length;
+                frame.MessageLength = chunk == 0 ? (ulong)payload.Length : 0;
+                // No copy here: the payload is serialised straight into the HTTP/2 output buffer.
+                frame.Payload = payload.Slice(offset, length);
                 // The link's token, not the caller's: abandoning a message half-written would corrupt the stream.
                 await link.Writer.WriteAsync(frame, link.Token).ConfigureAwait(false);
                 offset += length;
                 chunk++;
             }
             while (offset < payload.Length);
+            frame.Payload = default; // the caller's buffer is not kept alive by the link
         }
         catch (Exception e)
         {
@@ -299,7 +297,7 @@ public sealed class GrpcTransport : ITransport
     }
 
     /// <summary>Serves one incoming <c>Peer.Exchange</c> stream; called by the Peer service.</summary>
-    internal async Task AcceptAsync(IAsyncStreamReader<PeerFrame> requests, IServerStreamWriter<PeerFrame> responses, ServerCallContext context)
+    internal async Task AcceptAsync(IAsyncStreamReader<PeerChunk> requests, IServerStreamWriter<PeerChunk> responses, ServerCallContext context)
     {
         var certificate = context.GetHttpContext().Connection.ClientCertificate;
         var match = _pins.Match(certificate);
@@ -348,7 +346,7 @@ public sealed class GrpcTransport : ITransport
 
     private async Task DialLoopAsync(PeerState state, string endpoint, GrpcChannel channel)
     {
-        var client = new Protos.Peer.PeerClient(channel);
+        var invoker = channel.CreateCallInvoker();
         var backoff = MinBackoff;
         int attempt = 0;
         while (!_lifetime.IsCancellationRequested)
@@ -359,7 +357,7 @@ public sealed class GrpcTransport : ITransport
             try
             {
                 using var stop = _lifetime.Token.Register(cts.Cancel);
-                using var call = client.Exchange(cancellationToken: cts.Token);
+                using var call = invoker.AsyncDuplexStreamingCall(PeerWire.Exchange, null, new CallOptions(cancellationToken: cts.Token));
                 var headers = await call.ResponseHeadersAsync.ConfigureAwait(false);
                 if (headers.Get(AcceptedHeader) is null)
                 {
@@ -402,12 +400,33 @@ public sealed class GrpcTransport : ITransport
         }
     }
 
-    private async Task ReadLoopAsync(PeerState state, PeerLink link, IAsyncStreamReader<PeerFrame> reader)
+    private async Task ReadLoopAsync(PeerState state, PeerLink link, IAsyncStreamReader<PeerChunk> reader)
     {
         var assembler = new MessageAssembler(_options.MaxMessageBytes);
-        while (await reader.MoveNext(link.Token).ConfigureAwait(false))
+        while (true)
         {
-            if (assembler.Add(reader.Current, out var tag, out var message))
+            try
+            {
+                if (!await reader.MoveNext(link.Token).ConfigureAwait(false))
+                    return;
+            }
+            catch (PeerWireException e)
+            {
+                throw new FrameException(StatusCode.InvalidArgument, e.Message);
+            }
+            var frame = reader.Current;
+            bool complete;
+            ReadOnlyMemory<byte> message;
+            MessageTag tag;
+            try
+            {
+                complete = assembler.Add(frame, out tag, out message);
+            }
+            finally
+            {
+                frame.Release();
+            }
+            if (complete)
             {
                 Deliver(state, tag, message);
                 _metrics.MessageReceived(state.Index, message.Length);
@@ -447,7 +466,7 @@ public sealed class GrpcTransport : ITransport
         return true;
     }
 
-    private PeerLink InstallLink(PeerState state, IAsyncStreamWriter<PeerFrame> writer, CancellationTokenSource cts, string direction)
+    private PeerLink InstallLink(PeerState state, IAsyncStreamWriter<PeerChunk> writer, CancellationTokenSource cts, string direction)
     {
         var link = new PeerLink(writer, cts);
         PeerLink? superseded;
@@ -673,9 +692,11 @@ public sealed class GrpcTransport : ITransport
         public long Buffered;
     }
 
-    private sealed class PeerLink(IAsyncStreamWriter<PeerFrame> writer, CancellationTokenSource cancellation)
+    private sealed class PeerLink(IAsyncStreamWriter<PeerChunk> writer, CancellationTokenSource cancellation)
     {
-        public readonly IAsyncStreamWriter<PeerFrame> Writer = writer;
+        public readonly IAsyncStreamWriter<PeerChunk> Writer = writer;
+        /// <summary>The frame every send fills in turn; guarded by <see cref="WriteLock"/>.</summary>
+        public readonly PeerChunk Frame = new();
         public readonly CancellationTokenSource Cancellation = cancellation;
         public readonly CancellationToken Token = cancellation.Token;
         public readonly SemaphoreSlim WriteLock = new(1, 1);

@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Mpc.Core.Network;
-using Mpc.Node.Protos;
 
 namespace Mpc.Node.Transport;
 
@@ -15,8 +14,9 @@ internal sealed class FrameException(StatusCode code, string message) : Exceptio
 /// Rules (see <c>protos/peer.proto</c>): chunks of a message arrive consecutively with indices 0, 1, …;
 /// chunk 0 declares the total length, which must not exceed the limit; no chunk may overrun the declared
 /// length; the last chunk completes it exactly; only the last chunk may be empty. A single-chunk message
-/// is handed over without copying (the parsed <see cref="Google.Protobuf.ByteString"/> already owns a
-/// private array); longer ones are copied once into a buffer allocated at the declared size.
+/// is handed over without copying when its payload owns its array (<see cref="PeerChunk.Rented"/> null, as
+/// <see cref="PeerWire"/> decodes one); longer ones are copied once into a buffer allocated at the declared size.
+/// The caller releases each chunk's pooled buffer after <see cref="Add"/>.
 /// One assembler per stream, used by that stream's reading loop only.
 /// </remarks>
 internal sealed class MessageAssembler(int maxMessageBytes)
@@ -28,11 +28,11 @@ internal sealed class MessageAssembler(int maxMessageBytes)
 
     /// <summary>Adds a chunk; true with the message when it completes one.</summary>
     /// <exception cref="FrameException">The chunk breaks the framing rules.</exception>
-    public bool Add(PeerFrame frame, out MessageTag tag, out ReadOnlyMemory<byte> message)
+    public bool Add(PeerChunk frame, out MessageTag tag, out ReadOnlyMemory<byte> message)
     {
         tag = new MessageTag(frame.Session, frame.Sequence);
         message = default;
-        var payload = frame.Payload.Memory;
+        var payload = frame.Payload;
         if (_buffer is null)
         {
             if (frame.Chunk != 0)
@@ -46,7 +46,7 @@ internal sealed class MessageAssembler(int maxMessageBytes)
             {
                 if (payload.Length != total)
                     throw new FrameException(StatusCode.InvalidArgument, $"message {tag} declares {total} bytes but its only chunk carries {payload.Length}");
-                message = payload;
+                message = frame.Rented is null ? payload : payload.ToArray();
                 return true;
             }
             if (payload.Length == 0)
