@@ -73,6 +73,14 @@ public readonly partial struct Fp61
         FieldKernels.ProductKernel<Fp61, MulLanes, AddLanes>(x, default, c, broadcast: true, d, accumulate: true, d);
     }
 
+    /// <inheritdoc />
+    public static void LinearCombination(ReadOnlySpan<Fp61> x, Fp61 a, ReadOnlySpan<Fp61> y, Fp61 b, Span<Fp61> destination) =>
+        FieldKernels.LinearCombinationKernel<Fp61, MulLanes, AddLanes>(x, a, y, b, destination);
+
+    /// <summary>The two-term combination with its widest vector pinned (512, 256 or 0 bits), for tests.</summary>
+    internal static void LinearCombination(ReadOnlySpan<Fp61> x, Fp61 a, ReadOnlySpan<Fp61> y, Fp61 b, Span<Fp61> destination, int maxBits) =>
+        FieldKernels.LinearCombinationKernel<Fp61, MulLanes, AddLanes>(x, a, y, b, destination, maxBits);
+
     /// <summary>The product kernel with its widest vector pinned (512, 256 or 0 bits), so tests reach every path.</summary>
     internal static void ProductKernel(ReadOnlySpan<Fp61> x, ReadOnlySpan<Fp61> y, Fp61 c, bool broadcast,
         ReadOnlySpan<Fp61> z, bool accumulate, Span<Fp61> destination, int maxBits) =>

@@ -41,6 +41,14 @@ public readonly partial struct Gf2k64
         FieldKernels.ProductKernel<Gf2k64, ClmulLanes, XorLanes>(x, default, c, broadcast: true, d, accumulate: true, d);
     }
 
+    /// <inheritdoc />
+    public static void LinearCombination(ReadOnlySpan<Gf2k64> x, Gf2k64 a, ReadOnlySpan<Gf2k64> y, Gf2k64 b, Span<Gf2k64> destination) =>
+        FieldKernels.LinearCombinationKernel<Gf2k64, ClmulLanes, XorLanes>(x, a, y, b, destination);
+
+    /// <summary>The two-term combination with its widest vector pinned (512, 256 or 0 bits), for tests.</summary>
+    internal static void LinearCombination(ReadOnlySpan<Gf2k64> x, Gf2k64 a, ReadOnlySpan<Gf2k64> y, Gf2k64 b, Span<Gf2k64> destination, int maxBits) =>
+        FieldKernels.LinearCombinationKernel<Gf2k64, ClmulLanes, XorLanes>(x, a, y, b, destination, maxBits);
+
     /// <summary>The product kernel with its widest vector pinned (512, 256 or 0 bits), so tests reach every path.</summary>
     internal static void ProductKernel(ReadOnlySpan<Gf2k64> x, ReadOnlySpan<Gf2k64> y, Gf2k64 c, bool broadcast,
         ReadOnlySpan<Gf2k64> z, bool accumulate, Span<Gf2k64> destination, int maxBits) =>
