@@ -6,8 +6,9 @@ namespace Mpc.Core.Fields;
 
 public readonly partial struct Fp127
 {
-    // Batch kernels. Products use the shared scalar loops, specialised by the JIT for Fp127 with the operators inlined
-    // (four mulx per product; a vector version would need 26-bit limbs and VPMULUDQ, as .NET 10 exposes no IFMA).
+    // Batch kernels. Products are scalar limb code (four mulx per product; a vector version would need 26-bit limbs and
+    // VPMULUDQ, as .NET 10 exposes no IFMA), with the addend of MultiplyAdd/ScaleAdd/LinearCombination folded into the
+    // product before its single reduction.
     // Addition and subtraction are vectorised on the in-memory layout itself (Low, High pairs: 2 elements per 256 bits,
     // 4 per 512), with the carry between the words moved by an in-lane shuffle; see AddPairs. Destinations may alias
     // inputs: each index is read before it is written.
@@ -27,10 +28,32 @@ public readonly partial struct Fp127
     public static void Multiply(ReadOnlySpan<Fp127> x, ReadOnlySpan<Fp127> y, Span<Fp127> destination) => FieldKernels.Multiply(x, y, destination);
 
     /// <inheritdoc />
-    public static void MultiplyAdd(ReadOnlySpan<Fp127> x, ReadOnlySpan<Fp127> y, ReadOnlySpan<Fp127> z, Span<Fp127> destination) => FieldKernels.MultiplyAdd(x, y, z, destination);
+    /// <remarks>One reduction per element: z joins the product before the Mersenne fold (<see cref="MultiplyAdd(Fp127, Fp127, Fp127)"/>).</remarks>
+    public static void MultiplyAdd(ReadOnlySpan<Fp127> x, ReadOnlySpan<Fp127> y, ReadOnlySpan<Fp127> z, Span<Fp127> destination)
+    {
+        FieldKernels.CheckLengths(x.Length, y.Length, z.Length, destination.Length);
+        ref Fp127 a = ref MemoryMarshal.GetReference(x), b = ref MemoryMarshal.GetReference(y);
+        ref Fp127 e = ref MemoryMarshal.GetReference(z), d = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < x.Length; i++) Unsafe.Add(ref d, i) = MultiplyAdd(Unsafe.Add(ref a, i), Unsafe.Add(ref b, i), Unsafe.Add(ref e, i));
+    }
 
     /// <inheritdoc />
-    public static void ScaleAdd(ReadOnlySpan<Fp127> x, Fp127 c, Span<Fp127> destination) => FieldKernels.ScaleAdd(x, c, destination);
+    /// <remarks>One reduction per element, as <see cref="MultiplyAdd(ReadOnlySpan{Fp127}, ReadOnlySpan{Fp127}, ReadOnlySpan{Fp127}, Span{Fp127})"/>.</remarks>
+    public static void ScaleAdd(ReadOnlySpan<Fp127> x, Fp127 c, Span<Fp127> destination)
+    {
+        FieldKernels.CheckLengths(x.Length, x.Length, destination.Length);
+        ref Fp127 a = ref MemoryMarshal.GetReference(x), d = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < x.Length; i++) Unsafe.Add(ref d, i) = MultiplyAdd(Unsafe.Add(ref a, i), c, Unsafe.Add(ref d, i));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>a·x[i] is reduced, then added into b·y[i] before that product's fold: two reductions, not three.</remarks>
+    public static void LinearCombination(ReadOnlySpan<Fp127> x, Fp127 a, ReadOnlySpan<Fp127> y, Fp127 b, Span<Fp127> destination)
+    {
+        FieldKernels.CheckLengths(x.Length, y.Length, destination.Length);
+        ref Fp127 u = ref MemoryMarshal.GetReference(x), v = ref MemoryMarshal.GetReference(y), d = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < x.Length; i++) Unsafe.Add(ref d, i) = MultiplyAdd(Unsafe.Add(ref v, i), b, Unsafe.Add(ref u, i) * a);
+    }
 
     /// <summary>
     /// <c>x + y</c> or <c>x − y</c> elementwise, widest vector first (512 bits when <paramref name="maxBits"/> allows), then

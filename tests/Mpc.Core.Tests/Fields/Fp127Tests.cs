@@ -73,4 +73,14 @@ public sealed class Fp127Tests : FieldTests<Fp127>
             Assert.Equal(x.Zip(y, (a, b) => a - b), d);
         }
     }
+
+    /// <summary>The fused a·b + z (one reduction) on every triple of edge values, where its carries and the fold bound are tightest.</summary>
+    [Fact]
+    public void FusedMultiplyAddOnEdgeValues()
+    {
+        foreach (var a in EdgeValues)
+        foreach (var b in EdgeValues)
+        foreach (var z in EdgeValues)
+            Assert.Equal(Mod(Mod(a) * Mod(b) + Mod(z)), R(Fp127.MultiplyAdd(F(a), F(b), F(z))));
+    }
 }
