@@ -77,15 +77,6 @@ public readonly partial struct Fp61
     public static void LinearCombination(ReadOnlySpan<Fp61> x, Fp61 a, ReadOnlySpan<Fp61> y, Fp61 b, Span<Fp61> destination) =>
         FieldKernels.LinearCombinationKernel<Fp61, MulLanes, AddLanes>(x, a, y, b, destination);
 
-    /// <summary>The two-term combination with its widest vector pinned (512, 256 or 0 bits), for tests.</summary>
-    internal static void LinearCombination(ReadOnlySpan<Fp61> x, Fp61 a, ReadOnlySpan<Fp61> y, Fp61 b, Span<Fp61> destination, int maxBits) =>
-        FieldKernels.LinearCombinationKernel<Fp61, MulLanes, AddLanes>(x, a, y, b, destination, maxBits);
-
-    /// <summary>The product kernel with its widest vector pinned (512, 256 or 0 bits), so tests reach every path.</summary>
-    internal static void ProductKernel(ReadOnlySpan<Fp61> x, ReadOnlySpan<Fp61> y, Fp61 c, bool broadcast,
-        ReadOnlySpan<Fp61> z, bool accumulate, Span<Fp61> destination, int maxBits) =>
-        FieldKernels.ProductKernel<Fp61, MulLanes, AddLanes>(x, y, c, broadcast, z, accumulate, destination, maxBits);
-
     /// <summary>Products mod 2^61 − 1 on 4 or 8 lanes from 32×32→64-bit partial products (VPMULUDQ).</summary>
     /// <remarks>
     /// With x = x_h·2^32 + x_l and y = y_h·2^32 + y_l (x_h, y_h &lt; 2^29), x·y = hh·2^64 + m·2^32 + ll where
@@ -94,7 +85,7 @@ public readonly partial struct Fp61
     /// below 2^63; one more fold leaves s ≤ p + 3, and min(s, s − p) (unsigned: s − p wraps when s &lt; p) is the
     /// canonical product, the same word the scalar path computes. No branch, no data-dependent index.
     /// </remarks>
-    private readonly struct MulLanes : FieldKernels.IProductLanes
+    internal readonly struct MulLanes : FieldKernels.IProductLanes
     {
         private const ulong Low29 = (1UL << 29) - 1;
 
@@ -130,7 +121,7 @@ public readonly partial struct Fp61
         }
     }
 
-    private readonly struct AddLanes : FieldKernels.ILaneOperation
+    internal readonly struct AddLanes : FieldKernels.ILaneOperation
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ulong Invoke(ulong x, ulong y) => ReduceOnce(x + y);

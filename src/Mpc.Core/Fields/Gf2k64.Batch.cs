@@ -45,19 +45,10 @@ public readonly partial struct Gf2k64
     public static void LinearCombination(ReadOnlySpan<Gf2k64> x, Gf2k64 a, ReadOnlySpan<Gf2k64> y, Gf2k64 b, Span<Gf2k64> destination) =>
         FieldKernels.LinearCombinationKernel<Gf2k64, ClmulLanes, XorLanes>(x, a, y, b, destination);
 
-    /// <summary>The two-term combination with its widest vector pinned (512, 256 or 0 bits), for tests.</summary>
-    internal static void LinearCombination(ReadOnlySpan<Gf2k64> x, Gf2k64 a, ReadOnlySpan<Gf2k64> y, Gf2k64 b, Span<Gf2k64> destination, int maxBits) =>
-        FieldKernels.LinearCombinationKernel<Gf2k64, ClmulLanes, XorLanes>(x, a, y, b, destination, maxBits);
-
-    /// <summary>The product kernel with its widest vector pinned (512, 256 or 0 bits), so tests reach every path.</summary>
-    internal static void ProductKernel(ReadOnlySpan<Gf2k64> x, ReadOnlySpan<Gf2k64> y, Gf2k64 c, bool broadcast,
-        ReadOnlySpan<Gf2k64> z, bool accumulate, Span<Gf2k64> destination, int maxBits) =>
-        FieldKernels.ProductKernel<Gf2k64, ClmulLanes, XorLanes>(x, y, c, broadcast, z, accumulate, destination, maxBits);
-
     private static void Xor(ReadOnlySpan<Gf2k64> x, ReadOnlySpan<Gf2k64> y, Span<Gf2k64> destination) =>
         FieldKernels.LaneKernel<Gf2k64, XorLanes>(x, y, destination);
 
-    private readonly struct XorLanes : FieldKernels.ILaneOperation
+    internal readonly struct XorLanes : FieldKernels.ILaneOperation
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ulong Invoke(ulong x, ulong y) => x ^ y;
@@ -79,7 +70,7 @@ public readonly partial struct Gf2k64
     /// order; <see cref="Gf2k64.Reduce(ulong, ulong)"/>'s fold then runs on all lanes at once. Two carry-less multiplications,
     /// two unpacks and about ten shift/XOR operations per 4 or 8 products, with no data-dependent branch or index.
     /// </remarks>
-    private readonly struct ClmulLanes : FieldKernels.IProductLanes
+    internal readonly struct ClmulLanes : FieldKernels.IProductLanes
     {
         public static bool IsSupported256 => Pclmulqdq.V256.IsSupported && Avx2.IsSupported;
 

@@ -126,9 +126,9 @@ public abstract class ProductKernelTests<T> where T : struct, IField<T>
 
 public sealed class Fp61ProductKernelTests : ProductKernelTests<Fp61>
 {
-    protected override Kernel Product => Fp61.ProductKernel;
+    protected override Kernel Product => FieldKernels.ProductKernel<Fp61, Fp61.MulLanes, Fp61.AddLanes>;
 
-    protected override Combination LinearCombination => Fp61.LinearCombination;
+    protected override Combination LinearCombination => FieldKernels.LinearCombinationKernel<Fp61, Fp61.MulLanes, Fp61.AddLanes>;
 
     protected override Gen<Fp61> Element => Gen.Frequency(
         (1, Gen.Elements(0UL, 1UL, 2UL, Fp61.P - 1, Fp61.P - 2, (1UL << 32) - 1, 1UL << 32, (1UL << 60) + 12345, Fp61.P >> 1)
@@ -138,9 +138,9 @@ public sealed class Fp61ProductKernelTests : ProductKernelTests<Fp61>
 
 public sealed class Gf2k64ProductKernelTests : ProductKernelTests<Gf2k64>
 {
-    protected override Kernel Product => Gf2k64.ProductKernel;
+    protected override Kernel Product => FieldKernels.ProductKernel<Gf2k64, Gf2k64.ClmulLanes, Gf2k64.XorLanes>;
 
-    protected override Combination LinearCombination => Gf2k64.LinearCombination;
+    protected override Combination LinearCombination => FieldKernels.LinearCombinationKernel<Gf2k64, Gf2k64.ClmulLanes, Gf2k64.XorLanes>;
 
     protected override Gen<Gf2k64> Element => Gen.Frequency(
         (1, Gen.Elements(0UL, 1UL, ulong.MaxValue, 1UL << 63, 0xF000_0000_0000_0000UL, Gf2k64.ReductionPolynomial).Select(Gf2k64.FromUInt64)),
