@@ -89,6 +89,32 @@ public class FieldArithmeticBenchmarks<T> where T : struct, IField<T>
     [Benchmark(OperationsPerInvoke = N)]
     public void BatchScale() => T.Scale(_x, _a, _d);
 
+    /// <summary>A degree-1 opening's interpolation a·x + b·y in one pass (what Opener.Reconstruct runs for d = 1).</summary>
+    [Benchmark(OperationsPerInvoke = N)]
+    public void BatchLinearCombination() => T.LinearCombination(_x, _a, _y, _b, _d);
+
+    /// <summary>The same interpolation as two passes, Scale then ScaleAdd (the route before the fused kernel).</summary>
+    [Benchmark(OperationsPerInvoke = N)]
+    public void BatchScaleThenScaleAdd()
+    {
+        T.Scale(_x, _a, _d);
+        T.ScaleAdd(_y, _b, _d);
+    }
+
+    // The plain scalar loops (one scalar multiplication per element), as baselines for the vectorised product kernels.
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public void BatchMultiplyScalarLoop() => FieldKernels.Multiply<T>(_x, _y, _d);
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public void BatchMultiplyAddScalarLoop() => FieldKernels.MultiplyAdd<T>(_x, _y, _z, _d);
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public void BatchScaleAddScalarLoop() => FieldKernels.ScaleAdd<T>(_x, _a, _d);
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public void BatchScaleScalarLoop() => FieldKernels.Scale<T>(_x, _a, _d);
+
     /// <summary>1/√v for a batch of squares (random bits): the field's kernel, four interleaved chains for Fp61/Fp127.</summary>
     [Benchmark(OperationsPerInvoke = N)]
     public int BatchInverseSqrt() => T.InverseSqrt(_squares, _d);

@@ -68,11 +68,26 @@ public readonly partial struct Fp127
     /// <inheritdoc />
     /// <remarks>
     /// Schoolbook 128×128 → 254-bit product from four <see cref="Math.BigMul(ulong, ulong, out ulong)"/>,
-    /// then the Mersenne fold w ≡ (w mod 2^127) + ⌊w / 2^127⌋. The fold's sum s is ≤ 2p − 1 because
-    /// w ≤ (p − 1)² &lt; p·(2^127 + 1), so <see cref="Reduce"/> finishes it.
+    /// then the Mersenne fold w ≡ (w mod 2^127) + ⌊w / 2^127⌋ (see <see cref="MultiplyAdd(Fp127, Fp127, Fp127)"/>).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Fp127 operator *(Fp127 a, Fp127 b)
+    public static Fp127 operator *(Fp127 a, Fp127 b) => MultiplyAdd(a, b, 0, 0);
+
+    /// <summary><c>a·b + z</c> with one reduction: z joins the 254-bit product before the fold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Fp127 MultiplyAdd(Fp127 a, Fp127 b, Fp127 z) => MultiplyAdd(a, b, z.High, z.Low);
+
+    /// <summary>
+    /// w = a·b + (zHigh·2^64 + zLow) from four <see cref="Math.BigMul(ulong, ulong, out ulong)"/>, then the Mersenne
+    /// fold w ≡ (w mod 2^127) + ⌊w / 2^127⌋.
+    /// </summary>
+    /// <remarks>
+    /// For canonical a, b, z: w ≤ (p − 1)² + (p − 1) = p·(p − 1), so ⌊w / 2^127⌋ &lt; p − 1 and the fold's sum
+    /// s &lt; 2^127 + p − 1 = 2p is at most 2p − 1, which <see cref="Reduce"/> finishes. Adding z before the fold costs
+    /// a few carries instead of a second reduction; with z = 0 (the plain product) the JIT folds them away.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Fp127 MultiplyAdd(Fp127 a, Fp127 b, ulong zHigh, ulong zLow)
     {
         ulong h00 = Math.BigMul(a.Low, b.Low, out ulong l00);
         ulong h01 = Math.BigMul(a.Low, b.High, out ulong l01);   // < 2^127
@@ -83,20 +98,24 @@ public readonly partial struct Fp127
         ulong m0 = l01 + l10;
         ulong m1 = h01 + h10 + Below(m0, l01);
 
-        // w = w3·2^192 + w2·2^128 + w1·2^64 + w0 < 2^254.
+        // w = w3·2^192 + w2·2^128 + w1·2^64 + w0 < 2^254, z included.
+        ulong w0 = l00 + zLow;
+        ulong t = zHigh + Below(w0, zLow);                       // zHigh < 2^63: no overflow
         ulong w1 = h00 + m0;
         ulong c1 = Below(w1, m0);
+        w1 += t;
+        c1 += Below(w1, t);
         ulong w2 = m1 + l11;
         ulong c2 = Below(w2, l11);
         w2 += c1;
         c2 += Below(w2, c1);
         ulong w3 = h11 + c2;
 
-        // q = ⌊w / 2^127⌋ (< 2^127) and s = (w mod 2^127) + q ≤ 2p − 1.
+        // q = ⌊w / 2^127⌋ (< p − 1) and s = (w mod 2^127) + q ≤ 2p − 1.
         ulong q0 = (w1 >> 63) | (w2 << 1);
         ulong q1 = (w2 >> 63) | (w3 << 1);
-        ulong s0 = l00 + q0;
-        ulong s1 = (w1 & P1) + q1 + Below(s0, l00);
+        ulong s0 = w0 + q0;
+        ulong s1 = (w1 & P1) + q1 + Below(s0, w0);
         return Reduce(s1, s0);
     }
 }

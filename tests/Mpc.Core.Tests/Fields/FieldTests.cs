@@ -334,6 +334,7 @@ public abstract class FieldTests<T> where T : struct, IField<T>
                Check(x, y, (a, b) => a - b, (xs, ys, d) => T.Subtract(xs, ys, d)) &&
                Check(x, y, (a, b) => a * b, (xs, ys, d) => T.Multiply(xs, ys, d)) &&
                Check(x, y, (a, _) => a * c, (xs, _, d) => T.Scale(xs, c, d)) &&
+               Check(x, y, (a, b) => c * a + (c + T.One) * b, (xs, ys, d) => T.LinearCombination(xs, c, ys, c + T.One, d)) &&
                CheckMultiplyAdd(x, y, z) && CheckScaleAdd(x, z, c);
     });
 
@@ -388,5 +389,7 @@ public abstract class FieldTests<T> where T : struct, IField<T>
         Assert.Throws<ArgumentException>(() => T.MultiplyAdd(three, three, four, three));
         Assert.Throws<ArgumentException>(() => T.Scale(three, T.One, two));
         Assert.Throws<ArgumentException>(() => T.ScaleAdd(three, T.One, two));
+        Assert.Throws<ArgumentException>(() => T.LinearCombination(three, T.One, four, T.One, four));
+        Assert.Throws<ArgumentException>(() => T.LinearCombination(three, T.One, three, T.One, two));
     }
 }
