@@ -87,6 +87,27 @@ public class CommandLineTests
         Assert.Equal(1, json.GetProperty("rounds").GetInt32());
     }
 
+    [Fact]
+    public void Bench_mul_reports_the_median_of_its_repeated_runs()
+    {
+        var (code, stdout, stderr) = MpcProcess.Run("bench", "mul", "--transport", "memory", "--parties", "3", "--n", "1000", "--repeat", "4", "--json");
+
+        Assert.True(code == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(4, json.GetProperty("repeat").GetInt32());
+        foreach (var (runs, figure) in new[] { ("online_s_runs", "online_s"), ("preprocessing_s_runs", "preprocessing_s") })
+        {
+            var sorted = json.GetProperty(runs).EnumerateArray().Select(x => x.GetDouble()).Order().ToArray();
+            Assert.Equal(4, sorted.Length);
+            Assert.Equal(sorted[2], json.GetProperty(figure).GetDouble());
+        }
+        Assert.Equal(1000 / json.GetProperty("online_s").GetDouble(), json.GetProperty("mults_per_s").GetDouble(), 6);
+
+        var refused = MpcProcess.Run("bench", "mul", "--transport", "memory", "--n", "1000", "--repeat", "0");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("--repeat 0", refused.Stderr);
+    }
+
     private const string Millionaires = """
         circuit millionaires
         party alice

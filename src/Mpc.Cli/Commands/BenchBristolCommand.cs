@@ -43,8 +43,8 @@ internal static class BenchBristolCommand
             // One warm-up so the JIT has compiled the hot paths, then r measured runs; the median is reported.
             bool grpc = parse.GetValue(transport) == "grpc";
             var runs = grpc ? await GrpcRunsAsync(c, k, n, t, r, ct) : await MemoryRunsAsync(c, k, n, t, r, ct);
-            var online = Median(runs.Select(x => x.Online));
-            var preprocessing = Median(runs.Select(x => x.Preprocessing));
+            var online = BenchCommand.Median(runs.Select(x => x.Online));
+            var preprocessing = BenchCommand.Median(runs.Select(x => x.Preprocessing));
             var first = runs[0];
 
             var report = new
@@ -200,12 +200,6 @@ internal static class BenchBristolCommand
                 throw new CliException($"the nodes' preprocessing pools reached only {lowest} of {target} triples in {deadline.TotalMinutes} minutes.");
             await Task.Delay(5, ct);
         }
-    }
-
-    private static TimeSpan Median(IEnumerable<TimeSpan> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 
     private static bool[] RandomBits(int count)

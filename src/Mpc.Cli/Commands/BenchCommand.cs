@@ -23,13 +23,14 @@ internal static class BenchCommand
     private static Command CreateMul()
     {
         var count = new Option<int>("--n") { Description = "Number of multiplications (and triples).", DefaultValueFactory = _ => 1_000_000 };
+        var repeat = new Option<int>("--repeat") { Description = "Measured runs after one warm-up; each figure is the median of its runs.", DefaultValueFactory = _ => 3 };
         var transport = TransportOption("grpc");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var field = FieldOption.Create();
         var party = new PartyOptions();
         var command = new Command("mul", "Dealer-free triple generation, then one layer of n independent Beaver multiplications.")
         {
-            count, transport, json, field,
+            count, repeat, transport, json, field,
         };
         party.AddTo(command);
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
@@ -38,9 +39,14 @@ internal static class BenchCommand
             int m = parse.GetValue(count);
             if (m < MultiplicationBenchmark.CheckedProducts)
                 throw new CliException($"--n {m}: measure at least {MultiplicationBenchmark.CheckedProducts} multiplications.");
-            var result = parse.GetValue(transport) == "grpc"
-                ? await GrpcBenchAsync(n, t, m, parse.GetValue(field)!, ct)
-                : await FieldOption.Dispatch(parse.GetValue(field)!, new MulTask(n, t, m, ct));
+            int r = parse.GetValue(repeat);
+            if (r < 1) throw new CliException($"--repeat {r}: at least one measured run.");
+            var runs = parse.GetValue(transport) == "grpc"
+                ? await GrpcBenchAsync(n, t, m, r, parse.GetValue(field)!, ct)
+                : await MemoryBenchAsync(r, () => FieldOption.Dispatch(parse.GetValue(field)!, new MulTask(n, t, m, ct)));
+            // Each figure is its own median: a slow preprocessing run says nothing about that run's online layer.
+            var result = new MulResult(Median(runs.Select(x => x.Preprocessing)), Median(runs.Select(x => x.Online)), runs[0].Bytes, runs[0].Messages,
+                runs[0].RoundTrip is null ? null : Median(runs.Select(x => x.RoundTrip!.Value)));
             var report = new
             {
                 benchmark = "mul",
@@ -58,11 +64,15 @@ internal static class BenchCommand
                 bytes_per_mult = (double)result.Bytes / m,
                 messages = result.Messages,
                 round_trip_us = result.RoundTrip?.TotalMicroseconds,
+                repeat = r,
+                online_s_runs = runs.Select(x => x.Online.TotalSeconds).ToArray(),
+                preprocessing_s_runs = runs.Select(x => x.Preprocessing.TotalSeconds).ToArray(),
             };
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report));
             else
             {
                 Console.WriteLine($"{m:N0} multiplications, {n} parties (t = {t}), {report.field}, {(report.transport == "grpc" ? "gRPC node processes" : "in-memory transport")}");
+                Console.WriteLine($"  median of {r} run{(r == 1 ? "" : "s")} after one warm-up");
                 Console.WriteLine($"  preprocessing  {report.preprocessing_s:F3} s   {report.triples_per_s / 1e6:F2} M triples/s");
                 Console.WriteLine($"  online         {report.online_s:F3} s   {report.mults_per_s / 1e6:F2} M mults/s, 1 round");
                 Console.WriteLine($"  sent           {report.bytes_sent:N0} bytes ({report.bytes_per_mult:F1} bytes/mult){(report.messages is long k ? $" in {k} messages" : "")}");
@@ -178,13 +188,38 @@ internal static class BenchCommand
 
     private sealed record MulResult(TimeSpan Preprocessing, TimeSpan Online, long Bytes, long? Messages, TimeSpan? RoundTrip = null);
 
-    // A throw-away cluster of real node processes; the nodes run the benchmark job type over the Client service.
-    private static Task<MulResult> GrpcBenchAsync(int n, int t, int m, string field, CancellationToken ct) =>
+    // A throw-away cluster of real node processes; the nodes run the benchmark job type over the Client service,
+    // once to warm up (JIT, connections, the runtime's first large allocations) and then `repeat` measured times.
+    private static Task<List<MulResult>> GrpcBenchAsync(int n, int t, int m, int repeat, string field, CancellationToken ct) =>
         WithClusterAsync(n, t, field, async client =>
         {
-            var result = await client.BenchmarkAsync(m, roundTrips: 200, ct);
-            return new MulResult(result.Preprocessing, result.Online, result.OnlineBytesSent, null, result.RoundTrip);
+            var runs = new List<MulResult>(repeat);
+            for (int i = 0; i <= repeat; i++)
+            {
+                var result = await client.BenchmarkAsync(m, roundTrips: 200, ct);
+                if (i > 0) runs.Add(new MulResult(result.Preprocessing, result.Online, result.OnlineBytesSent, null, result.RoundTrip));
+            }
+            return runs;
         }, ct);
+
+    /// <summary>One warm-up, then <paramref name="repeat"/> measured in-process runs, each on fresh parties.</summary>
+    private static async Task<List<MulResult>> MemoryBenchAsync(int repeat, Func<Task<MulResult>> run)
+    {
+        var runs = new List<MulResult>(repeat);
+        for (int i = 0; i <= repeat; i++)
+        {
+            var result = await run();
+            if (i > 0) runs.Add(result);
+        }
+        return runs;
+    }
+
+    /// <summary>The median (the upper one for an even count).</summary>
+    internal static TimeSpan Median(IEnumerable<TimeSpan> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
 
     /// <summary>Starts a local cluster of node processes, runs <paramref name="measure"/> against it, and tears it down.</summary>
     /// <param name="n">Nodes.</param>
