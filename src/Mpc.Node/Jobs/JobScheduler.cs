@@ -355,6 +355,8 @@ public sealed class JobScheduler : IDisposable
         try
         {
             _log.BenchmarkStarted(multiplications);
+            // A freshly started cluster answers clients before every peer stream is up: the clocks must not time the connecting.
+            await _transport.WaitForPeersAsync(cancellationToken).ConfigureAwait(false);
             // Background preprocessing would share the CPU and the links with the measurement.
             using var paused = await _runtime.PausePoolAsync(cancellationToken).ConfigureAwait(false);
             return await _runtime.BenchmarkAsync(multiplications, roundTrips, cancellationToken).ConfigureAwait(false);
@@ -390,6 +392,7 @@ public sealed class JobScheduler : IDisposable
         try
         {
             _log.BenchmarkStarted(comparisons);
+            await _transport.WaitForPeersAsync(cancellationToken).ConfigureAwait(false);
             using var paused = await _runtime.PausePoolAsync(cancellationToken).ConfigureAwait(false);
             return await _runtime.ComparisonBenchmarkAsync(comparisons, bits, kappa, cancellationToken).ConfigureAwait(false);
         }

@@ -125,6 +125,49 @@ public sealed class GrpcTransportTests
     }
 
     [Fact]
+    public async Task DialToAPortNobodyListensOn_IsClassifiedAsRefused()
+    {
+        // The same kind of call the dial loop makes, to a reserved loopback port with no listener.
+        int port = TestCluster.FreePorts(1)[0];
+        using var identity = Mpc.Client.TlsIdentity.Create("dialler");
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"https://127.0.0.1:{port}",
+            new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = identity.CreatePinnedHandler(identity.Fingerprint), DisposeHttpClient = true });
+        using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(PeerWire.Exchange, null, new CallOptions());
+        var e = await Assert.ThrowsAsync<RpcException>(() => call.ResponseHeadersAsync);
+        Assert.True(GrpcTransport.IsConnectionRefused(e), $"not classified as refused: {e}");
+    }
+
+    [Fact]
+    public void OtherDialFailures_AreNotClassifiedAsRefused()
+    {
+        Assert.False(GrpcTransport.IsConnectionRefused(new RpcException(new Status(StatusCode.Unavailable, "the peer refused the stream"))));
+        Assert.False(GrpcTransport.IsConnectionRefused(new RpcException(new Status(StatusCode.Unavailable, "reset",
+            new System.Net.Http.HttpRequestException("reset", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset))))));
+        Assert.False(GrpcTransport.IsConnectionRefused(new System.Security.Authentication.AuthenticationException("pin mismatch")));
+        Assert.True(GrpcTransport.IsConnectionRefused(new System.Net.Http.HttpRequestException("refused",
+            new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused))));
+    }
+
+    [Fact]
+    public void DialBackoff_DoublesUpToOneSecond_ButStaysShortWhileThePeerRefusesConnections()
+    {
+        var backoff = TimeSpan.FromMilliseconds(20);
+        var other = new List<double>();
+        var refused = new List<double>();
+        for (TimeSpan o = backoff, r = backoff; other.Count < 8; o = GrpcTransport.NextBackoff(o, false), r = GrpcTransport.NextBackoff(r, true))
+        {
+            other.Add(o.TotalMilliseconds);
+            refused.Add(r.TotalMilliseconds);
+        }
+        Assert.Equal([20, 40, 80, 160, 320, 640, 1000, 1000], other);
+        Assert.Equal([20, 40, 50, 50, 50, 50, 50, 50], refused);
+        // A peer that stops refusing (TLS or stream failures) backs off again from the short wait, not from zero.
+        Assert.Equal(100, GrpcTransport.NextBackoff(GrpcTransport.MaxRefusedBackoff, false).TotalMilliseconds);
+        // A peer that went down after longer failures is dialled again soon once its port refuses.
+        Assert.Equal(50, GrpcTransport.NextBackoff(TimeSpan.FromSeconds(1), true).TotalMilliseconds);
+    }
+
+    [Fact]
     public async Task ReceiveFromLivePeer_TimesOutAfterRoundTimeout()
     {
         await using var cluster = new TestCluster(3, o => o.RoundTimeout = TimeSpan.FromMilliseconds(300));
