@@ -60,12 +60,15 @@ public static class ComparisonBenchmark
         var x = operands.AsMemory(0, count);
         var y = operands.AsMemory(count, count);
 
+        // Party 0 leaves the input exchange as soon as it has sent: align the parties before timing the protocol.
+        await metered.BarrierAsync(setup.Others, setup.NextTag(), cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         var material = await setupProtocols.PrepareAsync(IntegerOperation.LessThan, count, bits, 0, cancellationToken).ConfigureAwait(false);
         var preprocessing = clock.Elapsed;
 
         var online = new ProtocolContext<T>(metered, threshold, OnlineSession);
         var protocols = new IntegerProtocols<T>(online, security);
+        await metered.BarrierAsync(online.Others, online.NextTag(), cancellationToken).ConfigureAwait(false);
         long bytes = metered.BytesSent, messages = metered.MessagesSent;
         clock.Restart();
         T[] less = await protocols.LessThanAsync(x, y, bits, material, cancellationToken).ConfigureAwait(false);

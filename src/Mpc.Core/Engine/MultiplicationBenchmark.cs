@@ -40,6 +40,8 @@ public static class MultiplicationBenchmark
         var metered = new MeteredTransport(transport);
         var setup = new ProtocolContext<T>(metered, threshold, SetupSession);
 
+        // Each node starts when its request arrives (tens of ms apart): time the protocol, not that skew.
+        await metered.BarrierAsync(setup.Others, setup.NextTag(), cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         TripleBatch<T> triples = await new Dn07TripleSource<T>(setup).GenerateAsync(count, cancellationToken).ConfigureAwait(false);
         var preprocessing = clock.Elapsed;
@@ -51,6 +53,7 @@ public static class MultiplicationBenchmark
 
         var online = new ProtocolContext<T>(metered, threshold, OnlineSession);
         var multiplier = new BeaverMultiplier<T>(online);
+        await metered.BarrierAsync(online.Others, online.NextTag(), cancellationToken).ConfigureAwait(false);
         long bytes = metered.BytesSent, messages = metered.MessagesSent;
         clock.Restart();
         T[] z = await multiplier.MultiplyAsync(x, y, triples, cancellationToken).ConfigureAwait(false);

@@ -97,4 +97,17 @@ public static class TransportExtensions
             throw;
         }
     }
+
+    /// <summary>
+    /// Returns once every listed peer has reached the same barrier: each party sends an empty message with
+    /// <paramref name="tag"/> to all peers and waits for theirs. One round; parties leave it within one message delay of
+    /// each other, so a timed phase that starts after it does not count how late the slowest party arrived.
+    /// </summary>
+    public static async ValueTask BarrierAsync(this ITransport transport, IReadOnlyList<int> peers, MessageTag tag,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        await transport.SendToAllAsync(peers, tag, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        await transport.ReceiveFromAllAsync(peers, tag, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -39,6 +39,20 @@ public class InMemoryNetworkTests
     }
 
     [Fact]
+    public async Task BarrierReleasesNoPartyBeforeTheLastOneArrives()
+    {
+        var net = InMemoryNetwork.Create(3);
+        int[][] others = [[1, 2], [0, 2], [0, 1]];
+        var early = new[] { net[0].BarrierAsync(others[0], Tag).AsTask(), net[1].BarrierAsync(others[1], Tag).AsTask() };
+
+        await Task.Delay(50);
+        Assert.All(early, t => Assert.False(t.IsCompleted));
+
+        await net[2].BarrierAsync(others[2], Tag).AsTask().WaitAsync(Bound);
+        await Task.WhenAll(early).WaitAsync(Bound);
+    }
+
+    [Fact]
     public async Task ReceiveWaitsForALaterSendAndTagsDoNotMix()
     {
         var net = InMemoryNetwork.Create(3);
