@@ -73,10 +73,6 @@ public readonly partial struct Fp61
         FieldKernels.ProductKernel<Fp61, MulLanes, AddLanes>(x, default, c, broadcast: true, d, accumulate: true, d);
     }
 
-    /// <inheritdoc />
-    public static void LinearCombination(ReadOnlySpan<Fp61> x, Fp61 a, ReadOnlySpan<Fp61> y, Fp61 b, Span<Fp61> destination) =>
-        FieldKernels.LinearCombinationKernel<Fp61, MulLanes, AddLanes>(x, a, y, b, destination);
-
     /// <summary>Products mod 2^61 − 1 on 4 or 8 lanes from 32×32→64-bit partial products (VPMULUDQ).</summary>
     /// <remarks>
     /// With x = x_h·2^32 + x_l and y = y_h·2^32 + y_l (x_h, y_h &lt; 2^29), x·y = hh·2^64 + m·2^32 + ll where

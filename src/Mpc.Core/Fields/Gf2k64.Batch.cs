@@ -41,10 +41,6 @@ public readonly partial struct Gf2k64
         FieldKernels.ProductKernel<Gf2k64, ClmulLanes, XorLanes>(x, default, c, broadcast: true, d, accumulate: true, d);
     }
 
-    /// <inheritdoc />
-    public static void LinearCombination(ReadOnlySpan<Gf2k64> x, Gf2k64 a, ReadOnlySpan<Gf2k64> y, Gf2k64 b, Span<Gf2k64> destination) =>
-        FieldKernels.LinearCombinationKernel<Gf2k64, ClmulLanes, XorLanes>(x, a, y, b, destination);
-
     private static void Xor(ReadOnlySpan<Gf2k64> x, ReadOnlySpan<Gf2k64> y, Span<Gf2k64> destination) =>
         FieldKernels.LaneKernel<Gf2k64, XorLanes>(x, y, destination);
 

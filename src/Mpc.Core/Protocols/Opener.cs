@@ -202,11 +202,10 @@ public sealed class Opener<T> where T : struct, IField<T>
             return;
         }
         // This party's window: plain shares, interpolated with the window's coefficients (own share first).
-        // The first two terms in one pass (all of it for degree 1), then one fused scale-add pass per further share.
+        // One scale pass, then one fused scale-add pass per received share.
         T[] lambdas = opening.Contributors.Lambdas;
-        if (vectors.Length == 1) T.Scale(vectors[0].Span, lambdas[0], values);
-        else T.LinearCombination(vectors[0].Span, lambdas[0], vectors[1].Span, lambdas[1], values);
-        for (int k = 2; k < vectors.Length; k++) T.ScaleAdd(vectors[k].Span, lambdas[k], values);
+        T.Scale(vectors[0].Span, lambdas[0], values);
+        for (int k = 1; k < vectors.Length; k++) T.ScaleAdd(vectors[k].Span, lambdas[k], values);
     }
 
     /// <summary>The state of one opening between its phases.</summary>
