@@ -103,7 +103,7 @@ public sealed class Opener<T> where T : struct, IField<T>
         MessageTag reply = Mode != OpeningMode.King ? default : reserved?.Reply ?? _context.NextTag();
         // A sharing of degree d < t is also one of degree t: interpolate from at least t + 1 points.
         int points = Math.Max(degree, _context.Threshold) + 1;
-        // Checked: everyone, in index order (as ReconstructChecked expects). King: d + 1 parties starting at the king
+        // Checked: everyone, in index order (as ReconstructChecked expects). King: that many points starting at the king
         // (so that the king's own share is one of them). Otherwise this party's window, starting at itself.
         ContributorSet<T> contributors = Checked ? _context.Contributors(0, n)
             : _context.Contributors(king >= 0 ? king : _context.Party, points);
