@@ -11,7 +11,8 @@ namespace Mpc.Core.Fields;
 /// Invariant for every implementation: the stored representation is canonical (for prime fields,
 /// the value is in [0, p)), so equality is bitwise and serialisation is unique.
 /// Batch kernels take spans in the System.Numerics.Tensors convention
-/// <c>(ReadOnlySpan x, ReadOnlySpan y, Span destination)</c>; the destination may alias an input.
+/// <c>(ReadOnlySpan x, ReadOnlySpan y, Span destination)</c>; the destination may be an input itself (same start),
+/// but not overlap one at an offset: kernels read each index just before writing it, whole vectors at a time.
 /// </remarks>
 /// <typeparam name="T">The implementing struct itself (curiously recurring pattern).</typeparam>
 public interface IField<T> :
