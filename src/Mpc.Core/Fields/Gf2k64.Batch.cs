@@ -70,7 +70,7 @@ public readonly partial struct Gf2k64
     {
         public static bool IsSupported256 => Pclmulqdq.V256.IsSupported && Avx2.IsSupported;
 
-        public static bool IsSupported512 => Pclmulqdq.V512.IsSupported && Avx512F.IsSupported;
+        public static bool IsSupported512 => Pclmulqdq.V512.IsSupported && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ulong Multiply(ulong x, ulong y) => Gf2k64.Reduce(CarrylessMultiply(x, y, out ulong lo), lo);
