@@ -139,4 +139,18 @@ internal static partial class FieldKernels
             Unsafe.Add(ref d, i) = p;
         }
     }
+
+    /// <summary>
+    /// <c>destination[i] += x[i]·c</c> through <see cref="ProductKernel{T, TMul, TAdd}"/>: the addend is the destination's
+    /// first x.Length elements (it may be longer, as for every kernel).
+    /// </summary>
+    public static void ScaleAddKernel<T, TMul, TAdd>(ReadOnlySpan<T> x, T c, Span<T> destination)
+        where T : struct, IField<T>
+        where TMul : struct, IProductLanes
+        where TAdd : struct, ILaneOperation
+    {
+        CheckLengths(x.Length, x.Length, destination.Length);
+        Span<T> d = destination[..x.Length];
+        ProductKernel<T, TMul, TAdd>(x, default, c, broadcast: true, d, accumulate: true, d);
+    }
 }

@@ -34,12 +34,8 @@ public readonly partial struct Gf2k64
         FieldKernels.ProductKernel<Gf2k64, ClmulLanes, XorLanes>(x, y, default, broadcast: false, z, accumulate: true, destination);
 
     /// <inheritdoc />
-    public static void ScaleAdd(ReadOnlySpan<Gf2k64> x, Gf2k64 c, Span<Gf2k64> destination)
-    {
-        FieldKernels.CheckLengths(x.Length, x.Length, destination.Length);
-        Span<Gf2k64> d = destination[..x.Length];
-        FieldKernels.ProductKernel<Gf2k64, ClmulLanes, XorLanes>(x, default, c, broadcast: true, d, accumulate: true, d);
-    }
+    public static void ScaleAdd(ReadOnlySpan<Gf2k64> x, Gf2k64 c, Span<Gf2k64> destination) =>
+        FieldKernels.ScaleAddKernel<Gf2k64, ClmulLanes, XorLanes>(x, c, destination);
 
     private static void Xor(ReadOnlySpan<Gf2k64> x, ReadOnlySpan<Gf2k64> y, Span<Gf2k64> destination) =>
         FieldKernels.LaneKernel<Gf2k64, XorLanes>(x, y, destination);
