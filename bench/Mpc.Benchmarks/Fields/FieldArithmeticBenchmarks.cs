@@ -89,11 +89,7 @@ public class FieldArithmeticBenchmarks<T> where T : struct, IField<T>
     [Benchmark(OperationsPerInvoke = N)]
     public void BatchScale() => T.Scale(_x, _a, _d);
 
-    /// <summary>A degree-1 opening's interpolation a·x + b·y in one pass (what Opener.Reconstruct runs for d = 1).</summary>
-    [Benchmark(OperationsPerInvoke = N)]
-    public void BatchLinearCombination() => T.LinearCombination(_x, _a, _y, _b, _d);
-
-    /// <summary>The same interpolation as two passes, Scale then ScaleAdd (the route before the fused kernel).</summary>
+    /// <summary>A degree-1 opening's interpolation a·x + b·y: Scale then ScaleAdd, as Opener.Reconstruct runs it.</summary>
     [Benchmark(OperationsPerInvoke = N)]
     public void BatchScaleThenScaleAdd()
     {

@@ -141,43 +141,16 @@ internal static partial class FieldKernels
     }
 
     /// <summary>
-    /// <c>destination[i] = a·x[i] + b·y[i]</c> for single-word fields, widest vector first as in
-    /// <see cref="ProductKernel{T, TMul, TAdd}"/>.
+    /// <c>destination[i] += x[i]·c</c> through <see cref="ProductKernel{T, TMul, TAdd}"/>: the addend is the destination's
+    /// first x.Length elements (it may be longer, as for every kernel).
     /// </summary>
-    /// <remarks>Each index is read before it is written, so the destination may alias x or y.</remarks>
-    /// <param name="x">The first vector.</param>
-    /// <param name="a">Its coefficient.</param>
-    /// <param name="y">The second vector, same length.</param>
-    /// <param name="b">Its coefficient.</param>
-    /// <param name="destination">Receives the combination; at least as long as x.</param>
-    /// <param name="maxBits">The widest vector to use (512, 256, or 0 for scalar only).</param>
-    public static void LinearCombinationKernel<T, TMul, TAdd>(ReadOnlySpan<T> x, T a, ReadOnlySpan<T> y, T b, Span<T> destination,
-        int maxBits = Widest)
+    public static void ScaleAddKernel<T, TMul, TAdd>(ReadOnlySpan<T> x, T c, Span<T> destination)
         where T : struct, IField<T>
         where TMul : struct, IProductLanes
         where TAdd : struct, ILaneOperation
     {
-        Debug.Assert(Unsafe.SizeOf<T>() == sizeof(ulong), "Lane kernels are for fields stored in one 64-bit word.");
-        CheckLengths(x.Length, y.Length, destination.Length);
-        ref ulong u = ref Unsafe.As<T, ulong>(ref MemoryMarshal.GetReference(x));
-        ref ulong v = ref Unsafe.As<T, ulong>(ref MemoryMarshal.GetReference(y));
-        ref ulong d = ref Unsafe.As<T, ulong>(ref MemoryMarshal.GetReference(destination));
-        ulong ca = Unsafe.BitCast<T, ulong>(a), cb = Unsafe.BitCast<T, ulong>(b);
-        nuint n = (nuint)x.Length, i = 0;
-
-        if (TMul.IsSupported512 && maxBits >= 512)
-        {
-            Vector512<ulong> va = Vector512.Create(ca), vb = Vector512.Create(cb);
-            for (; i + (nuint)Vector512<ulong>.Count <= n; i += (nuint)Vector512<ulong>.Count)
-                TAdd.Invoke(TMul.Multiply(Vector512.LoadUnsafe(ref u, i), va), TMul.Multiply(Vector512.LoadUnsafe(ref v, i), vb)).StoreUnsafe(ref d, i);
-        }
-        if (TMul.IsSupported256 && maxBits >= 256)
-        {
-            Vector256<ulong> va = Vector256.Create(ca), vb = Vector256.Create(cb);
-            for (; i + (nuint)Vector256<ulong>.Count <= n; i += (nuint)Vector256<ulong>.Count)
-                TAdd.Invoke(TMul.Multiply(Vector256.LoadUnsafe(ref u, i), va), TMul.Multiply(Vector256.LoadUnsafe(ref v, i), vb)).StoreUnsafe(ref d, i);
-        }
-        for (; i < n; i++)
-            Unsafe.Add(ref d, i) = TAdd.Invoke(TMul.Multiply(Unsafe.Add(ref u, i), ca), TMul.Multiply(Unsafe.Add(ref v, i), cb));
+        CheckLengths(x.Length, x.Length, destination.Length);
+        Span<T> d = destination[..x.Length];
+        ProductKernel<T, TMul, TAdd>(x, default, c, broadcast: true, d, accumulate: true, d);
     }
 }

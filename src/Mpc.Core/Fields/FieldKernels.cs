@@ -100,16 +100,6 @@ internal static partial class FieldKernels
         for (int i = 0; i < x.Length; i++) Unsafe.Add(ref d, i) += Unsafe.Add(ref a, i) * c;
     }
 
-    /// <summary><c>destination[i] = a * x[i] + b * y[i]</c>, scalar.</summary>
-    public static void LinearCombination<T>(ReadOnlySpan<T> x, T a, ReadOnlySpan<T> y, T b, Span<T> destination) where T : struct, IField<T>
-    {
-        CheckLengths(x.Length, y.Length, destination.Length);
-        ref T u = ref MemoryMarshal.GetReference(x);
-        ref T v = ref MemoryMarshal.GetReference(y);
-        ref T d = ref MemoryMarshal.GetReference(destination);
-        for (int i = 0; i < x.Length; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref u, i) * a + Unsafe.Add(ref v, i) * b;
-    }
-
     /// <summary>
     /// <c>b^exponent</c> by left-to-right square-and-multiply over every bit of a non-negative exponent.
     /// </summary>

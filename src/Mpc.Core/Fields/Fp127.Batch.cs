@@ -7,7 +7,7 @@ namespace Mpc.Core.Fields;
 public readonly partial struct Fp127
 {
     // Batch kernels. Products are scalar limb code (four mulx per product; a vector version would need 26-bit limbs and
-    // VPMULUDQ, as .NET 10 exposes no IFMA), with the addend of MultiplyAdd/ScaleAdd/LinearCombination folded into the
+    // VPMULUDQ, as .NET 10 exposes no IFMA), with the addend of MultiplyAdd/ScaleAdd folded into the
     // product before its single reduction.
     // Addition and subtraction are vectorised on the in-memory layout itself (Low, High pairs: 2 elements per 256 bits,
     // 4 per 512), with the carry between the words moved by an in-lane shuffle; see AddPairs. Destinations may alias
@@ -44,15 +44,6 @@ public readonly partial struct Fp127
         FieldKernels.CheckLengths(x.Length, x.Length, destination.Length);
         ref Fp127 a = ref MemoryMarshal.GetReference(x), d = ref MemoryMarshal.GetReference(destination);
         for (int i = 0; i < x.Length; i++) Unsafe.Add(ref d, i) = MultiplyAdd(Unsafe.Add(ref a, i), c, Unsafe.Add(ref d, i));
-    }
-
-    /// <inheritdoc />
-    /// <remarks>a·x[i] is reduced, then added into b·y[i] before that product's fold: two reductions, not three.</remarks>
-    public static void LinearCombination(ReadOnlySpan<Fp127> x, Fp127 a, ReadOnlySpan<Fp127> y, Fp127 b, Span<Fp127> destination)
-    {
-        FieldKernels.CheckLengths(x.Length, y.Length, destination.Length);
-        ref Fp127 u = ref MemoryMarshal.GetReference(x), v = ref MemoryMarshal.GetReference(y), d = ref MemoryMarshal.GetReference(destination);
-        for (int i = 0; i < x.Length; i++) Unsafe.Add(ref d, i) = MultiplyAdd(Unsafe.Add(ref v, i), b, Unsafe.Add(ref u, i) * a);
     }
 
     /// <summary>

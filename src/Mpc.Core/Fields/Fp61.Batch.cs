@@ -66,16 +66,8 @@ public readonly partial struct Fp61
         FieldKernels.ProductKernel<Fp61, MulLanes, AddLanes>(x, y, default, broadcast: false, z, accumulate: true, destination);
 
     /// <inheritdoc />
-    public static void ScaleAdd(ReadOnlySpan<Fp61> x, Fp61 c, Span<Fp61> destination)
-    {
-        FieldKernels.CheckLengths(x.Length, x.Length, destination.Length);
-        Span<Fp61> d = destination[..x.Length];
-        FieldKernels.ProductKernel<Fp61, MulLanes, AddLanes>(x, default, c, broadcast: true, d, accumulate: true, d);
-    }
-
-    /// <inheritdoc />
-    public static void LinearCombination(ReadOnlySpan<Fp61> x, Fp61 a, ReadOnlySpan<Fp61> y, Fp61 b, Span<Fp61> destination) =>
-        FieldKernels.LinearCombinationKernel<Fp61, MulLanes, AddLanes>(x, a, y, b, destination);
+    public static void ScaleAdd(ReadOnlySpan<Fp61> x, Fp61 c, Span<Fp61> destination) =>
+        FieldKernels.ScaleAddKernel<Fp61, MulLanes, AddLanes>(x, c, destination);
 
     /// <summary>Products mod 2^61 − 1 on 4 or 8 lanes from 32×32→64-bit partial products (VPMULUDQ).</summary>
     /// <remarks>

@@ -34,16 +34,8 @@ public readonly partial struct Gf2k64
         FieldKernels.ProductKernel<Gf2k64, ClmulLanes, XorLanes>(x, y, default, broadcast: false, z, accumulate: true, destination);
 
     /// <inheritdoc />
-    public static void ScaleAdd(ReadOnlySpan<Gf2k64> x, Gf2k64 c, Span<Gf2k64> destination)
-    {
-        FieldKernels.CheckLengths(x.Length, x.Length, destination.Length);
-        Span<Gf2k64> d = destination[..x.Length];
-        FieldKernels.ProductKernel<Gf2k64, ClmulLanes, XorLanes>(x, default, c, broadcast: true, d, accumulate: true, d);
-    }
-
-    /// <inheritdoc />
-    public static void LinearCombination(ReadOnlySpan<Gf2k64> x, Gf2k64 a, ReadOnlySpan<Gf2k64> y, Gf2k64 b, Span<Gf2k64> destination) =>
-        FieldKernels.LinearCombinationKernel<Gf2k64, ClmulLanes, XorLanes>(x, a, y, b, destination);
+    public static void ScaleAdd(ReadOnlySpan<Gf2k64> x, Gf2k64 c, Span<Gf2k64> destination) =>
+        FieldKernels.ScaleAddKernel<Gf2k64, ClmulLanes, XorLanes>(x, c, destination);
 
     private static void Xor(ReadOnlySpan<Gf2k64> x, ReadOnlySpan<Gf2k64> y, Span<Gf2k64> destination) =>
         FieldKernels.LaneKernel<Gf2k64, XorLanes>(x, y, destination);
@@ -74,7 +66,7 @@ public readonly partial struct Gf2k64
     {
         public static bool IsSupported256 => Pclmulqdq.V256.IsSupported && Avx2.IsSupported;
 
-        public static bool IsSupported512 => Pclmulqdq.V512.IsSupported && Avx512F.IsSupported;
+        public static bool IsSupported512 => Pclmulqdq.V512.IsSupported && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ulong Multiply(ulong x, ulong y) => Gf2k64.Reduce(CarrylessMultiply(x, y, out ulong lo), lo);

@@ -11,7 +11,8 @@ namespace Mpc.Core.Fields;
 /// Invariant for every implementation: the stored representation is canonical (for prime fields,
 /// the value is in [0, p)), so equality is bitwise and serialisation is unique.
 /// Batch kernels take spans in the System.Numerics.Tensors convention
-/// <c>(ReadOnlySpan x, ReadOnlySpan y, Span destination)</c>; the destination may alias an input.
+/// <c>(ReadOnlySpan x, ReadOnlySpan y, Span destination)</c>; the destination may be an input itself (same start),
+/// but not overlap one at an offset: kernels read each index just before writing it, whole vectors at a time.
 /// </remarks>
 /// <typeparam name="T">The implementing struct itself (curiously recurring pattern).</typeparam>
 public interface IField<T> :
@@ -122,18 +123,4 @@ public interface IField<T> :
 
     /// <summary><c>destination[i] += x[i] * c</c> (the axpy of linear algebra; used for Lagrange and Vandermonde sums).</summary>
     static abstract void ScaleAdd(ReadOnlySpan<T> x, T c, Span<T> destination);
-
-    /// <summary><c>destination[i] = a * x[i] + b * y[i]</c>: a two-term interpolation in one pass.</summary>
-    /// <remarks>
-    /// What an opening from two shares (degree 1) computes, and the first two terms of any longer Lagrange sum: one pass
-    /// instead of <see cref="Scale"/> then <see cref="ScaleAdd"/> saves a store and a reload of the destination per
-    /// element. The default is the scalar loop; single-word fields override it with their vector products.
-    /// </remarks>
-    /// <param name="x">The first vector.</param>
-    /// <param name="a">The first vector's coefficient.</param>
-    /// <param name="y">The second vector, same length as <paramref name="x"/>.</param>
-    /// <param name="b">The second vector's coefficient.</param>
-    /// <param name="destination">Receives the combination; at least as long as the inputs, may alias either.</param>
-    static virtual void LinearCombination(ReadOnlySpan<T> x, T a, ReadOnlySpan<T> y, T b, Span<T> destination) =>
-        FieldKernels.LinearCombination(x, a, y, b, destination);
 }

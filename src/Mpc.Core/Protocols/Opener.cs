@@ -103,7 +103,7 @@ public sealed class Opener<T> where T : struct, IField<T>
         MessageTag reply = Mode != OpeningMode.King ? default : reserved?.Reply ?? _context.NextTag();
         // A sharing of degree d < t is also one of degree t: interpolate from at least t + 1 points.
         int points = Math.Max(degree, _context.Threshold) + 1;
-        // Checked: everyone, in index order (as ReconstructChecked expects). King: d + 1 parties starting at the king
+        // Checked: everyone, in index order (as ReconstructChecked expects). King: that many points starting at the king
         // (so that the king's own share is one of them). Otherwise this party's window, starting at itself.
         ContributorSet<T> contributors = Checked ? _context.Contributors(0, n)
             : _context.Contributors(king >= 0 ? king : _context.Party, points);
@@ -202,11 +202,10 @@ public sealed class Opener<T> where T : struct, IField<T>
             return;
         }
         // This party's window: plain shares, interpolated with the window's coefficients (own share first).
-        // The first two terms in one pass (all of it for degree 1), then one fused scale-add pass per further share.
+        // One scale pass, then one fused scale-add pass per received share.
         T[] lambdas = opening.Contributors.Lambdas;
-        if (vectors.Length == 1) T.Scale(vectors[0].Span, lambdas[0], values);
-        else T.LinearCombination(vectors[0].Span, lambdas[0], vectors[1].Span, lambdas[1], values);
-        for (int k = 2; k < vectors.Length; k++) T.ScaleAdd(vectors[k].Span, lambdas[k], values);
+        T.Scale(vectors[0].Span, lambdas[0], values);
+        for (int k = 1; k < vectors.Length; k++) T.ScaleAdd(vectors[k].Span, lambdas[k], values);
     }
 
     /// <summary>The state of one opening between its phases.</summary>

@@ -18,11 +18,6 @@ public abstract class ProductKernelTests<T> where T : struct, IField<T>
 
     protected abstract Kernel Product { get; }
 
-    /// <summary>The field's two-term combination with its widest vector pinned.</summary>
-    protected delegate void Combination(ReadOnlySpan<T> x, T a, ReadOnlySpan<T> y, T b, Span<T> destination, int maxBits);
-
-    protected abstract Combination LinearCombination { get; }
-
     /// <summary>Words where partial products and folds carry first; uniform words otherwise.</summary>
     protected abstract Gen<T> Element { get; }
 
@@ -70,16 +65,6 @@ public abstract class ProductKernelTests<T> where T : struct, IField<T>
         Product(x, y, c, true, az, true, az, bits);
         T[] self = (T[])x.Clone();
         Product(self, default, c, true, self, true, self, bits);
-        // a·x + b·y with b = c and a = z[0] (or c + 1): into a fresh destination, onto x and onto y.
-        T a = n > 0 ? z[0] : c + T.One;
-        T[] combination = Enumerable.Range(0, n).Select(i => a * x[i] + c * y[i]).ToArray();
-        var fresh = new T[n + 1];
-        fresh[^1] = T.One;
-        LinearCombination(x, a, y, c, fresh, bits);
-        T[] cx = (T[])x.Clone(), cy = (T[])y.Clone();
-        LinearCombination(cx, a, y, c, cx, bits);
-        LinearCombination(x, a, cy, c, cy, bits);
-        ok &= fresh.AsSpan(0, n).SequenceEqual(combination) && fresh[^1] == T.One && cx.SequenceEqual(combination) && cy.SequenceEqual(combination);
 
         return ok && ax.SequenceEqual(productPlusZ) && ay.SequenceEqual(product) && az.SequenceEqual(scaledPlusZ) &&
                self.SequenceEqual(x.Select(a => a * c + a));
@@ -115,11 +100,7 @@ public abstract class ProductKernelTests<T> where T : struct, IField<T>
         T.ScaleAdd(x, c, d);
         Product(x, y, c, true, z, true, e, 0);
         Assert.Equal(e, d);
-        T.LinearCombination(x, c, y, z[0], d);
-        LinearCombination(x, c, y, z[0], e, 0);
-        Assert.Equal(e, d);
         Assert.Throws<ArgumentException>(() => T.ScaleAdd(x, c, new T[36]));
-        Assert.Throws<ArgumentException>(() => T.LinearCombination(x, c, new T[36], c, d));
         Assert.Throws<ArgumentException>(() => T.MultiplyAdd(x, y, new T[36], d));
     }
 }
@@ -127,8 +108,6 @@ public abstract class ProductKernelTests<T> where T : struct, IField<T>
 public sealed class Fp61ProductKernelTests : ProductKernelTests<Fp61>
 {
     protected override Kernel Product => FieldKernels.ProductKernel<Fp61, Fp61.MulLanes, Fp61.AddLanes>;
-
-    protected override Combination LinearCombination => FieldKernels.LinearCombinationKernel<Fp61, Fp61.MulLanes, Fp61.AddLanes>;
 
     protected override Gen<Fp61> Element => Gen.Frequency(
         (1, Gen.Elements(0UL, 1UL, 2UL, Fp61.P - 1, Fp61.P - 2, (1UL << 32) - 1, 1UL << 32, (1UL << 60) + 12345, Fp61.P >> 1)
@@ -139,8 +118,6 @@ public sealed class Fp61ProductKernelTests : ProductKernelTests<Fp61>
 public sealed class Gf2k64ProductKernelTests : ProductKernelTests<Gf2k64>
 {
     protected override Kernel Product => FieldKernels.ProductKernel<Gf2k64, Gf2k64.ClmulLanes, Gf2k64.XorLanes>;
-
-    protected override Combination LinearCombination => FieldKernels.LinearCombinationKernel<Gf2k64, Gf2k64.ClmulLanes, Gf2k64.XorLanes>;
 
     protected override Gen<Gf2k64> Element => Gen.Frequency(
         (1, Gen.Elements(0UL, 1UL, ulong.MaxValue, 1UL << 63, 0xF000_0000_0000_0000UL, Gf2k64.ReductionPolynomial).Select(Gf2k64.FromUInt64)),
