@@ -102,9 +102,9 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     {
         ArgumentNullException.ThrowIfNull(products);
         int n = _context.Parties, t = _context.Threshold, count = products.Length;
-        int first = (int)(tag.Sequence % (ulong)n);
-        var contributors = new int[2 * t + 1];
-        for (int i = 0; i < contributors.Length; i++) contributors[i] = (first + i) % n;
+        // The context builds each set, with its Lagrange coefficients at 0, once: a slice costs no lookup or inversion.
+        ContributorSet<T> set = _context.Contributors((int)(tag.Sequence % (ulong)n), 2 * t + 1);
+        int[] contributors = set.Parties;
         using Dealings dealings = await ExchangeAsync([new(t, DealtSecret.Given)], count, tag, contributors, products, cancellationToken)
             .ConfigureAwait(false);
         ReadOnlyMemory<T>[][] columns = dealings.Columns;
@@ -112,7 +112,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         var dealt = new ReadOnlyMemory<T>[contributors.Length];
         for (int i = 0; i < contributors.Length; i++) dealt[i] = columns[0][contributors[i]];
         var reduced = GC.AllocateUninitializedArray<T>(count);
-        Combine(_context.Scheme.LagrangeCoefficients(contributors), dealt, reduced);
+        Combine(set.Lambdas, dealt, reduced);
         return reduced;
     }
 
