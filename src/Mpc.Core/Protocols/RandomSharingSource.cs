@@ -31,7 +31,12 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
 {
     private readonly ProtocolContext<T> _context;
     private readonly T[] _vandermonde;
-    private readonly ConcurrentDictionary<int, T[]> _interpolations = new();
+
+    /// <summary>
+    /// Interpolation weights by (n, party, degree, fixed secret): shared by every source of the field, since a source is
+    /// built per request (a triple batch, a circuit's preprocessing) and would otherwise invert them again each time.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(int Parties, int Party, int Degree, bool Fixed), T[]> Interpolations = new();
     private readonly int[] _everyone;
 
     /// <summary>Creates the source on a context.</summary>
@@ -362,35 +367,40 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     }
 
     /// <summary>
-    /// Lagrange weights of this party's dealing of a kind, cached per (degree, fixed secret): the known points are
+    /// Lagrange weights of this party's dealing of a kind, cached per (n, party, degree, fixed secret): the known points are
     /// 0 (if the secret is fixed) and then the seeded parties me + 1, me + 2, … (mod n); row i (0 ≤ i &lt; n) maps them
     /// to party me + 1 + i's point, row n to 0 (the secret). Row-major, degree + 1 columns.
     /// </summary>
     private T[] Interpolation(int degree, bool fixedSecret)
     {
-        int key = 2 * degree + (fixedSecret ? 1 : 0);
-        if (_interpolations.TryGetValue(key, out T[]? cached)) return cached;
         int n = _context.Parties, me = _context.Party, points = degree + 1;
+        var key = (n, me, degree, fixedSecret);
+        if (Interpolations.TryGetValue(key, out T[]? cached)) return cached;
         var x = new T[points];
         for (int i = 0; i < points; i++)
             x[i] = fixedSecret ? (i == 0 ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + i) % n)) : ShamirScheme<T>.EvaluationPoint((me + 1 + i) % n);
+        // λ_i(target) = Π_{m≠i} (target − x_m) / Π_{m≠i} (x_i − x_m): the denominators do not depend on the row, one inversion each.
+        var inverseDenominators = new T[points];
+        for (int i = 0; i < points; i++)
+        {
+            T denominator = T.One;
+            for (int m = 0; m < points; m++)
+                if (m != i) denominator *= x[i] - x[m];
+            inverseDenominators[i] = denominator.Inverse();
+        }
         var weights = new T[(n + 1) * points];
         for (int row = 0; row <= n; row++)
         {
             T target = row == n ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + 1 + row) % n);
             for (int i = 0; i < points; i++)
             {
-                T numerator = T.One, denominator = T.One;
+                T numerator = T.One;
                 for (int m = 0; m < points; m++)
-                {
-                    if (m == i) continue;
-                    numerator *= target - x[m];
-                    denominator *= x[i] - x[m];
-                }
-                weights[row * points + i] = numerator * denominator.Inverse();
+                    if (m != i) numerator *= target - x[m];
+                weights[row * points + i] = numerator * inverseDenominators[i];
             }
         }
-        return _interpolations.GetOrAdd(key, weights);
+        return Interpolations.GetOrAdd(key, weights);
     }
 
     /// <summary>destination = Σ weights[i] · values[i].</summary>
