@@ -163,7 +163,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     /// </summary>
     private sealed class Dealings(int kinds, int parties) : IDisposable
     {
-        private readonly List<T[]> _rented = [];
+        private readonly List<(T[] Buffer, int Length)> _rented = [];
 
         public ReadOnlyMemory<T>[][] Columns { get; } = NewColumns(kinds, parties);
 
@@ -171,15 +171,16 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         public Memory<T> Rent(int length)
         {
             T[] buffer = ArrayPool<T>.Shared.Rent(Math.Max(1, length));
-            _rented.Add(buffer);
+            _rented.Add((buffer, length));
             return buffer.AsMemory(0, length);
         }
 
         public void Dispose()
         {
-            foreach (T[] buffer in _rented)
+            // Clear what this dealing wrote: the part handed out, not the whole (power-of-two) pooled buffer.
+            foreach ((T[] buffer, int length) in _rented)
             {
-                Array.Clear(buffer);
+                buffer.AsSpan(0, length).Clear();
                 ArrayPool<T>.Shared.Return(buffer);
             }
             _rented.Clear();
