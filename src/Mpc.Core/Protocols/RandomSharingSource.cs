@@ -103,9 +103,8 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     /// leaves t free shares, given to the t parties after the dealer), so a contributor sends explicit shares to n − 1 − t
     /// parties. The contributors are the 2t + 1 parties from (tag sequence mod n) on, so successive slices spread the load.
     /// </remarks>
-    internal async ValueTask<T[]> ReshareAsync(T[] products, MessageTag tag, CancellationToken cancellationToken)
+    internal async ValueTask<T[]> ReshareAsync(ReadOnlyMemory<T> products, MessageTag tag, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(products);
         int n = _context.Parties, t = _context.Threshold, count = products.Length;
         // The context builds each set, with its Lagrange coefficients at 0, once: a slice costs no lookup or inversion.
         ContributorSet<T> set = _context.Contributors((int)(tag.Sequence % (ulong)n), 2 * t + 1);
