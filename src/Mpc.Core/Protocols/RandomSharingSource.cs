@@ -84,8 +84,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         for (int k = 0; k < kinds.Length; k++)
         {
             var extracted = GC.AllocateUninitializedArray<T>(rows * blocks);
-            for (int row = 0; row < rows; row++)
-                Combine(_vandermonde.AsSpan(row * n, n), columns[k], extracted.AsSpan(row * blocks, blocks));
+            SharingMatrices.Apply<T>(_vandermonde, rows, columns[k], extracted);
             outputs[k] = extracted.Length == count ? extracted : extracted.AsSpan(0, count).ToArray();
         }
         return outputs;
@@ -116,7 +115,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         var dealt = new ReadOnlyMemory<T>[contributors.Length];
         for (int i = 0; i < contributors.Length; i++) dealt[i] = columns[0][contributors[i]];
         var reduced = GC.AllocateUninitializedArray<T>(count);
-        Combine(set.Lambdas, dealt, reduced);
+        SharingMatrices.Combine(set.Lambdas, dealt, reduced);
         return reduced;
     }
 
@@ -295,12 +294,12 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
                     Memory<T> destination = j == me ? dealings.Rent(blocks) : messages[j].AsMemory(cursor[j], blocks);
                     if (j == me) columns[k][me] = destination;
                     else cursor[j] += blocks;
-                    Combine(weights.AsSpan(i * points, points), values.AsSpan(0, points), destination.Span);
+                    SharingMatrices.Combine(weights.AsSpan(i * points, points), values.AsSpan(0, points), destination.Span);
                 }
 
                 // A random secret followed by a double sharing: the dealer needs the secret, f(0).
                 if (!fixedSecret && k + 1 < kinds.Length && kinds[k + 1].Secret == DealtSecret.Previous)
-                    Combine(weights.AsSpan(n * points, points), values.AsSpan(0, points), secret.Span);
+                    SharingMatrices.Combine(weights.AsSpan(n * points, points), values.AsSpan(0, points), secret.Span);
             }
             return messages;
         }
@@ -401,22 +400,6 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
             }
         }
         return Interpolations.GetOrAdd(key, weights);
-    }
-
-    /// <summary>destination = Σ weights[i] · values[i].</summary>
-    /// <remarks>
-    /// The weights are public constants (Vandermonde and Lagrange), so branching on them leaks nothing: a weight of one
-    /// (the whole first Vandermonde row) takes the vectorised copy or addition instead of a scalar multiplication.
-    /// </remarks>
-    private static void Combine(ReadOnlySpan<T> weights, ReadOnlySpan<ReadOnlyMemory<T>> values, Span<T> destination)
-    {
-        if (weights[0] == T.One) values[0].Span.CopyTo(destination);
-        else T.Scale(values[0].Span, weights[0], destination);
-        for (int i = 1; i < weights.Length; i++)
-        {
-            if (weights[i] == T.One) T.Add(values[i].Span, destination, destination);
-            else T.ScaleAdd(values[i].Span, weights[i], destination);
-        }
     }
 }
 
