@@ -74,7 +74,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     internal async ValueTask<T[][]> DealAsync(SharingSpec[] kinds, int count, MessageTag tag, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        int n = _context.Parties, me = _context.Party, rows = n - _context.Threshold;
+        int rows = _context.Parties - _context.Threshold;
         int blocks = (count + rows - 1) / rows;
         using Dealings dealings = await ExchangeAsync(kinds, blocks, tag, _everyone, default, cancellationToken).ConfigureAwait(false);
         ReadOnlyMemory<T>[][] columns = dealings.Columns;
