@@ -6,7 +6,8 @@ namespace Mpc.Core.Protocols;
 /// <summary>
 /// The parties that send their shares when a sharing is opened from some of them (a party's own window of
 /// d + 1 parties starting at itself, all n parties for a checked opening, or the d + 1 parties starting at a
-/// king), seen from one party.
+/// king), or that reshare their degree-2t shares in a triple's degree reduction (2t + 1 parties from the tag's
+/// rotation, <c>RandomSharingSource.ReshareAsync</c>), seen from one party.
 /// </summary>
 /// <remarks>
 /// Obtained from <see cref="ProtocolContext{T}.Contributors"/>, which builds each set once, so an opening per

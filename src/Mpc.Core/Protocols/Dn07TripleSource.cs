@@ -1,3 +1,4 @@
+using System.Buffers;
 using Mpc.Core.Fields;
 using Mpc.Core.Network;
 
@@ -111,10 +112,19 @@ public sealed class Dn07TripleSource<T> where T : struct, IField<T>
         }
 
         // [a]·[b] is a degree-2t sharing of a·b; resharing brings it back to degree t.
-        var product = GC.AllocateUninitializedArray<T>(count);
-        T.Multiply(a, b, product);
-        T[] c = await _sharings.ReshareAsync(product, tags.Reshare, cancellationToken).ConfigureAwait(false);
-        return new TripleBatch<T>(a, b, c);
+        // Pooled, like the dealt columns: a fresh slice-sized array would fault in new pages every slice.
+        T[] product = ArrayPool<T>.Shared.Rent(Math.Max(1, count));
+        try
+        {
+            T.Multiply(a, b, product.AsSpan(0, count));
+            T[] c = await _sharings.ReshareAsync(product.AsMemory(0, count), tags.Reshare, cancellationToken).ConfigureAwait(false);
+            return new TripleBatch<T>(a, b, c);
+        }
+        finally
+        {
+            product.AsSpan(0, count).Clear(); // this party's shares of a·b
+            ArrayPool<T>.Shared.Return(product);
+        }
     }
 
     private readonly record struct SliceTags(MessageTag Deal, MessageTag Reshare, MessageTag Reply);

@@ -31,7 +31,12 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
 {
     private readonly ProtocolContext<T> _context;
     private readonly T[] _vandermonde;
-    private readonly ConcurrentDictionary<int, T[]> _interpolations = new();
+
+    /// <summary>
+    /// Interpolation weights by (n, party, degree, fixed secret): shared by every source of the field, since a source is
+    /// built per request (a triple batch, a circuit's preprocessing) and would otherwise invert them again each time.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(int Parties, int Party, int Degree, bool Fixed), T[]> Interpolations = new();
     private readonly int[] _everyone;
 
     /// <summary>Creates the source on a context.</summary>
@@ -69,7 +74,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     internal async ValueTask<T[][]> DealAsync(SharingSpec[] kinds, int count, MessageTag tag, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        int n = _context.Parties, me = _context.Party, rows = n - _context.Threshold;
+        int rows = _context.Parties - _context.Threshold;
         int blocks = (count + rows - 1) / rows;
         using Dealings dealings = await ExchangeAsync(kinds, blocks, tag, _everyone, default, cancellationToken).ConfigureAwait(false);
         ReadOnlyMemory<T>[][] columns = dealings.Columns;
@@ -79,8 +84,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         for (int k = 0; k < kinds.Length; k++)
         {
             var extracted = GC.AllocateUninitializedArray<T>(rows * blocks);
-            for (int row = 0; row < rows; row++)
-                Combine(_vandermonde.AsSpan(row * n, n), columns[k], extracted.AsSpan(row * blocks, blocks));
+            SharingMatrices.Apply<T>(_vandermonde, rows, columns[k], extracted);
             outputs[k] = extracted.Length == count ? extracted : extracted.AsSpan(0, count).ToArray();
         }
         return outputs;
@@ -98,13 +102,12 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     /// leaves t free shares, given to the t parties after the dealer), so a contributor sends explicit shares to n − 1 − t
     /// parties. The contributors are the 2t + 1 parties from (tag sequence mod n) on, so successive slices spread the load.
     /// </remarks>
-    internal async ValueTask<T[]> ReshareAsync(T[] products, MessageTag tag, CancellationToken cancellationToken)
+    internal async ValueTask<T[]> ReshareAsync(ReadOnlyMemory<T> products, MessageTag tag, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(products);
         int n = _context.Parties, t = _context.Threshold, count = products.Length;
-        int first = (int)(tag.Sequence % (ulong)n);
-        var contributors = new int[2 * t + 1];
-        for (int i = 0; i < contributors.Length; i++) contributors[i] = (first + i) % n;
+        // The context builds each set, with its Lagrange coefficients at 0, once: a slice costs no lookup or inversion.
+        ContributorSet<T> set = _context.Contributors((int)(tag.Sequence % (ulong)n), 2 * t + 1);
+        int[] contributors = set.Parties;
         using Dealings dealings = await ExchangeAsync([new(t, DealtSecret.Given)], count, tag, contributors, products, cancellationToken)
             .ConfigureAwait(false);
         ReadOnlyMemory<T>[][] columns = dealings.Columns;
@@ -112,7 +115,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         var dealt = new ReadOnlyMemory<T>[contributors.Length];
         for (int i = 0; i < contributors.Length; i++) dealt[i] = columns[0][contributors[i]];
         var reduced = GC.AllocateUninitializedArray<T>(count);
-        Combine(_context.Scheme.LagrangeCoefficients(contributors), dealt, reduced);
+        SharingMatrices.Combine(set.Lambdas, dealt, reduced);
         return reduced;
     }
 
@@ -158,7 +161,7 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     /// </summary>
     private sealed class Dealings(int kinds, int parties) : IDisposable
     {
-        private readonly List<T[]> _rented = [];
+        private readonly List<(T[] Buffer, int Length)> _rented = [];
 
         public ReadOnlyMemory<T>[][] Columns { get; } = NewColumns(kinds, parties);
 
@@ -166,15 +169,16 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         public Memory<T> Rent(int length)
         {
             T[] buffer = ArrayPool<T>.Shared.Rent(Math.Max(1, length));
-            _rented.Add(buffer);
+            _rented.Add((buffer, length));
             return buffer.AsMemory(0, length);
         }
 
         public void Dispose()
         {
-            foreach (T[] buffer in _rented)
+            // Clear what this dealing wrote: the part handed out, not the whole (power-of-two) pooled buffer.
+            foreach ((T[] buffer, int length) in _rented)
             {
-                Array.Clear(buffer);
+                buffer.AsSpan(0, length).Clear();
                 ArrayPool<T>.Shared.Return(buffer);
             }
             _rented.Clear();
@@ -290,12 +294,12 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
                     Memory<T> destination = j == me ? dealings.Rent(blocks) : messages[j].AsMemory(cursor[j], blocks);
                     if (j == me) columns[k][me] = destination;
                     else cursor[j] += blocks;
-                    Combine(weights.AsSpan(i * points, points), values.AsSpan(0, points), destination.Span);
+                    SharingMatrices.Combine(weights.AsSpan(i * points, points), values.AsSpan(0, points), destination.Span);
                 }
 
                 // A random secret followed by a double sharing: the dealer needs the secret, f(0).
                 if (!fixedSecret && k + 1 < kinds.Length && kinds[k + 1].Secret == DealtSecret.Previous)
-                    Combine(weights.AsSpan(n * points, points), values.AsSpan(0, points), secret.Span);
+                    SharingMatrices.Combine(weights.AsSpan(n * points, points), values.AsSpan(0, points), secret.Span);
             }
             return messages;
         }
@@ -362,51 +366,40 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
     }
 
     /// <summary>
-    /// Lagrange weights of this party's dealing of a kind, cached per (degree, fixed secret): the known points are
+    /// Lagrange weights of this party's dealing of a kind, cached per (n, party, degree, fixed secret): the known points are
     /// 0 (if the secret is fixed) and then the seeded parties me + 1, me + 2, … (mod n); row i (0 ≤ i &lt; n) maps them
     /// to party me + 1 + i's point, row n to 0 (the secret). Row-major, degree + 1 columns.
     /// </summary>
     private T[] Interpolation(int degree, bool fixedSecret)
     {
-        int key = 2 * degree + (fixedSecret ? 1 : 0);
-        if (_interpolations.TryGetValue(key, out T[]? cached)) return cached;
         int n = _context.Parties, me = _context.Party, points = degree + 1;
+        var key = (n, me, degree, fixedSecret);
+        if (Interpolations.TryGetValue(key, out T[]? cached)) return cached;
         var x = new T[points];
         for (int i = 0; i < points; i++)
             x[i] = fixedSecret ? (i == 0 ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + i) % n)) : ShamirScheme<T>.EvaluationPoint((me + 1 + i) % n);
+        // λ_i(target) = Π_{m≠i} (target − x_m) / Π_{m≠i} (x_i − x_m): the denominators do not depend on the row, one inversion each.
+        var inverseDenominators = new T[points];
+        for (int i = 0; i < points; i++)
+        {
+            T denominator = T.One;
+            for (int m = 0; m < points; m++)
+                if (m != i) denominator *= x[i] - x[m];
+            inverseDenominators[i] = denominator.Inverse();
+        }
         var weights = new T[(n + 1) * points];
         for (int row = 0; row <= n; row++)
         {
             T target = row == n ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + 1 + row) % n);
             for (int i = 0; i < points; i++)
             {
-                T numerator = T.One, denominator = T.One;
+                T numerator = T.One;
                 for (int m = 0; m < points; m++)
-                {
-                    if (m == i) continue;
-                    numerator *= target - x[m];
-                    denominator *= x[i] - x[m];
-                }
-                weights[row * points + i] = numerator * denominator.Inverse();
+                    if (m != i) numerator *= target - x[m];
+                weights[row * points + i] = numerator * inverseDenominators[i];
             }
         }
-        return _interpolations.GetOrAdd(key, weights);
-    }
-
-    /// <summary>destination = Σ weights[i] · values[i].</summary>
-    /// <remarks>
-    /// The weights are public constants (Vandermonde and Lagrange), so branching on them leaks nothing: a weight of one
-    /// (the whole first Vandermonde row) takes the vectorised copy or addition instead of a scalar multiplication.
-    /// </remarks>
-    private static void Combine(ReadOnlySpan<T> weights, ReadOnlySpan<ReadOnlyMemory<T>> values, Span<T> destination)
-    {
-        if (weights[0] == T.One) values[0].Span.CopyTo(destination);
-        else T.Scale(values[0].Span, weights[0], destination);
-        for (int i = 1; i < weights.Length; i++)
-        {
-            if (weights[i] == T.One) T.Add(values[i].Span, destination, destination);
-            else T.ScaleAdd(values[i].Span, weights[i], destination);
-        }
+        return Interpolations.GetOrAdd(key, weights);
     }
 }
 

@@ -81,7 +81,7 @@ public static class SharingMatrices
     /// <param name="rows">Number of output vectors.</param>
     /// <param name="inputs">n vectors of equal length.</param>
     /// <param name="outputs">rows · length elements, row-major: output vector r at <c>[r * length, (r + 1) * length)</c>.</param>
-    /// <remarks>One <see cref="IField{T}.ScaleAdd"/> pass per matrix entry; no allocation.</remarks>
+    /// <remarks>One <see cref="IField{T}.ScaleAdd"/> pass per matrix entry (a copy or addition for an entry of one); no allocation.</remarks>
     public static void Apply<T>(ReadOnlySpan<T> matrix, int rows, ReadOnlySpan<ReadOnlyMemory<T>> inputs, Span<T> outputs)
         where T : struct, IField<T>
     {
@@ -96,10 +96,23 @@ public static class SharingMatrices
         if (outputs.Length != rows * length)
             throw new ArgumentException($"Output holds {outputs.Length} elements; {rows} × {length} expected.", nameof(outputs));
         for (int r = 0; r < rows; r++)
+            Combine(matrix.Slice(r * columns, columns), inputs, outputs.Slice(r * length, length));
+    }
+
+    /// <summary>destination = Σ weights[i] · values[i], elementwise over the vectors (one matrix row, or interpolation weights).</summary>
+    /// <remarks>
+    /// The weights are public constants (Vandermonde and Lagrange), so branching on them leaks nothing: a weight of one
+    /// (the whole first Vandermonde row) takes the vectorised copy or addition instead of a scalar multiplication.
+    /// </remarks>
+    internal static void Combine<T>(ReadOnlySpan<T> weights, ReadOnlySpan<ReadOnlyMemory<T>> values, Span<T> destination)
+        where T : struct, IField<T>
+    {
+        if (weights[0] == T.One) values[0].Span.CopyTo(destination);
+        else T.Scale(values[0].Span, weights[0], destination);
+        for (int i = 1; i < weights.Length; i++)
         {
-            Span<T> destination = outputs.Slice(r * length, length);
-            T.Scale(inputs[0].Span, matrix[r * columns], destination);
-            for (int c = 1; c < columns; c++) T.ScaleAdd(inputs[c].Span, matrix[r * columns + c], destination);
+            if (weights[i] == T.One) T.Add(values[i].Span, destination, destination);
+            else T.ScaleAdd(values[i].Span, weights[i], destination);
         }
     }
 }

@@ -120,6 +120,24 @@ public class SeededDealingTests
         foreach (var transport in transports) await transport.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Seeds_are_drawn_not_derived_so_a_replayed_session_and_tag_gets_new_ones()
+    {
+        // The same session twice: same tags, dealers and receivers. A seed computed from those (not drawn from the
+        // context's randomness) would repeat, and the test above, whose tags all differ, would not notice.
+        InMemoryTransport[] transports = InMemoryNetwork.Create(3);
+        var recorders = transports.Select(tr => new RecordingTransport(tr)).ToArray();
+        for (int run = 0; run < 2; run++)
+            await Task.WhenAll(recorders.Select(tr => Task.Run(() =>
+                new RandomSharingSource<Fp61>(new ProtocolContext<Fp61>(tr, 1, session: 7)).GenerateAsync(10).AsTask())));
+
+        var sent = recorders.SelectMany(r => r.Sent).ToList();
+        Assert.Equal(12, sent.Count);
+        Assert.All(sent, m => Assert.Equal(new MessageTag(7, 1), m.Tag));
+        Assert.Equal(12, sent.Select(m => Convert.ToHexString(m.Payload.Span)).Distinct().Count());
+        foreach (var transport in transports) await transport.DisposeAsync();
+    }
+
     private static T[][][] Deal<T>(int n, int t, int count, int seed, Func<int, SharingSpec[]> kinds) where T : struct, IField<T>
     {
         T[][][] byParty = Cluster.RunAsync<T, T[][]>(n, t,
