@@ -202,10 +202,7 @@ public sealed class Opener<T> where T : struct, IField<T>
             return;
         }
         // This party's window: plain shares, interpolated with the window's coefficients (own share first).
-        // One scale pass, then one fused scale-add pass per received share.
-        T[] lambdas = opening.Contributors.Lambdas;
-        T.Scale(vectors[0].Span, lambdas[0], values);
-        for (int k = 1; k < vectors.Length; k++) T.ScaleAdd(vectors[k].Span, lambdas[k], values);
+        SharingMatrices.Combine<T>(opening.Contributors.Lambdas, vectors, values);
     }
 
     /// <summary>The state of one opening between its phases.</summary>

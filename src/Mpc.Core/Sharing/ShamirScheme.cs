@@ -148,7 +148,7 @@ public sealed class ShamirScheme<T> where T : struct, IField<T>
         if (shares.Length != parties.Length)
             throw new ArgumentException($"{parties.Length} parties listed but {shares.Length} share vectors given.", nameof(shares));
         CheckVectorLengths(shares, secrets.Length);
-        Combine(LagrangeCoefficients(parties, -1), shares, secrets);
+        SharingMatrices.Combine<T>(LagrangeCoefficients(parties, -1), shares, secrets);
     }
 
     /// <summary>Reconstructs from all n shares and verifies that they lie on one polynomial of degree t.</summary>
@@ -193,7 +193,7 @@ public sealed class ShamirScheme<T> where T : struct, IField<T>
         Span<int> basis = degree < 64 ? stackalloc int[degree + 1] : new int[degree + 1];
         for (int k = 0; k <= degree; k++) basis[k] = k;
         ReadOnlySpan<ReadOnlyMemory<T>> basisShares = shares[..(degree + 1)];
-        Combine(LagrangeCoefficients(basis, -1), basisShares, secrets);
+        SharingMatrices.Combine<T>(LagrangeCoefficients(basis, -1), basisShares, secrets);
         if (degree + 1 == Parties) return;
 
         int count = secrets.Length;
@@ -203,7 +203,7 @@ public sealed class ShamirScheme<T> where T : struct, IField<T>
             Span<T> predicted = rented.AsSpan(0, count);
             for (int j = degree + 1; j < Parties; j++)
             {
-                Combine(LagrangeCoefficients(basis, j), basisShares, predicted);
+                SharingMatrices.Combine<T>(LagrangeCoefficients(basis, j), basisShares, predicted);
                 ReadOnlySpan<T> actual = shares[j].Span;
                 if (!MemoryMarshal.AsBytes(predicted).SequenceEqual(MemoryMarshal.AsBytes(actual)))
                     throw new InconsistentSharesException(j, FirstDifference(predicted, actual), degree);
@@ -252,12 +252,6 @@ public sealed class ShamirScheme<T> where T : struct, IField<T>
             lambda[k] = numerator * denominator.Inverse();
         }
         return lambda;
-    }
-
-    private static void Combine(ReadOnlySpan<T> lambda, ReadOnlySpan<ReadOnlyMemory<T>> shares, Span<T> destination)
-    {
-        T.Scale(shares[0].Span, lambda[0], destination);
-        for (int k = 1; k < lambda.Length; k++) T.ScaleAdd(shares[k].Span, lambda[k], destination);
     }
 
     private static void CheckVectorLengths(ReadOnlySpan<ReadOnlyMemory<T>> shares, int count)
