@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -171,7 +170,7 @@ public class OpeningTests
         return shares;
     }
 
-    private sealed record Outcome(Fp61[][] Values, (long Messages, long Bytes)[] Sent, ConcurrentDictionary<(int From, int To), int> Messages)
+    private sealed record Outcome(Fp61[][] Values, (long Messages, long Bytes)[] Sent, IReadOnlyDictionary<(int From, int To), int> Messages)
     {
         public int ReceivedBy(int party) => Messages.Where(m => m.Key.To == party).Sum(m => m.Value);
     }
@@ -180,18 +179,21 @@ public class OpeningTests
     private static async Task<Outcome> RunAsync(int n, int t, OpeningMode mode, bool check, Func<ProtocolContext<Fp61>, Task<Fp61[]>> protocol)
     {
         InMemoryTransport[] transports = InMemoryNetwork.Create(n);
-        var messages = new ConcurrentDictionary<(int, int), int>();
+        var recorders = new RecordingTransport[n];
         var metered = new MeteredTransport[n];
         var tasks = new Task<Fp61[]>[n];
         for (int i = 0; i < n; i++)
         {
-            metered[i] = new MeteredTransport(new Recorder(transports[i], messages));
+            metered[i] = new MeteredTransport(recorders[i] = new RecordingTransport(transports[i]));
             var context = new ProtocolContext<Fp61>(metered[i], t, session: 3, new SeededRandom(i), mode, check);
             tasks[i] = Task.Run(() => protocol(context));
         }
         try
         {
             Fp61[][] values = await Task.WhenAll(tasks).WaitAsync(Cluster.Timeout);
+            // Per (sender, receiver) pair, the number of messages.
+            var messages = recorders.SelectMany(r => r.Sent.Select(m => (From: r.Party, To: m.Peer)))
+                .GroupBy(pair => pair).ToDictionary(g => (g.Key.From, g.Key.To), g => g.Count());
             return new Outcome(values, Array.ConvertAll(metered, m => (m.MessagesSent, m.BytesSent)), messages);
         }
         finally
@@ -200,22 +202,4 @@ public class OpeningTests
         }
     }
 
-    /// <summary>Counts each message by (sender, receiver); forwards everything.</summary>
-    private sealed class Recorder(ITransport inner, ConcurrentDictionary<(int, int), int> messages) : ITransport
-    {
-        public int Party => inner.Party;
-
-        public int Parties => inner.Parties;
-
-        public ValueTask SendAsync(int peer, MessageTag tag, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
-        {
-            messages.AddOrUpdate((Party, peer), 1, (_, k) => k + 1);
-            return inner.SendAsync(peer, tag, payload, cancellationToken);
-        }
-
-        public ValueTask<ReadOnlyMemory<byte>> ReceiveAsync(int peer, MessageTag tag, CancellationToken cancellationToken = default) =>
-            inner.ReceiveAsync(peer, tag, cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
-    }
 }

@@ -146,24 +146,4 @@ public class SeededDealingTests
         return Enumerable.Range(0, byParty[0].Length).Select(k => byParty.Select(p => p[k]).ToArray()).ToArray();
     }
 
-    /// <summary>Remembers every payload a party sends.</summary>
-    private sealed class RecordingTransport(ITransport inner) : ITransport
-    {
-        public List<(int Peer, MessageTag Tag, ReadOnlyMemory<byte> Payload)> Sent { get; } = [];
-
-        public int Party => inner.Party;
-
-        public int Parties => inner.Parties;
-
-        public ValueTask SendAsync(int peer, MessageTag tag, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
-        {
-            lock (Sent) Sent.Add((peer, tag, payload.ToArray()));
-            return inner.SendAsync(peer, tag, payload, cancellationToken);
-        }
-
-        public ValueTask<ReadOnlyMemory<byte>> ReceiveAsync(int peer, MessageTag tag, CancellationToken cancellationToken = default) =>
-            inner.ReceiveAsync(peer, tag, cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }
