@@ -247,17 +247,11 @@ public sealed class NodeStore : IDisposable
     /// Stores several input shares in one transaction (one durable commit); returns only after the commit. All or
     /// nothing: when any record conflicts with a stored one, that record's result is <see cref="StoreResult.Conflict"/> and
     /// the transaction is rolled back, so nothing of the call is stored (the other results say what would have happened).
-    /// Identical records already stored are <see cref="StoreResult.AlreadyStored"/>.
-    /// </summary>
-    /// <returns>One result per record, in order.</returns>
-    public StoreResult[] PutInputShares(IReadOnlyList<InputShareRecord> shares) => PutInputShares(shares, 0, out _);
-
-    /// <summary>
-    /// <see cref="PutInputShares(IReadOnlyList{InputShareRecord})"/>, and when the call leaves the job holding a share of
-    /// <paramref name="startAtInputs"/> distinct inputs while it is <see cref="JobStatus.Pending"/>, sets it
+    /// Identical records already stored are <see cref="StoreResult.AlreadyStored"/>. When the call leaves the job holding a
+    /// share of <paramref name="startAtInputs"/> distinct inputs while it is <see cref="JobStatus.Pending"/>, it also sets it
     /// <see cref="JobStatus.Running"/> in the same commit: the submission that completes a job pays one durable commit, not two.
     /// </summary>
-    /// <param name="shares">Shares of one job.</param>
+    /// <param name="shares">Shares of one job (of any jobs when <paramref name="startAtInputs"/> is 0).</param>
     /// <param name="startAtInputs">The job's input count; 0 never starts it (the caller decided it may not start yet).</param>
     /// <param name="started">The job as committed Running by this call, or null when the call did not start it.</param>
     /// <returns>One result per record, in order; on a conflict nothing is stored and nothing started.</returns>

@@ -40,7 +40,7 @@ public sealed class NodeStoreTests : IDisposable
             store.CreateJob("job-1", "c0ffee");
             store.SetJobStatus("job-1", JobStatus.Failed, "peer 2 disconnected");
             store.CreateJob("job-2", "beef");
-            Assert.Equal(StoreResult.Stored, store.PutInputShares([new InputShareRecord("job-1", "x", "client-a", share, salt)])[0]);
+            Assert.Equal(StoreResult.Stored, store.PutInputShares([new InputShareRecord("job-1", "x", "client-a", share, salt)], 0, out _)[0]);
             store.PutOutputs([new OutputRecord("job-2", "sum", true, [42], null), new OutputRecord("job-2", "secret", false, [7, 7], "client-a")]);
         }
 
@@ -67,9 +67,9 @@ public sealed class NodeStoreTests : IDisposable
     {
         using var store = NodeStore.Open(_directory);
         var record = new InputShareRecord("j", "x", "c", [1, 2], [3]);
-        Assert.Equal(StoreResult.Stored, store.PutInputShares([record])[0]);
-        Assert.Equal(StoreResult.AlreadyStored, store.PutInputShares([record with { Share = [1, 2] }])[0]);
-        Assert.Equal(StoreResult.Conflict, store.PutInputShares([record with { Share = [1, 3] }])[0]);
+        Assert.Equal(StoreResult.Stored, store.PutInputShares([record], 0, out _)[0]);
+        Assert.Equal(StoreResult.AlreadyStored, store.PutInputShares([record with { Share = [1, 2] }], 0, out _)[0]);
+        Assert.Equal(StoreResult.Conflict, store.PutInputShares([record with { Share = [1, 3] }], 0, out _)[0]);
         Assert.Equal([1, 2], store.GetInputShares("j").Single().Share);
     }
 
@@ -203,9 +203,9 @@ public sealed class NodeStoreTests : IDisposable
         using var store = NodeStore.Open(_directory);
         store.CreateJob("j", "aa", 2);
         InputShareRecord Share(string input, byte b) => new("j", input, "client", [b, b], []);
-        Assert.Equal([StoreResult.Stored, StoreResult.Stored], store.PutInputShares([Share("x", 1), Share("y", 2)]));
+        Assert.Equal([StoreResult.Stored, StoreResult.Stored], store.PutInputShares([Share("x", 1), Share("y", 2)], 0, out _));
 
-        var results = store.PutInputShares([Share("z", 3), Share("x", 1), Share("y", 9)]);
+        var results = store.PutInputShares([Share("z", 3), Share("x", 1), Share("y", 9)], 0, out _);
         Assert.Equal([StoreResult.Stored, StoreResult.AlreadyStored, StoreResult.Conflict], results);
         Assert.Equal(["x", "y"], store.GetInputShares("j").Select(s => s.InputName));
         Assert.Equal([2, 2], store.GetInputShares("j")[1].Share);
