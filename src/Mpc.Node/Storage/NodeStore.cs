@@ -307,17 +307,7 @@ public sealed class NodeStore : IDisposable
                 return results;
             }
             if (startAtInputs > 0 && shares.Count > 0)
-            {
-                string jobId = shares[0].JobId;
-                if (CountStoredInputsLocked(jobId, transaction) >= startAtInputs)
-                {
-                    var start = Command("UPDATE jobs SET status = $running WHERE id = $id AND status = $pending",
-                        ("$id", jobId), ("$running", (int)JobStatus.Running), ("$pending", (int)JobStatus.Pending));
-                    start.Transaction = transaction;
-                    if (start.ExecuteNonQuery() == 1)
-                        started = GetJobLocked(jobId, transaction);
-                }
-            }
+                started = TryStartJobLocked(shares[0].JobId, startAtInputs, transaction);
             transaction.Commit();
         }
         if (started is not null)
@@ -353,18 +343,29 @@ public sealed class NodeStore : IDisposable
         }
     }
 
-    /// <summary>How many distinct inputs of a job have a stored share; reads no share bytes (the primary key's index answers it).</summary>
-    public int CountStoredInputs(string jobId)
+    /// <summary>
+    /// Sets a <see cref="JobStatus.Pending"/> job <see cref="JobStatus.Running"/> if it holds a share of at least
+    /// <paramref name="inputs"/> distinct inputs: check and update are one statement, one durable commit.
+    /// </summary>
+    /// <returns>The job as committed Running, or null when it is unknown, not pending or still lacks inputs.</returns>
+    public JobRecord? TryStartJob(string jobId, int inputs)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(inputs);
+        JobRecord? started;
         lock (_gate)
-            return CountStoredInputsLocked(jobId, null);
+            started = TryStartJobLocked(jobId, inputs, null);
+        if (started is not null)
+            JobChanged?.Invoke(started);
+        return started;
     }
 
-    private int CountStoredInputsLocked(string jobId, SqliteTransaction? transaction)
+    // Counting distinct inputs reads no share bytes (the primary key's index answers it).
+    private JobRecord? TryStartJobLocked(string jobId, int inputs, SqliteTransaction? transaction)
     {
-        var command = Command("SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $job", ("$job", jobId));
-        command.Transaction = transaction;
-        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        var start = Command("UPDATE jobs SET status = $running WHERE id = $id AND status = $pending AND (SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $id) >= $inputs",
+            ("$id", jobId), ("$running", (int)JobStatus.Running), ("$pending", (int)JobStatus.Pending), ("$inputs", inputs));
+        start.Transaction = transaction;
+        return start.ExecuteNonQuery() == 1 ? GetJobLocked(jobId, transaction) : null;
     }
 
     /// <summary>Stores a job's outputs atomically (all or none); re-storing identical outputs is a no-op.</summary>
