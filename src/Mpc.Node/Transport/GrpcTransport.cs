@@ -234,7 +234,6 @@ public sealed class GrpcTransport : ITransport
                 chunk++;
             }
             while (offset < payload.Length);
-            frame.Payload = default; // the caller's buffer is not kept alive by the link
         }
         catch (Exception e)
         {
@@ -243,6 +242,7 @@ public sealed class GrpcTransport : ITransport
         }
         finally
         {
+            link.Frame.Payload = default; // the caller's buffer is not kept alive by the link, whether the write completed or failed
             link.WriteLock.Release();
         }
         _metrics.MessageSent(peer, payload.Length);
