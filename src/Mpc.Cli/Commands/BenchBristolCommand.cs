@@ -80,18 +80,14 @@ internal static class BenchBristolCommand
         return command;
     }
 
-    private static async Task<List<BristolRunResult>> MemoryRunsAsync(BristolCircuit c, int k, int n, int t, int repeat, CancellationToken ct)
-    {
-        var runs = new List<BristolRunResult>(repeat);
-        for (int i = 0; i <= repeat; i++)
+    private static Task<List<BristolRunResult>> MemoryRunsAsync(BristolCircuit c, int k, int n, int t, int repeat, CancellationToken ct) =>
+        BenchCommand.WarmedRunsAsync(repeat, async () =>
         {
             var inputs = RandomInputs(c, k);
             var run = await BristolRunner.RunAsync(c, inputs, n, t, ct);
             Check(c, inputs, run.Outputs);
-            if (i > 0) runs.Add(run);
-        }
-        return runs;
-    }
+            return run;
+        });
 
     private static bool[][][] RandomInputs(BristolCircuit c, int k)
     {
@@ -130,9 +126,8 @@ internal static class BenchBristolCommand
         return await BenchCommand.WithClusterAsync(n, t, "gf2k64", async client =>
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var runs = new List<BristolRunResult>(repeat);
-            TimeSpan refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
-            for (int i = 0; i <= repeat; i++)
+            await WaitForPoolAsync(http, metricsPorts, target, ct);
+            return await BenchCommand.WarmedRunsAsync(repeat, async () =>
             {
                 var inputs = RandomInputs(c, k);
                 var values = Values(c, inputs);
@@ -148,10 +143,9 @@ internal static class BenchBristolCommand
                 var online = clock.Elapsed;
                 Check(c, inputs, Decode(c, k, outputs));
 
-                refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
-                if (i > 0) runs.Add(new BristolRunResult([], ir, k, refill, online, 0));
-            }
-            return runs;
+                var refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
+                return new BristolRunResult([], ir, k, refill, online, 0);
+            });
         }, ct, (i, options) =>
         {
             options.MetricsUrl = $"http://127.0.0.1:{metricsPorts[i]}";

@@ -43,7 +43,7 @@ internal static class BenchCommand
             if (r < 1) throw new CliException($"--repeat {r}: at least one measured run.");
             var runs = parse.GetValue(transport) == "grpc"
                 ? await GrpcBenchAsync(n, t, m, r, parse.GetValue(field)!, ct)
-                : await MemoryBenchAsync(r, () => FieldOption.Dispatch(parse.GetValue(field)!, new MulTask(n, t, m, ct)));
+                : await WarmedRunsAsync(r, () => FieldOption.Dispatch(parse.GetValue(field)!, new MulTask(n, t, m, ct)));
             // Each figure is its own median: a slow preprocessing run says nothing about that run's online layer.
             var result = new MulResult(Median(runs.Select(x => x.Preprocessing)), Median(runs.Select(x => x.Online)), runs[0].Bytes, runs[0].Messages,
                 runs[0].RoundTrip is null ? null : Median(runs.Select(x => x.RoundTrip!.Value)));
@@ -191,21 +191,16 @@ internal static class BenchCommand
     // A throw-away cluster of real node processes; the nodes run the benchmark job type over the Client service,
     // once to warm up (JIT, connections, the runtime's first large allocations) and then `repeat` measured times.
     private static Task<List<MulResult>> GrpcBenchAsync(int n, int t, int m, int repeat, string field, CancellationToken ct) =>
-        WithClusterAsync(n, t, field, async client =>
+        WithClusterAsync(n, t, field, client => WarmedRunsAsync(repeat, async () =>
         {
-            var runs = new List<MulResult>(repeat);
-            for (int i = 0; i <= repeat; i++)
-            {
-                var result = await client.BenchmarkAsync(m, roundTrips: 200, ct);
-                if (i > 0) runs.Add(new MulResult(result.Preprocessing, result.Online, result.OnlineBytesSent, null, result.RoundTrip));
-            }
-            return runs;
-        }, ct);
+            var result = await client.BenchmarkAsync(m, roundTrips: 200, ct);
+            return new MulResult(result.Preprocessing, result.Online, result.OnlineBytesSent, null, result.RoundTrip);
+        }), ct);
 
-    /// <summary>One warm-up, then <paramref name="repeat"/> measured in-process runs, each on fresh parties.</summary>
-    private static async Task<List<MulResult>> MemoryBenchAsync(int repeat, Func<Task<MulResult>> run)
+    /// <summary>Runs <paramref name="run"/> once to warm up, then <paramref name="repeat"/> measured times; the measured results.</summary>
+    internal static async Task<List<T>> WarmedRunsAsync<T>(int repeat, Func<Task<T>> run)
     {
-        var runs = new List<MulResult>(repeat);
+        var runs = new List<T>(repeat);
         for (int i = 0; i <= repeat; i++)
         {
             var result = await run();

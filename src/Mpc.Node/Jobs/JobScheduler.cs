@@ -433,10 +433,9 @@ public sealed class JobScheduler : IDisposable
             if (!MayStart(job))
                 return;
             var circuit = FindCircuit(job.CircuitId);
-            // Counting reads no share bytes; the job reads the shares once it runs, outside this lock.
-            if (circuit is null || _store.CountStoredInputs(jobId) < circuit.Inputs.Length)
-                return;
-            Start(_store.SetJobStatus(jobId, JobStatus.Running), circuit);
+            // The store starts it only once all its inputs are in (counted, not read: the job reads the shares once it runs, outside this lock).
+            if (circuit is not null && _store.TryStartJob(jobId, circuit.Inputs.Length) is { } started)
+                Start(started, circuit);
         }
     }
 

@@ -7,7 +7,7 @@ namespace Mpc.Node.Services;
 /// <summary>The node-to-node gRPC service: hands each incoming stream to the transport.</summary>
 /// <remarks>
 /// Bound by <see cref="PeerMethodProvider"/> to <see cref="PeerWire.Exchange"/> (the <c>Peer.Exchange</c> path of
-/// <c>protos/peer.proto</c>, with the transport's own marshaller), not by deriving from the generated <c>PeerBase</c>.
+/// <c>protos/peer.proto</c>, with the transport's own marshaller); the node compiles no generated code for <c>peer.proto</c>.
 /// </remarks>
 internal sealed class PeerService(GrpcTransport transport)
 {

@@ -247,17 +247,11 @@ public sealed class NodeStore : IDisposable
     /// Stores several input shares in one transaction (one durable commit); returns only after the commit. All or
     /// nothing: when any record conflicts with a stored one, that record's result is <see cref="StoreResult.Conflict"/> and
     /// the transaction is rolled back, so nothing of the call is stored (the other results say what would have happened).
-    /// Identical records already stored are <see cref="StoreResult.AlreadyStored"/>.
-    /// </summary>
-    /// <returns>One result per record, in order.</returns>
-    public StoreResult[] PutInputShares(IReadOnlyList<InputShareRecord> shares) => PutInputShares(shares, 0, out _);
-
-    /// <summary>
-    /// <see cref="PutInputShares(IReadOnlyList{InputShareRecord})"/>, and when the call leaves the job holding a share of
-    /// <paramref name="startAtInputs"/> distinct inputs while it is <see cref="JobStatus.Pending"/>, sets it
+    /// Identical records already stored are <see cref="StoreResult.AlreadyStored"/>. When the call leaves the job holding a
+    /// share of <paramref name="startAtInputs"/> distinct inputs while it is <see cref="JobStatus.Pending"/>, it also sets it
     /// <see cref="JobStatus.Running"/> in the same commit: the submission that completes a job pays one durable commit, not two.
     /// </summary>
-    /// <param name="shares">Shares of one job.</param>
+    /// <param name="shares">Shares of one job (of any jobs when <paramref name="startAtInputs"/> is 0).</param>
     /// <param name="startAtInputs">The job's input count; 0 never starts it (the caller decided it may not start yet).</param>
     /// <param name="started">The job as committed Running by this call, or null when the call did not start it.</param>
     /// <returns>One result per record, in order; on a conflict nothing is stored and nothing started.</returns>
@@ -313,17 +307,7 @@ public sealed class NodeStore : IDisposable
                 return results;
             }
             if (startAtInputs > 0 && shares.Count > 0)
-            {
-                string jobId = shares[0].JobId;
-                if (CountStoredInputsLocked(jobId, transaction) >= startAtInputs)
-                {
-                    var start = Command("UPDATE jobs SET status = $running WHERE id = $id AND status = $pending",
-                        ("$id", jobId), ("$running", (int)JobStatus.Running), ("$pending", (int)JobStatus.Pending));
-                    start.Transaction = transaction;
-                    if (start.ExecuteNonQuery() == 1)
-                        started = GetJobLocked(jobId, transaction);
-                }
-            }
+                started = TryStartJobLocked(shares[0].JobId, startAtInputs, transaction);
             transaction.Commit();
         }
         if (started is not null)
@@ -359,18 +343,29 @@ public sealed class NodeStore : IDisposable
         }
     }
 
-    /// <summary>How many distinct inputs of a job have a stored share; reads no share bytes (the primary key's index answers it).</summary>
-    public int CountStoredInputs(string jobId)
+    /// <summary>
+    /// Sets a <see cref="JobStatus.Pending"/> job <see cref="JobStatus.Running"/> if it holds a share of at least
+    /// <paramref name="inputs"/> distinct inputs: check and update are one statement, one durable commit.
+    /// </summary>
+    /// <returns>The job as committed Running, or null when it is unknown, not pending or still lacks inputs.</returns>
+    public JobRecord? TryStartJob(string jobId, int inputs)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(inputs);
+        JobRecord? started;
         lock (_gate)
-            return CountStoredInputsLocked(jobId, null);
+            started = TryStartJobLocked(jobId, inputs, null);
+        if (started is not null)
+            JobChanged?.Invoke(started);
+        return started;
     }
 
-    private int CountStoredInputsLocked(string jobId, SqliteTransaction? transaction)
+    // Counting distinct inputs reads no share bytes (the primary key's index answers it).
+    private JobRecord? TryStartJobLocked(string jobId, int inputs, SqliteTransaction? transaction)
     {
-        var command = Command("SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $job", ("$job", jobId));
-        command.Transaction = transaction;
-        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        var start = Command("UPDATE jobs SET status = $running WHERE id = $id AND status = $pending AND (SELECT count(DISTINCT input_name) FROM input_shares WHERE job_id = $id) >= $inputs",
+            ("$id", jobId), ("$running", (int)JobStatus.Running), ("$pending", (int)JobStatus.Pending), ("$inputs", inputs));
+        start.Transaction = transaction;
+        return start.ExecuteNonQuery() == 1 ? GetJobLocked(jobId, transaction) : null;
     }
 
     /// <summary>Stores a job's outputs atomically (all or none); re-storing identical outputs is a no-op.</summary>

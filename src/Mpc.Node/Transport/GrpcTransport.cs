@@ -234,7 +234,6 @@ public sealed class GrpcTransport : ITransport
                 chunk++;
             }
             while (offset < payload.Length);
-            frame.Payload = default; // the caller's buffer is not kept alive by the link
         }
         catch (Exception e)
         {
@@ -243,6 +242,7 @@ public sealed class GrpcTransport : ITransport
         }
         finally
         {
+            link.Frame.Payload = default; // the caller's buffer is not kept alive by the link, whether the write completed or failed
             link.WriteLock.Release();
         }
         _metrics.MessageSent(peer, payload.Length);
@@ -358,7 +358,7 @@ public sealed class GrpcTransport : ITransport
     private async Task DialLoopAsync(PeerState state, string endpoint, GrpcChannel channel)
     {
         var invoker = channel.CreateCallInvoker();
-        var backoff = MinBackoff;
+        var backoff = TimeSpan.Zero; // the last wait since the link was up; the first is MinBackoff
         int attempt = 0;
         while (!_lifetime.IsCancellationRequested)
         {
@@ -378,7 +378,7 @@ public sealed class GrpcTransport : ITransport
                     throw new RpcException(new Status(StatusCode.Unavailable, "the peer refused the stream"));
                 }
                 link = InstallLink(state, call.RequestStream, cts, "dialled");
-                backoff = MinBackoff;
+                backoff = TimeSpan.Zero;
                 attempt = 0;
                 await ReadLoopAsync(state, link, call.ResponseStream).ConfigureAwait(false);
                 BreakLink(state, link, "the peer closed the stream", null);
@@ -401,6 +401,8 @@ public sealed class GrpcTransport : ITransport
             {
                 cts.Cancel();
             }
+            // Chosen by this failure: a peer that starts refusing after longer failures is dialled again within MaxRefusedBackoff.
+            backoff = NextBackoff(backoff, refused);
             try
             {
                 await Task.Delay(backoff, _lifetime.Token).ConfigureAwait(false);
@@ -409,13 +411,15 @@ public sealed class GrpcTransport : ITransport
             {
                 break;
             }
-            backoff = NextBackoff(backoff, refused);
         }
     }
 
-    /// <summary>The wait before the next dial: doubled after each failure, up to <see cref="MaxRefusedBackoff"/> while the peer refuses connections, else up to 1 s.</summary>
+    /// <summary>
+    /// The wait before the next dial, given the last wait (zero after a link was up): doubled after each failure, at least
+    /// <see cref="MinBackoff"/>, up to <see cref="MaxRefusedBackoff"/> while the peer refuses connections, else up to 1 s.
+    /// </summary>
     internal static TimeSpan NextBackoff(TimeSpan backoff, bool refused) =>
-        TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, (refused ? MaxRefusedBackoff : MaxBackoff).Ticks));
+        TimeSpan.FromTicks(Math.Clamp(backoff.Ticks * 2, MinBackoff.Ticks, (refused ? MaxRefusedBackoff : MaxBackoff).Ticks));
 
     /// <summary>Whether a dial failed because nothing listens on the peer's port (a TCP reset to the connect), at any depth.</summary>
     internal static bool IsConnectionRefused(Exception e)

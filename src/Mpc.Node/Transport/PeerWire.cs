@@ -51,7 +51,8 @@ internal sealed class PeerWireException(string message) : Exception(message);
 
 /// <summary>The <c>Peer.Exchange</c> method with a hand-written marshaller producing and parsing the protobuf encoding of <c>PeerFrame</c>.</summary>
 /// <remarks>
-/// <para>Wire-compatible with the generated <c>Mpc.Node.Protos.Peer</c> service (same method path, same bytes): the encoder
+/// <para>Wire-compatible with the <c>Peer</c> service of <c>protos/peer.proto</c> as protoc compiles it (same method path, same bytes;
+/// the tests hold it to the generated code, which the node itself does not compile): the encoder
 /// writes fields in number order and omits proto3 defaults exactly as Google.Protobuf does; the decoder accepts any
 /// valid encoding (fields in any order, repeated scalars last-wins, unknown fields skipped, as protobuf parsers must).</para>
 /// <para>Why not the generated marshaller: it allocates a <c>PeerFrame</c>, a <c>ByteString</c> and a fresh payload

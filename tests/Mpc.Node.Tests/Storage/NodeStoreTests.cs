@@ -40,7 +40,7 @@ public sealed class NodeStoreTests : IDisposable
             store.CreateJob("job-1", "c0ffee");
             store.SetJobStatus("job-1", JobStatus.Failed, "peer 2 disconnected");
             store.CreateJob("job-2", "beef");
-            Assert.Equal(StoreResult.Stored, store.PutInputShares([new InputShareRecord("job-1", "x", "client-a", share, salt)])[0]);
+            Assert.Equal(StoreResult.Stored, store.PutInputShares([new InputShareRecord("job-1", "x", "client-a", share, salt)], 0, out _)[0]);
             store.PutOutputs([new OutputRecord("job-2", "sum", true, [42], null), new OutputRecord("job-2", "secret", false, [7, 7], "client-a")]);
         }
 
@@ -67,9 +67,9 @@ public sealed class NodeStoreTests : IDisposable
     {
         using var store = NodeStore.Open(_directory);
         var record = new InputShareRecord("j", "x", "c", [1, 2], [3]);
-        Assert.Equal(StoreResult.Stored, store.PutInputShares([record])[0]);
-        Assert.Equal(StoreResult.AlreadyStored, store.PutInputShares([record with { Share = [1, 2] }])[0]);
-        Assert.Equal(StoreResult.Conflict, store.PutInputShares([record with { Share = [1, 3] }])[0]);
+        Assert.Equal(StoreResult.Stored, store.PutInputShares([record], 0, out _)[0]);
+        Assert.Equal(StoreResult.AlreadyStored, store.PutInputShares([record with { Share = [1, 2] }], 0, out _)[0]);
+        Assert.Equal(StoreResult.Conflict, store.PutInputShares([record with { Share = [1, 3] }], 0, out _)[0]);
         Assert.Equal([1, 2], store.GetInputShares("j").Single().Share);
     }
 
@@ -203,13 +203,13 @@ public sealed class NodeStoreTests : IDisposable
         using var store = NodeStore.Open(_directory);
         store.CreateJob("j", "aa", 2);
         InputShareRecord Share(string input, byte b) => new("j", input, "client", [b, b], []);
-        Assert.Equal([StoreResult.Stored, StoreResult.Stored], store.PutInputShares([Share("x", 1), Share("y", 2)]));
+        Assert.Equal([StoreResult.Stored, StoreResult.Stored], store.PutInputShares([Share("x", 1), Share("y", 2)], 0, out _));
 
-        var results = store.PutInputShares([Share("z", 3), Share("x", 1), Share("y", 9)]);
+        var results = store.PutInputShares([Share("z", 3), Share("x", 1), Share("y", 9)], 0, out _);
         Assert.Equal([StoreResult.Stored, StoreResult.AlreadyStored, StoreResult.Conflict], results);
         Assert.Equal(["x", "y"], store.GetInputShares("j").Select(s => s.InputName));
         Assert.Equal([2, 2], store.GetInputShares("j")[1].Share);
-        Assert.Equal(2, store.CountStoredInputs("j"));
+        Assert.Equal(2, store.GetInputShares("j").Select(x => x.InputName).Distinct().Count());
         Assert.Equal(["client"], store.GetInputClients("j", "x"));
         Assert.Empty(store.GetInputClients("j", "z")); // rolled back with the conflict
     }
@@ -232,7 +232,7 @@ public sealed class NodeStoreTests : IDisposable
             // A conflict rolls back the share that would complete the job, and the start with it.
             Assert.Equal([StoreResult.Stored, StoreResult.Conflict], store.PutInputShares([Share("z", 3), Share("x", 9)], 3, out started));
             Assert.Null(started);
-            Assert.Equal((JobStatus.Pending, 2), (store.GetJob("j")!.Status, store.CountStoredInputs("j")));
+            Assert.Equal((JobStatus.Pending, 2), (store.GetJob("j")!.Status, store.GetInputShares("j").Select(x => x.InputName).Distinct().Count()));
 
             // The caller may forbid the start (0): the shares are stored, the job stays pending.
             using (var other = NodeStore.Open(Path.Combine(_directory, "forbidden")))
@@ -262,6 +262,27 @@ public sealed class NodeStoreTests : IDisposable
         using var reopened = NodeStore.Open(_directory);
         Assert.Equal(["w", "x", "y", "z"], reopened.GetInputShares("j").Select(s => s.InputName));
         Assert.Equal(JobStatus.Failed, reopened.GetJob("j")!.Status);
+    }
+
+    [Fact]
+    public void TryStartJob_StartsAPendingJob_OnlyOnceAllItsInputsAreStored()
+    {
+        var changes = new List<JobRecord>();
+        using (var store = NodeStore.Open(_directory))
+        {
+            Assert.Null(store.TryStartJob("j", 0)); // unknown job
+            store.CreateJob("j", "aa");
+            store.JobChanged += changes.Add;
+            store.PutInputShares([new InputShareRecord("j", "x", "a", [1], []), new InputShareRecord("j", "x", "b", [2], [])], 0, out _);
+            Assert.Null(store.TryStartJob("j", 2)); // two shares, but of one input
+            Assert.Equal(JobStatus.Pending, store.GetJob("j")!.Status);
+            store.PutInputShares([new InputShareRecord("j", "y", "a", [3], [])], 0, out _);
+            Assert.Equal(("j", JobStatus.Running), (store.TryStartJob("j", 2)!.Id, store.GetJob("j")!.Status));
+            Assert.Null(store.TryStartJob("j", 2)); // no longer pending
+            Assert.Equal([JobStatus.Running], changes.Select(c => c.Status));
+        }
+        using var reopened = NodeStore.Open(_directory);
+        Assert.Equal(JobStatus.Running, reopened.GetJob("j")!.Status);
     }
 
     [Fact]

@@ -165,6 +165,9 @@ public sealed class GrpcTransportTests
         Assert.Equal(100, GrpcTransport.NextBackoff(GrpcTransport.MaxRefusedBackoff, false).TotalMilliseconds);
         // A peer that went down after longer failures is dialled again soon once its port refuses.
         Assert.Equal(50, GrpcTransport.NextBackoff(TimeSpan.FromSeconds(1), true).TotalMilliseconds);
+        // The first wait after a link was up (the dial loop passes zero) is the shortest one.
+        Assert.Equal(20, GrpcTransport.NextBackoff(TimeSpan.Zero, false).TotalMilliseconds);
+        Assert.Equal(20, GrpcTransport.NextBackoff(TimeSpan.Zero, true).TotalMilliseconds);
     }
 
     [Fact]
