@@ -18,6 +18,17 @@ public sealed class PeerOptions
 
     /// <summary>SHA-256 fingerprint of the member's certificate (64 hex digits).</summary>
     public string Fingerprint { get; set; } = "";
+
+    /// <summary>The TCP port on the endpoint's host where the member accepts links from other members; default: the endpoint's port + 1.</summary>
+    /// <remarks>
+    /// Node-to-node traffic has its own mutual-TLS listener (like etcd's client and peer URLs): the endpoint serves
+    /// clients over gRPC, the peer port carries protocol rounds (see <c>PeerTransport</c>). Members read from the
+    /// chain registry always use the default.
+    /// </remarks>
+    public int? PeerPort { get; set; }
+
+    /// <summary>The peer port in effect: <see cref="PeerPort"/>, or the endpoint's port + 1.</summary>
+    public int ResolvedPeerPort => PeerPort ?? (Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) ? uri.Port + 1 : 0);
 }
 
 /// <summary>Configuration of one node daemon, loaded from <c>node.json</c> and validated at start-up.</summary>
@@ -205,6 +216,10 @@ public sealed class NodeOptions
                 Error($"{at}.{nameof(PeerOptions.Index)}", $"index {peer.Index} appears twice");
             if (!Uri.TryCreate(peer.Endpoint, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.Port <= 0)
                 Error($"{at}.{nameof(PeerOptions.Endpoint)}", $"'{peer.Endpoint}' is not an https://host:port URL");
+            else if (peer.ResolvedPeerPort is < 1 or > 65535)
+                Error($"{at}.{nameof(PeerOptions.PeerPort)}", $"{peer.ResolvedPeerPort} is not a TCP port (1..65535){(peer.PeerPort is null ? "; the default is the endpoint's port + 1" : "")}");
+            else if (peer.ResolvedPeerPort == uri.Port)
+                Error($"{at}.{nameof(PeerOptions.PeerPort)}", $"{peer.ResolvedPeerPort} is the endpoint's own port; peers need a port of their own");
             if (!TryParseFingerprint(peer.Fingerprint, out string? problem))
                 Error($"{at}.{nameof(PeerOptions.Fingerprint)}", problem!);
             else if (!seenFingerprint.Add(Normalize(peer.Fingerprint)))

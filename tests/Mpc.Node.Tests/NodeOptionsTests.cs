@@ -32,6 +32,9 @@ public sealed class NodeOptionsTests
         { "MetricsUrl", nameof(NodeOptions.MetricsUrl) },
         { "PeerEndpoint", "Peers[2].Endpoint" },
         { "PeerFingerprint", "Peers[1].Fingerprint" },
+        { "PeerPort", "Peers[1].PeerPort" },
+        { "PeerPortIsTheEndpoint", "Peers[0].PeerPort" },
+        { "DefaultPeerPortPastTheLast", "Peers[2].PeerPort" },
         { "DuplicateIndex", "Peers[2].Index" },
         { "DuplicateFingerprint", "Peers[2].Fingerprint" },
         { "ClientFingerprint", "AllowedClients[0]" },
@@ -59,6 +62,9 @@ public sealed class NodeOptionsTests
             case "MetricsUrl": options.MetricsUrl = "https://127.0.0.1:9464"; break;
             case "PeerEndpoint": options.Peers[2].Endpoint = "http://127.0.0.1:7402"; break;
             case "PeerFingerprint": options.Peers[1].Fingerprint = "abc"; break;
+            case "PeerPort": options.Peers[1].PeerPort = 0; break;
+            case "PeerPortIsTheEndpoint": options.Peers[0].PeerPort = new Uri(options.Peers[0].Endpoint).Port; break;
+            case "DefaultPeerPortPastTheLast": options.Peers[2].Endpoint = "https://127.0.0.1:65535"; break;
             case "DuplicateIndex": options.Peers[2].Index = 0; break;
             case "DuplicateFingerprint": options.Peers[2].Fingerprint = options.Peers[0].Fingerprint.ToUpperInvariant(); break;
             case "ClientFingerprint": options.AllowedClients[0] = "zz"; break;

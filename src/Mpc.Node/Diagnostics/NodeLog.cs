@@ -18,11 +18,14 @@ internal static partial class NodeLog
     [LoggerMessage(1004, LogLevel.Warning, "Peer {Peer} did not connect within {Timeout}")]
     public static partial void PeerConnectTimedOut(this ILogger logger, int peer, TimeSpan timeout);
 
-    [LoggerMessage(1005, LogLevel.Warning, "Refused a peer stream from certificate {Fingerprint}: {Reason}")]
+    [LoggerMessage(1005, LogLevel.Warning, "Refused a peer link from certificate {Fingerprint}: {Reason}")]
     public static partial void PeerRefused(this ILogger logger, string fingerprint, string reason);
 
     [LoggerMessage(1006, LogLevel.Warning, "Peer {Peer} sent a malformed frame: {Reason}")]
     public static partial void MalformedFrame(this ILogger logger, int peer, string reason);
+
+    [LoggerMessage(1008, LogLevel.Debug, "Incoming peer connection from {Remote} failed before its link was up: {Reason}")]
+    public static partial void PeerHandshakeFailed(this ILogger logger, string remote, string reason);
 
     [LoggerMessage(1007, LogLevel.Warning, "TLS connection refused: certificate {Fingerprint} is not pinned")]
     public static partial void CertificateRefused(this ILogger logger, string fingerprint);

@@ -34,11 +34,14 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>HTTP/2 connection-level flow-control window the node advertises (64 MiB).</summary>
     private const int ConnectionWindowBytes = 64 << 20;
 
+    /// <summary>HTTP/2 per-stream window (16 MiB): a client's bulk input upload or output download is not throttled by acknowledgements.</summary>
+    private const int StreamWindowBytes = 16 << 20;
+
     private readonly WebApplication _app;
     private readonly ILogger _log;
     private int _stopped;
 
-    private NodeHost(WebApplication app, NodeOptions options, TlsIdentity identity, GrpcTransport transport, NodeStore store, NodeMetrics metrics, IReadOnlyList<Uri> urls)
+    private NodeHost(WebApplication app, NodeOptions options, TlsIdentity identity, PeerTransport transport, NodeStore store, NodeMetrics metrics, IReadOnlyList<Uri> urls)
     {
         Jobs = app.Services.GetRequiredService<JobScheduler>();
         _app = app;
@@ -58,7 +61,7 @@ public sealed class NodeHost : IAsyncDisposable
     public TlsIdentity Identity { get; }
 
     /// <summary>The cluster transport (an <see cref="Mpc.Core.Network.ITransport"/>); owned by the host, disposed by <see cref="StopAsync"/>.</summary>
-    public GrpcTransport Transport { get; }
+    public PeerTransport Transport { get; }
 
     /// <summary>The node's database.</summary>
     public NodeStore Store { get; }
@@ -108,7 +111,7 @@ public sealed class NodeHost : IAsyncDisposable
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             var urls = addresses.Select(a => new Uri(a)).OrderBy(u => u.Scheme == Uri.UriSchemeHttps ? 0 : 1).ToList();
-            var transport = app.Services.GetRequiredService<GrpcTransport>();
+            var transport = app.Services.GetRequiredService<PeerTransport>();
             var host = new NodeHost(app, options, identity, transport, store, metrics, urls);
             transport.Start();
             host.Jobs.StartPool();
@@ -122,7 +125,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             if (app is not null)
             {
-                await app.Services.GetRequiredService<GrpcTransport>().DisposeAsync().ConfigureAwait(false);
+                await app.Services.GetRequiredService<PeerTransport>().DisposeAsync().ConfigureAwait(false);
                 await app.DisposeAsync().ConfigureAwait(false);
             }
             store.Dispose();
@@ -146,14 +149,14 @@ public sealed class NodeHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // Peer streams are endless; gRPC enforces per-message limits instead.
+            // Client calls carry up to MaxMessageBytes of shares; gRPC enforces that per message instead.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.Http2.InitialConnectionWindowSize = ConnectionWindowBytes;
-            kestrel.Limits.Http2.InitialStreamWindowSize = GrpcTransport.StreamWindowBytes;
-            // Peer rounds are megabytes: a frame per gRPC chunk (not 16 KiB slices), and a per-stream output buffer that
-            // takes a whole round without blocking the protocol's send on the socket (Kestrel's default is 64 KiB).
-            kestrel.Limits.Http2.MaxFrameSize = GrpcTransport.MaxFrameBytes + 64;
-            kestrel.Limits.MaxResponseBufferSize = GrpcTransport.StreamWindowBytes;
+            kestrel.Limits.Http2.InitialStreamWindowSize = StreamWindowBytes;
+            // Bulk shares are megabytes: 64 KiB frames (not 16 KiB slices), and an output buffer that takes a large reply
+            // without blocking on the socket (Kestrel's default is 64 KiB).
+            kestrel.Limits.Http2.MaxFrameSize = 1 << 16;
+            kestrel.Limits.MaxResponseBufferSize = StreamWindowBytes;
             kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAliveInterval;
             kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAliveInterval;
             kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.ListenPort, listen =>
@@ -188,15 +191,9 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddSingleton(pins);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(metrics);
-        builder.Services.AddSingleton<GrpcTransport>(sp => new GrpcTransport(options, identity, pins, metrics, sp.GetRequiredService<ILogger<GrpcTransport>>()));
+        builder.Services.AddSingleton<PeerTransport>(sp => new PeerTransport(options, identity, pins, metrics, sp.GetRequiredService<ILogger<PeerTransport>>()));
         builder.Services.AddSingleton<JobScheduler>();
-        builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<PeerService>, PeerMethodProvider>();
         builder.Services.AddGrpc(grpc => grpc.EnableDetailedErrors = false)
-            .AddServiceOptions<PeerService>(o =>
-            {
-                o.MaxReceiveMessageSize = GrpcTransport.MaxFrameBytes;
-                o.MaxSendMessageSize = GrpcTransport.MaxFrameBytes;
-            })
             .AddServiceOptions<ClientService>(o =>
             {
                 o.MaxReceiveMessageSize = options.MaxMessageBytes + 4096;
@@ -220,7 +217,6 @@ public sealed class NodeHost : IAsyncDisposable
 
         var app = builder.Build();
         tlsLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mpc.Node.Tls");
-        app.MapGrpcService<PeerService>();
         app.MapGrpcService<ClientService>();
         app.MapGrpcHealthChecksService();
         if (options.MetricsUrl is not null)
@@ -253,7 +249,7 @@ public sealed class NodeHost : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     /// <summary>Degraded while any peer stream is down, naming the missing peers.</summary>
-    private sealed class PeersHealthCheck(GrpcTransport transport) : IHealthCheck
+    private sealed class PeersHealthCheck(PeerTransport transport) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {

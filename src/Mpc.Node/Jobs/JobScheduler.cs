@@ -60,7 +60,7 @@ public sealed class JobScheduler : IDisposable
 {
     private readonly NodeOptions _options;
     private readonly NodeStore _store;
-    private readonly GrpcTransport _transport;
+    private readonly PeerTransport _transport;
     private readonly NodeMetrics _metrics;
     private readonly ILogger _log;
     private readonly IFieldRuntime _runtime;
@@ -77,7 +77,7 @@ public sealed class JobScheduler : IDisposable
     private int _disposed;
 
     /// <summary>Creates the scheduler of one node.</summary>
-    public JobScheduler(NodeOptions options, NodeStore store, GrpcTransport transport, NodeMetrics metrics, ILogger<JobScheduler> log)
+    public JobScheduler(NodeOptions options, NodeStore store, PeerTransport transport, NodeMetrics metrics, ILogger<JobScheduler> log)
     {
         _options = options;
         _store = store;

@@ -43,7 +43,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
 
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(250), MaxBackoff = TimeSpan.FromSeconds(2);
 
-    private readonly GrpcTransport _transport;
+    private readonly PeerTransport _transport;
     private readonly int _threshold, _batchSize, _batchBits, _targetBatches;
     private readonly ILogger _log;
     private readonly Lock _gate = new();
@@ -57,7 +57,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     private int _holds, _generating;
 
     /// <summary>Creates the (not yet running) pool of one node.</summary>
-    public PreprocessingPool(GrpcTransport transport, NodeOptions options, ILogger log)
+    public PreprocessingPool(PeerTransport transport, NodeOptions options, ILogger log)
     {
         _transport = transport;
         _threshold = options.Threshold;

@@ -1,6 +1,10 @@
-using System.Net.Http;
-using Grpc.Core;
-using Grpc.Net.Client;
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Mpc.Client;
 using Mpc.Core.Network;
@@ -9,57 +13,47 @@ using Mpc.Node.Security;
 
 namespace Mpc.Node.Transport;
 
-/// <summary>The cluster transport: authenticated gRPC streams over mutual TLS, one per pair of nodes.</summary>
+/// <summary>The cluster transport: one mutual-TLS connection per pair of nodes carrying <see cref="PeerFrames"/>.</summary>
 /// <remarks>
-/// <para>Topology: for each pair i &lt; j, node i dials node j (<c>Peer.Exchange</c>) and both directions
-/// of that one bidirectional stream carry messages. The dialler pins the server certificate of the
-/// endpoint it dials; the acceptor maps the client certificate to a member index through
-/// <see cref="CertificatePins"/>. The dialler retries with exponential backoff (20 ms … 1 s) for as long
-/// as the transport lives, so a restarted node rejoins.</para>
-/// <para>Messages are split into chunks of at most <see cref="ChunkBytes"/> and reassembled by
-/// <see cref="MessageAssembler"/>; received messages are demultiplexed by (peer, tag) into a slot table
-/// where either the message or its receiver arrives first. Messages that arrive first are held up to
-/// <see cref="NodeOptions.MaxBufferedBytesPerPeer"/> per peer; a peer that sends past it is disconnected.</para>
-/// <para>Failure: when a peer's stream breaks (or it has not connected within
+/// <para>Topology: for each pair i &lt; j, node i dials node j's peer port (<see cref="PeerOptions.ResolvedPeerPort"/>) and
+/// both directions of that one connection carry messages. The dialler presents its certificate and pins the certificate of
+/// the member it dials; the acceptor admits only pinned member certificates, maps the certificate to a member index through
+/// <see cref="CertificatePins"/> and greets with its index (or refuses with a reason). The dialler retries with exponential
+/// backoff (20 ms … 1 s) for as long as the transport lives, so a restarted node rejoins.</para>
+/// <para>Why not a gRPC stream, as the node's client API uses: a round of a job is one small message each way, and over
+/// HTTP/2 each crossed the connection's write queue, a frame parser and a request-body pipe on both sides. On 3 loopback
+/// nodes a round cost 120–150 µs through a gRPC stream and 50–70 µs through TLS alone, and a 171 KB round 1.2–2.2 ms
+/// against 0.6–0.8 ms (docs/protocols.md, "Peer links").</para>
+/// <para>Received messages are demultiplexed by (peer, tag) into a slot table where either the message or its receiver
+/// arrives first. Messages that arrive first are held up to <see cref="NodeOptions.MaxBufferedBytesPerPeer"/> per peer; a
+/// peer that sends past it, or breaks the framing, is disconnected.</para>
+/// <para>Failure: when a peer's connection breaks (or it has not connected within
 /// <see cref="NodeOptions.PeerConnectTimeout"/>), every pending receive from it fails with a
 /// <see cref="TransportException"/> naming the peer, and so do later receives and sends until it
 /// reconnects. Messages that arrived completely before the break can still be received. A receive from
-/// a live peer fails after <see cref="NodeOptions.RoundTimeout"/>; keep-alive pings every
-/// <see cref="NodeOptions.KeepAliveInterval"/> detect a silent peer. Payloads are never logged.</para>
+/// a live peer fails after <see cref="NodeOptions.RoundTimeout"/>; each side sends a ping every
+/// <see cref="NodeOptions.KeepAliveInterval"/> and drops a link that stayed silent for three intervals. Payloads are never logged.</para>
 /// </remarks>
-public sealed class GrpcTransport : ITransport
+public sealed class PeerTransport : ITransport
 {
-    /// <summary>The largest payload slice carried by one frame (64 KiB), well under gRPC message limits.</summary>
-    /// <remarks>
-    /// Below the large-object-heap threshold (85,000 bytes) on purpose: gRPC and Protobuf allocate a buffer per
-    /// received frame, and LOH buffers are fresh, page-faulting memory each time (a profile of the 1 MiB chunks
-    /// this replaced spent a quarter of the cluster's CPU in the kernel zeroing new pages), whereas
-    /// gen-0 buffers reuse warm memory. 64 KiB frames still amortise the per-frame cost (≈ 256 frames for a
-    /// 16 MiB round).
-    /// </remarks>
-    public const int ChunkBytes = 1 << 16;
-
-    /// <summary>gRPC message limit for peer frames: one chunk plus the frame header.</summary>
-    internal const int MaxFrameBytes = ChunkBytes + 1024;
-
-    /// <summary>HTTP/2 flow-control window per stream (16 MiB, the SocketsHttpHandler maximum); large so a multi-MiB round is not throttled by acknowledgements.</summary>
-    internal const int StreamWindowBytes = 16 << 20;
-
-    /// <summary>Response header by which the acceptor confirms the stream (value: its index).</summary>
-    private const string AcceptedHeader = "mpc-peer-accepted";
+    /// <summary>Plaintext bytes of one TLS record: a message up to this size (header included) leaves in one write, one record.</summary>
+    private const int RecordBytes = 16 << 10;
 
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest wait between dials that the peer refused at the TCP level (nothing listens on its port yet).</summary>
     /// <remarks>
     /// A refused connect means the peer's host is up and its node is (re)starting; it costs a SYN and a RST, no TLS, so
-    /// dialling again soon is cheap, and the stream comes up within about this long of the peer listening. With the
-    /// 1 s cap (and the channel's own 1 s reconnect backoff, see <see cref="CreateChannel"/>) a node that started a
-    /// moment after its dialler was reached only 0.4–1.5 s later: a fresh cluster already answered clients, and the
-    /// first protocol rounds waited for the links (half of the <c>mpc bench mul</c> runs measured 0.6–1.0 s of
-    /// preprocessing instead of 0.2 s; docs/operator.md).
+    /// dialling again soon is cheap, and the link comes up within about this long of the peer listening. With a 1 s cap a
+    /// node that started a moment after its dialler was reached only 0.4–1.5 s later: a fresh cluster already answered
+    /// clients, and the first protocol rounds waited for the links (docs/operator.md).
     /// </remarks>
     internal static readonly TimeSpan MaxRefusedBackoff = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>TLS 1.3 only between nodes (both ends are this code), AES-128-GCM first: the cheapest AEAD with AES-NI.</summary>
+    private static readonly CipherSuitesPolicy? PeerCipherSuites = OperatingSystem.IsLinux()
+        ? new([TlsCipherSuite.TLS_AES_128_GCM_SHA256, TlsCipherSuite.TLS_AES_256_GCM_SHA384, TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256])
+        : null;
 
     private const int MaxRetiredSessions = 1 << 16;
     private readonly HashSet<ulong> _retired = [];
@@ -72,12 +66,12 @@ public sealed class GrpcTransport : ITransport
     private readonly PeerState[] _peers;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly List<Task> _background = [];
-    private readonly List<GrpcChannel> _channels = [];
+    private Socket? _listener;
     private int _started, _disposed;
     private Action<int, ReadOnlyMemory<byte>>? _control;
     private long _controlSequence;
 
-    internal GrpcTransport(NodeOptions options, TlsIdentity identity, CertificatePins pins, NodeMetrics metrics, ILogger<GrpcTransport> log)
+    internal PeerTransport(NodeOptions options, TlsIdentity identity, CertificatePins pins, NodeMetrics metrics, ILogger<PeerTransport> log)
     {
         _options = options;
         _identity = identity;
@@ -195,6 +189,8 @@ public sealed class GrpcTransport : ITransport
     public async ValueTask SendAsync(int peer, MessageTag tag, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         var state = Peer(peer);
+        if (tag.Session >= PeerFrames.FirstReservedSession)
+            throw new ArgumentException($"message {tag} to peer {peer}: sessions from {PeerFrames.FirstReservedSession} up are the link's own", nameof(tag));
         if (payload.Length > _options.MaxMessageBytes)
             throw new ArgumentException($"message {tag} to peer {peer} has {payload.Length} bytes, over MaxMessageBytes = {_options.MaxMessageBytes}", nameof(payload));
         if (peer == Party)
@@ -214,26 +210,8 @@ public sealed class GrpcTransport : ITransport
         await link.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            int offset = 0;
-            uint chunk = 0;
-            // The link's one frame, reused under the write lock: each write encodes it completely before it returns.
-            var frame = link.Frame;
-            frame.Session = tag.Session;
-            frame.Sequence = tag.Sequence;
-            do
-            {
-                int length = Math.Min(ChunkBytes, payload.Length - offset);
-                frame.Chunk = chunk;
-                frame.Last = offset + length == payload.Length;
-                frame.MessageLength = chunk == 0 ? (ulong)payload.Length : 0;
-                // No copy here: the payload is serialised straight into the HTTP/2 output buffer.
-                frame.Payload = payload.Slice(offset, length);
-                // The link's token, not the caller's: abandoning a message half-written would corrupt the stream.
-                await link.Writer.WriteAsync(frame, link.Token).ConfigureAwait(false);
-                offset += length;
-                chunk++;
-            }
-            while (offset < payload.Length);
+            // The link's token, not the caller's: abandoning a frame half-written would corrupt the stream.
+            await WriteFrameAsync(link, tag, payload).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -242,7 +220,6 @@ public sealed class GrpcTransport : ITransport
         }
         finally
         {
-            link.Frame.Payload = default; // the caller's buffer is not kept alive by the link, whether the write completed or failed
             link.WriteLock.Release();
         }
         _metrics.MessageSent(peer, payload.Length);
@@ -291,115 +268,171 @@ public sealed class GrpcTransport : ITransport
         }
     }
 
-    /// <summary>Starts dialling the higher-indexed peers and the connect-deadline watch. Called once Kestrel listens.</summary>
+    /// <summary>Listens on this node's peer port and starts dialling the higher-indexed peers and the connect-deadline watch.</summary>
+    /// <exception cref="NodeOptionsException">The peer port cannot be bound (in use, or not an address of this host).</exception>
     internal void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0)
             return;
+        var self = _options.Peers.Single(p => p.Index == Party);
+        var address = IPAddress.Parse(_options.ListenAddress);
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(new IPEndPoint(address, self.ResolvedPeerPort));
+            listener.Listen(Parties);
+        }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            throw new NodeOptionsException([$"{nameof(NodeOptions.Peers)}[{Party}].{nameof(PeerOptions.PeerPort)}: cannot listen for peers on {_options.ListenAddress}:{self.ResolvedPeerPort}: {e.Message}"]);
+        }
+        _listener = listener;
+        _background.Add(Task.Run(() => AcceptLoopAsync(listener)));
         for (int i = Party + 1; i < Parties; i++)
         {
             var peer = _options.Peers.Single(p => p.Index == i);
-            var channel = CreateChannel(peer);
             var state = _peers[i];
-            _channels.Add(channel);
-            _background.Add(Task.Run(() => DialLoopAsync(state, peer.Endpoint, channel)));
+            _background.Add(Task.Run(() => DialLoopAsync(state, peer)));
         }
         _background.Add(WatchConnectDeadlineAsync());
     }
 
-    /// <summary>Serves one incoming <c>Peer.Exchange</c> stream; called by the Peer service.</summary>
-    internal async Task AcceptAsync(IAsyncStreamReader<PeerChunk> requests, IServerStreamWriter<PeerChunk> responses, ServerCallContext context)
+    private async Task AcceptLoopAsync(Socket listener)
     {
-        var certificate = context.GetHttpContext().Connection.ClientCertificate;
-        var match = _pins.Match(certificate);
-        if (match.Kind != PinKind.Peer)
+        while (!_lifetime.IsCancellationRequested)
         {
-            _log.PeerRefused(match.Fingerprint, "not a member of this cluster");
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "the client certificate is not a member of this cluster"));
-        }
-        int peer = match.PeerIndex;
-        if (peer >= Party)
-        {
-            _log.PeerRefused(match.Fingerprint, $"node {peer} dialled node {Party}, but the lower index dials");
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"node {peer} must accept the stream from node {Party}, not dial it"));
-        }
-        if (_lifetime.IsCancellationRequested)
-            throw new RpcException(new Status(StatusCode.Unavailable, "the node is shutting down"));
-        var state = _peers[peer];
-        // An explicit marker: a refusal is a trailers-only response, whose headers the dialler must not mistake for acceptance.
-        await context.WriteResponseHeadersAsync([new Metadata.Entry(AcceptedHeader, Party.ToString(System.Globalization.CultureInfo.InvariantCulture))]).ConfigureAwait(false);
-        var cts = new CancellationTokenSource();
-        using var callAborted = context.CancellationToken.Register(cts.Cancel);
-        var link = InstallLink(state, responses, cts, "accepted");
-        try
-        {
-            await ReadLoopAsync(state, link, requests).ConfigureAwait(false);
-            BreakLink(state, link, "the peer closed the stream", null);
-        }
-        catch (FrameException e)
-        {
-            _log.MalformedFrame(peer, e.Message);
-            BreakLink(state, link, $"refused frame: {e.Message}", e);
-            throw new RpcException(new Status(e.Code, e.Message));
-        }
-        catch (RpcException e)
-        {
-            // gRPC's own checks (e.g. a frame over the message size limit): keep their status for the peer.
-            BreakLink(state, link, Describe(e), e);
-            throw;
-        }
-        catch (Exception e)
-        {
-            // Whatever ended the stream, the peer is gone until it dials again; the call's status no longer matters.
-            BreakLink(state, link, Describe(e), e);
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_lifetime.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_lifetime.IsCancellationRequested)
+                    return;
+                continue; // a connection reset while queued: nothing to serve
+            }
+            _ = Task.Run(() => ServeAsync(socket));
         }
     }
 
-    private async Task DialLoopAsync(PeerState state, string endpoint, GrpcChannel channel)
+    /// <summary>Authenticates one incoming connection as a lower-indexed member and runs its link until it breaks.</summary>
+    private async Task ServeAsync(Socket socket)
     {
-        var invoker = channel.CreateCallInvoker();
+        socket.NoDelay = true;
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        PeerLink? link = null;
+        try
+        {
+            PinMatch match = default;
+            using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token))
+            {
+                handshake.CancelAfter(HandshakeTimeout);
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = _identity.Certificate,
+                    ClientCertificateRequired = true,
+                    EnabledSslProtocols = SslProtocols.Tls13,
+                    CipherSuitesPolicy = PeerCipherSuites,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    // Pinning replaces chain building: only a member's own certificate is admitted, never a client's.
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    {
+                        match = _pins.Match(certificate);
+                        if (match.Kind != PinKind.Peer)
+                            _log.PeerRefused(match.Fingerprint, match.Kind == PinKind.Client ? "a client certificate, not a member's" : "not a member of this cluster");
+                        return match.Kind == PinKind.Peer;
+                    },
+                }, handshake.Token).ConfigureAwait(false);
+            }
+            int peer = match.PeerIndex;
+            string? refusal = peer >= Party ? $"node {peer} dialled node {Party}, but the lower index dials"
+                : _lifetime.IsCancellationRequested ? "the node is shutting down" : null;
+            if (refusal is not null)
+            {
+                _log.PeerRefused(match.Fingerprint, refusal);
+                await WriteControlFrameAsync(tls, PeerFrames.RefusalSession, Encoding.UTF8.GetBytes(refusal)).ConfigureAwait(false);
+                return;
+            }
+            var state = _peers[peer];
+            var hello = new byte[sizeof(int)];
+            BinaryPrimitives.WriteInt32LittleEndian(hello, Party);
+            // Installed before the greeting goes out, so the dialler's first message finds the link up; and the write
+            // lock is held until the greeting is written, so no send can come before it.
+            link = new PeerLink(tls);
+            await link.WriteLock.WaitAsync().ConfigureAwait(false);
+            InstallLink(state, link, "accepted");
+            await RunLinkAsync(state, link, hello).ConfigureAwait(false);
+        }
+        catch (Exception e) when (link is null)
+        {
+            // A failed handshake (refused certificate, a stranger, a reset) is the dialler's problem; the acceptor only logs refusals.
+            _log.PeerHandshakeFailed(socket.RemoteEndPoint?.ToString() ?? "?", e.Message);
+        }
+        finally
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static TimeSpan HandshakeTimeout => TimeSpan.FromSeconds(10);
+
+    private async Task DialLoopAsync(PeerState state, PeerOptions peer)
+    {
+        string host = new Uri(peer.Endpoint).Host.Trim('[', ']');
+        int port = peer.ResolvedPeerPort;
+        string endpoint = $"{host}:{port}";
+        byte[] pin = Fingerprints.Parse(peer.Fingerprint);
+        var connectTimeout = _options.PeerConnectTimeout < HandshakeTimeout ? _options.PeerConnectTimeout : HandshakeTimeout;
         var backoff = TimeSpan.Zero; // the last wait since the link was up; the first is MinBackoff
         int attempt = 0;
         while (!_lifetime.IsCancellationRequested)
         {
             attempt++;
-            var cts = new CancellationTokenSource();
             PeerLink? link = null;
             bool refused = false;
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            SslStream? tls = null;
             try
             {
-                using var stop = _lifetime.Token.Register(cts.Cancel);
-                using var call = invoker.AsyncDuplexStreamingCall(PeerWire.Exchange, null, new CallOptions(cancellationToken: cts.Token));
-                var headers = await call.ResponseHeadersAsync.ConfigureAwait(false);
-                if (headers.Get(AcceptedHeader) is null)
+                using (var dial = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token))
                 {
-                    // Refused: reading surfaces the status (PermissionDenied, FailedPrecondition …) for the log below.
-                    await call.ResponseStream.MoveNext(cts.Token).ConfigureAwait(false);
-                    throw new RpcException(new Status(StatusCode.Unavailable, "the peer refused the stream"));
+                    dial.CancelAfter(connectTimeout);
+                    await socket.ConnectAsync(host, port, dial.Token).ConfigureAwait(false);
+                    tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+                    await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                    {
+                        TargetHost = host,
+                        ClientCertificates = [_identity.Certificate],
+                        LocalCertificateSelectionCallback = (_, _, _, _, _) => _identity.Certificate,
+                        EnabledSslProtocols = SslProtocols.Tls13,
+                        CipherSuitesPolicy = PeerCipherSuites,
+                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) => Fingerprints.Matches(certificate, pin),
+                    }, dial.Token).ConfigureAwait(false);
+                    // Under TLS 1.3 the acceptor judges our certificate after our handshake completes: its greeting is the acceptance.
+                    await ReadGreetingAsync(tls, state.Index, dial.Token).ConfigureAwait(false);
                 }
-                link = InstallLink(state, call.RequestStream, cts, "dialled");
+                link = new PeerLink(tls);
+                InstallLink(state, link, "dialled");
                 backoff = TimeSpan.Zero;
                 attempt = 0;
-                await ReadLoopAsync(state, link, call.ResponseStream).ConfigureAwait(false);
-                BreakLink(state, link, "the peer closed the stream", null);
-            }
-            catch (FrameException e)
-            {
-                _log.MalformedFrame(state.Index, e.Message);
-                BreakLink(state, link!, $"refused frame: {e.Message}", e);
+                await RunLinkAsync(state, link, greeting: null).ConfigureAwait(false);
             }
             catch (Exception e)
             {
                 // The dial loop must outlive any failure: record it and try again after the backoff.
-                if (link is not null)
-                    BreakLink(state, link, Describe(e), e);
-                else if (!_lifetime.IsCancellationRequested)
-                    _log.PeerDialFailed(state.Index, endpoint, attempt, Describe(e));
+                if (link is null && !_lifetime.IsCancellationRequested)
+                    _log.PeerDialFailed(state.Index, endpoint, attempt, e.Message);
                 refused = link is null && IsConnectionRefused(e);
             }
             finally
             {
-                cts.Cancel();
+                if (tls is not null)
+                    await tls.DisposeAsync().ConfigureAwait(false);
+                else
+                    socket.Dispose();
             }
             // Chosen by this failure: a peer that starts refusing after longer failures is dialled again within MaxRefusedBackoff.
             backoff = NextBackoff(backoff, refused);
@@ -414,6 +447,23 @@ public sealed class GrpcTransport : ITransport
         }
     }
 
+    /// <summary>Reads the acceptor's first frame: its hello with the expected index, or its refusal.</summary>
+    /// <exception cref="IOException">The acceptor refused (with its reason), closed the connection or sent something else.</exception>
+    private static async Task ReadGreetingAsync(SslStream tls, int expected, CancellationToken cancellationToken)
+    {
+        var header = new byte[PeerFrames.HeaderBytes];
+        await tls.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
+        var (length, tag) = PeerFrames.ReadHeader(header);
+        if (length > 1024 || tag.Session is not (PeerFrames.HelloSession or PeerFrames.RefusalSession))
+            throw new IOException($"the peer's first frame is not a greeting (session {tag.Session}, {length} bytes)");
+        var payload = new byte[length];
+        await tls.ReadExactlyAsync(payload, cancellationToken).ConfigureAwait(false);
+        if (tag.Session == PeerFrames.RefusalSession)
+            throw new IOException($"the peer refused the link: {Encoding.UTF8.GetString(payload)}");
+        if (length != sizeof(int) || BinaryPrimitives.ReadInt32LittleEndian(payload) != expected)
+            throw new IOException($"the peer greeted as a member other than {expected}");
+    }
+
     /// <summary>
     /// The wait before the next dial, given the last wait (zero after a link was up): doubled after each failure, at least
     /// <see cref="MinBackoff"/>, up to <see cref="MaxRefusedBackoff"/> while the peer refuses connections, else up to 1 s.
@@ -424,45 +474,143 @@ public sealed class GrpcTransport : ITransport
     /// <summary>Whether a dial failed because nothing listens on the peer's port (a TCP reset to the connect), at any depth.</summary>
     internal static bool IsConnectionRefused(Exception e)
     {
-        // gRPC keeps the transport's exception in the status (DebugException), not as the RpcException's inner exception.
-        for (Exception? inner = e; inner is not null; inner = inner is RpcException rpc ? rpc.Status.DebugException ?? rpc.InnerException : inner.InnerException)
-            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
                 return true;
         return false;
     }
 
-    private async Task ReadLoopAsync(PeerState state, PeerLink link, IAsyncStreamReader<PeerChunk> reader)
+    /// <summary>Sends the acceptor's greeting (releasing the write lock its caller holds), then reads the link and keeps it alive until it breaks; always leaves it broken.</summary>
+    private async Task RunLinkAsync(PeerState state, PeerLink link, byte[]? greeting)
     {
-        var assembler = new MessageAssembler(_options.MaxMessageBytes);
+        Task? keepAlive = null;
+        try
+        {
+            if (greeting is not null)
+            {
+                try
+                {
+                    await WriteFrameAsync(link, new MessageTag(PeerFrames.HelloSession, 0), greeting).ConfigureAwait(false);
+                }
+                finally
+                {
+                    link.WriteLock.Release();
+                }
+            }
+            keepAlive = KeepAliveAsync(state, link);
+            await ReadLoopAsync(state, link).ConfigureAwait(false);
+            BreakLink(state, link, "the peer closed the connection", null);
+        }
+        catch (FrameException e)
+        {
+            _log.MalformedFrame(state.Index, e.Message);
+            BreakLink(state, link, $"refused frame: {e.Message}", e);
+        }
+        catch (Exception e)
+        {
+            // Whatever ended the connection, the peer is gone until it dials again.
+            BreakLink(state, link, e.Message, e);
+        }
+        if (keepAlive is not null)
+            await keepAlive.ConfigureAwait(false);
+    }
+
+    private async Task ReadLoopAsync(PeerState state, PeerLink link)
+    {
+        var header = new byte[PeerFrames.HeaderBytes];
+        var stream = link.Stream;
         while (true)
         {
+            // A clean end of stream falls between frames; anywhere else ReadExactly throws EndOfStreamException.
+            int got = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, link.Token).ConfigureAwait(false);
+            if (got == 0)
+                return;
+            if (got < header.Length)
+                throw new EndOfStreamException($"the connection ended inside a frame header ({got} of {header.Length} bytes)");
+            link.Heard();
+            var (length, tag) = PeerFrames.ReadHeader(header);
+            if (tag.Session == PeerFrames.PingSession && length == 0)
+                continue;
+            if (tag.Session >= PeerFrames.FirstReservedSession)
+                throw new FrameException($"frame of session {tag.Session} after the greeting");
+            if (length > (uint)_options.MaxMessageBytes)
+                throw new FrameException($"message {tag} declares {length} bytes, over MaxMessageBytes = {_options.MaxMessageBytes}");
+            // Uninitialised: every byte is overwritten by the read, and large rounds would otherwise pay for zeroing twice.
+            var message = length == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)length);
+            await stream.ReadExactlyAsync(message, link.Token).ConfigureAwait(false);
+            link.Heard();
+            link.Delivering = true;
             try
             {
-                if (!await reader.MoveNext(link.Token).ConfigureAwait(false))
-                    return;
-            }
-            catch (PeerWireException e)
-            {
-                throw new FrameException(StatusCode.InvalidArgument, e.Message);
-            }
-            var frame = reader.Current;
-            bool complete;
-            ReadOnlyMemory<byte> message;
-            MessageTag tag;
-            try
-            {
-                complete = assembler.Add(frame, out tag, out message);
+                Deliver(state, tag, message);
             }
             finally
             {
-                frame.Release();
+                link.Delivering = false;
             }
-            if (complete)
+            _metrics.MessageReceived(state.Index, message.Length);
+        }
+    }
+
+    /// <summary>Pings the peer every <see cref="NodeOptions.KeepAliveInterval"/> and breaks the link after three silent intervals.</summary>
+    /// <remarks>
+    /// Receivers resume on the link's reader (see <see cref="NewSlot"/>), so a long local computation can hold the reader
+    /// while the peer's pings wait in the socket: silence is only counted while the reader is actually waiting for bytes.
+    /// </remarks>
+    private async Task KeepAliveAsync(PeerState state, PeerLink link)
+    {
+        var interval = _options.KeepAliveInterval;
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(link.Token).ConfigureAwait(false))
             {
-                Deliver(state, tag, message);
-                _metrics.MessageReceived(state.Index, message.Length);
+                if (link.Delivering)
+                    link.Heard();
+                else if (link.SilentFor > 3 * interval)
+                {
+                    BreakLink(state, link, $"nothing received for {3 * interval} (3 × KeepAliveInterval)", null);
+                    return;
+                }
+                // A write in progress proves our side alive as well as a ping would; never queue behind it.
+                if (!link.WriteLock.Wait(0))
+                    continue;
+                try
+                {
+                    await WriteFrameAsync(link, new MessageTag(PeerFrames.PingSession, 0), ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+                }
+                finally
+                {
+                    link.WriteLock.Release();
+                }
             }
         }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or NotSupportedException)
+        {
+            // The link broke (or the write failed, which the reader notices too): nothing left to keep alive.
+            BreakLink(state, link, $"keep-alive ping failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes one frame; the caller holds <see cref="PeerLink.WriteLock"/>.</summary>
+    private static async ValueTask WriteFrameAsync(PeerLink link, MessageTag tag, ReadOnlyMemory<byte> payload)
+    {
+        var buffer = link.SendBuffer;
+        PeerFrames.WriteHeader(buffer, payload.Length, tag);
+        // The header shares the first TLS record with as much payload as fits: a small message is one record and one send.
+        int head = Math.Min(payload.Length, buffer.Length - PeerFrames.HeaderBytes);
+        payload.Span[..head].CopyTo(buffer.AsSpan(PeerFrames.HeaderBytes));
+        await link.Stream.WriteAsync(buffer.AsMemory(0, PeerFrames.HeaderBytes + head), link.Token).ConfigureAwait(false);
+        if (head < payload.Length)
+            await link.Stream.WriteAsync(payload[head..], link.Token).ConfigureAwait(false);
+    }
+
+    private static async Task WriteControlFrameAsync(SslStream tls, ulong session, byte[] payload)
+    {
+        var frame = new byte[PeerFrames.HeaderBytes + payload.Length];
+        PeerFrames.WriteHeader(frame, payload.Length, new MessageTag(session, 0));
+        payload.CopyTo(frame, PeerFrames.HeaderBytes);
+        await tls.WriteAsync(frame).ConfigureAwait(false);
     }
 
     private async Task WatchConnectDeadlineAsync()
@@ -497,9 +645,8 @@ public sealed class GrpcTransport : ITransport
         return true;
     }
 
-    private PeerLink InstallLink(PeerState state, IAsyncStreamWriter<PeerChunk> writer, CancellationTokenSource cts, string direction)
+    private void InstallLink(PeerState state, PeerLink link, string direction)
     {
-        var link = new PeerLink(writer, cts);
         PeerLink? superseded;
         lock (state.Gate)
         {
@@ -511,7 +658,6 @@ public sealed class GrpcTransport : ITransport
         // A peer that reconnects (after a restart or a half-open connection) replaces its old stream.
         superseded?.Cancellation.Cancel();
         _log.PeerConnected(state.Index, direction);
-        return link;
     }
 
     private void BreakLink(PeerState state, PeerLink link, string reason, Exception? inner)
@@ -575,14 +721,14 @@ public sealed class GrpcTransport : ITransport
             if (state.Slots.TryGetValue(tag, out waiter))
             {
                 if (waiter.Task.IsCompleted)
-                    throw new FrameException(StatusCode.InvalidArgument, $"message {tag} arrived twice");
+                    throw new FrameException($"message {tag} arrived twice");
                 state.Slots.Remove(tag);
             }
             else
             {
                 // Nobody asked for it yet: held, within the peer's budget (a node's messages to itself follow its own schedule).
                 if (state.Index != Party && state.Buffered + message.Length > _options.MaxBufferedBytesPerPeer)
-                    throw new FrameException(StatusCode.ResourceExhausted,
+                    throw new FrameException(
                         $"message {tag} would make {state.Buffered + message.Length} bytes from peer {state.Index} wait for receives, over MaxBufferedBytesPerPeer = {_options.MaxBufferedBytesPerPeer}");
                 var buffered = NewSlot();
                 buffered.SetResult(message);
@@ -645,36 +791,6 @@ public sealed class GrpcTransport : ITransport
         return _peers[peer];
     }
 
-    private GrpcChannel CreateChannel(PeerOptions peer)
-    {
-        // Pinning replaces the CA: only the certificate configured for this member is accepted.
-        var handler = _identity.CreatePinnedHandler(peer.Fingerprint);
-        handler.ConnectTimeout = _options.PeerConnectTimeout < TimeSpan.FromSeconds(10) ? _options.PeerConnectTimeout : TimeSpan.FromSeconds(10);
-        handler.KeepAlivePingDelay = _options.KeepAliveInterval;
-        handler.KeepAlivePingTimeout = _options.KeepAliveInterval;
-        handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
-        handler.PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan;
-        handler.InitialHttp2StreamWindowSize = StreamWindowBytes;
-        return GrpcChannel.ForAddress(peer.Endpoint, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            DisposeHttpClient = true,
-            MaxReceiveMessageSize = MaxFrameBytes,
-            MaxSendMessageSize = MaxFrameBytes,
-            // The channel's own reconnect backoff (1 s, growing to 120 s by default) would make calls fail at once,
-            // without connecting, until it expires, overriding the dial loop's schedule: a peer that started listening
-            // was reached only 1.2-1.5 s later. Keep it within the dial loop's short wait for a refusing peer.
-            InitialReconnectBackoff = MinBackoff,
-            MaxReconnectBackoff = MaxRefusedBackoff,
-        });
-    }
-
-    private static string Describe(Exception e) => e switch
-    {
-        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
-        _ => e.Message,
-    };
-
     private static TransportException Copy(TransportException e) => new(e.Peer, e.Message, e.InnerException);
 
     /// <remarks>
@@ -693,6 +809,7 @@ public sealed class GrpcTransport : ITransport
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _lifetime.Cancel();
+        _listener?.Dispose();
         foreach (var state in _peers)
         {
             PeerLink? link;
@@ -709,11 +826,9 @@ public sealed class GrpcTransport : ITransport
         }
         catch (TimeoutException)
         {
-            // A dial stuck in the TLS handshake is abandoned; disposing its channel below aborts it.
+            // A dial stuck in a handshake is abandoned; its own timeout ends it.
         }
         // _lifetime is deliberately not disposed: an abandoned dial may still read its token.
-        foreach (var channel in _channels)
-            channel.Dispose();
     }
 
     private sealed class PeerState(int index)
@@ -728,13 +843,26 @@ public sealed class GrpcTransport : ITransport
         public long Buffered;
     }
 
-    private sealed class PeerLink(IAsyncStreamWriter<PeerChunk> writer, CancellationTokenSource cancellation)
+    private sealed class PeerLink
     {
-        public readonly IAsyncStreamWriter<PeerChunk> Writer = writer;
-        /// <summary>The frame every send fills in turn; guarded by <see cref="WriteLock"/>.</summary>
-        public readonly PeerChunk Frame = new();
-        public readonly CancellationTokenSource Cancellation = cancellation;
-        public readonly CancellationToken Token = cancellation.Token;
+        public PeerLink(SslStream stream)
+        {
+            Stream = stream;
+            Token = Cancellation.Token;
+        }
+
+        public readonly SslStream Stream;
+        /// <summary>Header and first payload bytes of each frame; guarded by <see cref="WriteLock"/>.</summary>
+        public readonly byte[] SendBuffer = new byte[RecordBytes];
+        public readonly CancellationTokenSource Cancellation = new();
+        public readonly CancellationToken Token;
         public readonly SemaphoreSlim WriteLock = new(1, 1);
+        /// <summary>True while the reader hands a message to its receiver (which may compute on the reader for a while).</summary>
+        public volatile bool Delivering;
+        private long _heard = Environment.TickCount64;
+
+        public void Heard() => Volatile.Write(ref _heard, Environment.TickCount64);
+
+        public TimeSpan SilentFor => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _heard));
     }
 }
