@@ -41,6 +41,9 @@ public sealed class PeerTransport : ITransport
 
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromSeconds(1);
 
+    /// <summary>Longest time a connection may take from TCP connect to the greeting, on either side.</summary>
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The longest wait between dials that the peer refused at the TCP level (nothing listens on its port yet).</summary>
     /// <remarks>
     /// A refused connect means the peer's host is up and its node is (re)starting; it costs a SYN and a RST, no TLS, so
@@ -376,8 +379,6 @@ public sealed class PeerTransport : ITransport
         }
     }
 
-    private static TimeSpan HandshakeTimeout => TimeSpan.FromSeconds(10);
-
     private async Task DialLoopAsync(PeerState state, PeerOptions peer)
     {
         string host = new Uri(peer.Endpoint).Host.Trim('[', ']');
@@ -585,9 +586,9 @@ public sealed class PeerTransport : ITransport
                 }
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or NotSupportedException)
+        catch (Exception e)
         {
-            // The link broke (or the write failed, which the reader notices too): nothing left to keep alive.
+            // The link broke (or the ping's write failed, which the reader notices too): nothing left to keep alive.
             BreakLink(state, link, $"keep-alive ping failed: {e.Message}", e);
         }
     }
