@@ -94,10 +94,10 @@ public sealed class NodeOptions
     /// <summary>The longest a receive waits for one message from a live peer before failing. Default 60 s.</summary>
     public TimeSpan RoundTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Interval of HTTP/2 keep-alive pings on peer connections; a peer that does not answer within the same interval is treated as disconnected. Default 5 s.</summary>
+    /// <summary>Interval of keep-alive pings on peer links (and of HTTP/2 pings to clients); a peer link on which nothing arrives for three intervals is dropped. Default 5 s.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Largest message (all chunks together) accepted from or sent to a peer, and largest input share, in bytes. Default 256 MiB.</summary>
+    /// <summary>Largest message accepted from or sent to a peer, and largest input share, in bytes. Default 256 MiB.</summary>
     public int MaxMessageBytes { get; set; } = 256 << 20;
 
     /// <summary>

@@ -227,7 +227,7 @@ public sealed class NodeHost : IAsyncDisposable
         return app;
     }
 
-    /// <summary>Closes peer streams (pending receives fail), stops Kestrel and closes the store.</summary>
+    /// <summary>Closes peer links (pending receives fail), stops Kestrel and closes the store.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
@@ -248,7 +248,7 @@ public sealed class NodeHost : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    /// <summary>Degraded while any peer stream is down, naming the missing peers.</summary>
+    /// <summary>Degraded while any peer link is down, naming the missing peers.</summary>
     private sealed class PeersHealthCheck(PeerTransport transport) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -355,7 +355,7 @@ public sealed class JobScheduler : IDisposable
         try
         {
             _log.BenchmarkStarted(multiplications);
-            // A freshly started cluster answers clients before every peer stream is up: the clocks must not time the connecting.
+            // A freshly started cluster answers clients before every peer link is up: the clocks must not time the connecting.
             await _transport.WaitForPeersAsync(cancellationToken).ConfigureAwait(false);
             // Background preprocessing would share the CPU and the links with the measurement.
             using var paused = await _runtime.PausePoolAsync(cancellationToken).ConfigureAwait(false);

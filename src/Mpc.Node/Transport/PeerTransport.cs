@@ -95,7 +95,7 @@ public sealed class PeerTransport : ITransport
     /// <inheritdoc />
     public int Parties { get; }
 
-    /// <summary>True when the stream to <paramref name="peer"/> is up (always true for this node itself).</summary>
+    /// <summary>True when the link to <paramref name="peer"/> is up (always true for this node itself).</summary>
     public bool IsConnected(int peer) => peer == Party || Peer(peer).Link is not null;
 
     /// <summary>Waits until every peer is connected, riding out failures and reconnects for up to <see cref="NodeOptions.PeerConnectTimeout"/>.</summary>
