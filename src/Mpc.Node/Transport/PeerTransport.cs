@@ -352,10 +352,11 @@ public sealed class PeerTransport : ITransport
             int peer = match.PeerIndex;
             string? refusal = peer >= Party ? $"node {peer} dialled node {Party}, but the lower index dials"
                 : _lifetime.IsCancellationRequested ? "the node is shutting down" : null;
+            var candidate = new PeerLink(tls);
             if (refusal is not null)
             {
                 _log.PeerRefused(match.Fingerprint, refusal);
-                await WriteControlFrameAsync(tls, PeerFrames.RefusalSession, Encoding.UTF8.GetBytes(refusal)).ConfigureAwait(false);
+                await WriteFrameAsync(candidate, new MessageTag(PeerFrames.RefusalSession, 0), Encoding.UTF8.GetBytes(refusal)).ConfigureAwait(false);
                 return;
             }
             var state = _peers[peer];
@@ -363,10 +364,22 @@ public sealed class PeerTransport : ITransport
             BinaryPrimitives.WriteInt32LittleEndian(hello, Party);
             // Installed before the greeting goes out, so the dialler's first message finds the link up; and the write
             // lock is held until the greeting is written, so no send can come before it.
-            link = new PeerLink(tls);
-            await link.WriteLock.WaitAsync().ConfigureAwait(false);
-            InstallLink(state, link, "accepted");
-            await RunLinkAsync(state, link, hello).ConfigureAwait(false);
+            await candidate.WriteLock.WaitAsync().ConfigureAwait(false);
+            InstallLink(state, link = candidate, "accepted");
+            try
+            {
+                await WriteFrameAsync(link, new MessageTag(PeerFrames.HelloSession, 0), hello).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                BreakLink(state, link, $"greeting failed: {e.Message}", e);
+                return;
+            }
+            finally
+            {
+                link.WriteLock.Release();
+            }
+            await RunLinkAsync(state, link).ConfigureAwait(false);
         }
         catch (Exception e) when (link is null)
         {
@@ -419,7 +432,7 @@ public sealed class PeerTransport : ITransport
                 InstallLink(state, link, "dialled");
                 backoff = TimeSpan.Zero;
                 attempt = 0;
-                await RunLinkAsync(state, link, greeting: null).ConfigureAwait(false);
+                await RunLinkAsync(state, link).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -481,24 +494,12 @@ public sealed class PeerTransport : ITransport
         return false;
     }
 
-    /// <summary>Sends the acceptor's greeting (releasing the write lock its caller holds), then reads the link and keeps it alive until it breaks; always leaves it broken.</summary>
-    private async Task RunLinkAsync(PeerState state, PeerLink link, byte[]? greeting)
+    /// <summary>Reads the link and keeps it alive until it breaks; always leaves it broken.</summary>
+    private async Task RunLinkAsync(PeerState state, PeerLink link)
     {
-        Task? keepAlive = null;
+        var keepAlive = KeepAliveAsync(state, link);
         try
         {
-            if (greeting is not null)
-            {
-                try
-                {
-                    await WriteFrameAsync(link, new MessageTag(PeerFrames.HelloSession, 0), greeting).ConfigureAwait(false);
-                }
-                finally
-                {
-                    link.WriteLock.Release();
-                }
-            }
-            keepAlive = KeepAliveAsync(state, link);
             await ReadLoopAsync(state, link).ConfigureAwait(false);
             BreakLink(state, link, "the peer closed the connection", null);
         }
@@ -512,8 +513,7 @@ public sealed class PeerTransport : ITransport
             // Whatever ended the connection, the peer is gone until it dials again.
             BreakLink(state, link, e.Message, e);
         }
-        if (keepAlive is not null)
-            await keepAlive.ConfigureAwait(false);
+        await keepAlive.ConfigureAwait(false);
     }
 
     private async Task ReadLoopAsync(PeerState state, PeerLink link)
@@ -604,14 +604,6 @@ public sealed class PeerTransport : ITransport
         await link.Stream.WriteAsync(buffer.AsMemory(0, PeerFrames.HeaderBytes + head), link.Token).ConfigureAwait(false);
         if (head < payload.Length)
             await link.Stream.WriteAsync(payload[head..], link.Token).ConfigureAwait(false);
-    }
-
-    private static async Task WriteControlFrameAsync(SslStream tls, ulong session, byte[] payload)
-    {
-        var frame = new byte[PeerFrames.HeaderBytes + payload.Length];
-        PeerFrames.WriteHeader(frame, payload.Length, new MessageTag(session, 0));
-        payload.CopyTo(frame, PeerFrames.HeaderBytes);
-        await tls.WriteAsync(frame).ConfigureAwait(false);
     }
 
     private async Task WatchConnectDeadlineAsync()
