@@ -278,13 +278,13 @@ public sealed class PeerTransportTests
     };
 
     [Theory]
-    [InlineData("declared length over the limit")]
-    [InlineData("a link session after the greeting")]
-    [InlineData("a ping with a payload")]
-    [InlineData("duplicate tag")]
-    [InlineData("the connection ends inside a frame")]
-    [InlineData("messages nobody receives past the buffer budget")]
-    public async Task MalformedStream_ClosesTheLink_AndTheNodeKeepsServing(string what)
+    [InlineData("declared length over the limit", "over MaxMessageBytes")]
+    [InlineData("a link session after the greeting", "after the greeting")]
+    [InlineData("a ping with a payload", "after the greeting")]
+    [InlineData("duplicate tag", "arrived twice")]
+    [InlineData("the connection ends inside a frame", "end of the stream")]
+    [InlineData("messages nobody receives past the buffer budget", "over MaxBufferedBytesPerPeer")]
+    public async Task MalformedStream_ClosesTheLink_AndTheNodeKeepsServing(string what, string reason)
     {
         // The test plays node 0 itself, so it can write raw frames with a pinned member certificate.
         await using var cluster = new TestCluster(3, o => (o.MaxMessageBytes, o.MaxBufferedBytesPerPeer) = (8 << 20, 8 << 20));
@@ -293,6 +293,9 @@ public sealed class PeerTransportTests
         await using (var bad = await DialAsAsync(cluster, 2, cluster.Identities[0]))
         {
             Assert.Equal(PeerFrames.HelloSession, (await ReadFrameAsync(bad)).Tag.Session);
+            // Fails when the node drops the link, with the reason: the bad frame's, not the silence watchdog's, which
+            // would also close a link this test stops writing to.
+            var pending = cluster[2].Transport.ReceiveAsync(0, new MessageTag(99, 0)).AsTask();
             try
             {
                 foreach (var frame in BadFrames[what])
@@ -307,6 +310,8 @@ public sealed class PeerTransportTests
             // The node closes the link (it would otherwise ping forever and this loop would hit the test's timeout).
             while (await TryReadFrameAsync(bad).WaitAsync(TimeSpan.FromSeconds(20)) is { } frame)
                 Assert.Equal(PeerFrames.PingSession, frame.Tag.Session);
+            var dropped = await Assert.ThrowsAsync<TransportException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
+            Assert.Contains(reason, dropped.Message);
         }
         Assert.InRange(cluster[2].Transport.BufferedBytes(0), 0, 8 << 20); // what the bad link left stays within the budget
         cluster[2].Transport.DiscardSession(3); // as the jobs of a failed link do when they fail: the budget is free again
