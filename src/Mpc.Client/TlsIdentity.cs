@@ -100,25 +100,31 @@ public sealed class TlsIdentity : IDisposable
     }
 
     /// <summary>
-    /// An HTTP handler for mutual TLS with pinning: it presents this identity's certificate and accepts the server only if its
-    /// certificate's SHA-256 is <paramref name="serverFingerprint"/>. Pinning replaces CA validation. The one place every gRPC
-    /// channel of the project (client SDK, node-to-node dialling, tests) gets its TLS from; callers tune timeouts and windows.
+    /// An HTTP handler for mutual TLS with pinning (<see cref="CreatePinnedClientOptions"/>): the one place every gRPC channel
+    /// of the project (client SDK, tests) gets its TLS from; callers tune timeouts and windows.
     /// </summary>
     /// <param name="serverFingerprint">64 hex digits, optionally with ':' separators.</param>
     /// <exception cref="FormatException">The fingerprint is not a SHA-256 hex string.</exception>
     /// <remarks>The identity must stay alive while the handler is used.</remarks>
-    public SocketsHttpHandler CreatePinnedHandler(string serverFingerprint)
+    public SocketsHttpHandler CreatePinnedHandler(string serverFingerprint) =>
+        new() { SslOptions = CreatePinnedClientOptions(serverFingerprint) };
+
+    /// <summary>
+    /// Client-side TLS options for mutual TLS with pinning: they present this identity's certificate and accept the server only
+    /// if its certificate's SHA-256 is <paramref name="serverFingerprint"/>. Pinning replaces CA validation. Used by
+    /// <see cref="CreatePinnedHandler"/> and by nodes dialling their peers; callers add the target host and protocol settings.
+    /// </summary>
+    /// <param name="serverFingerprint">64 hex digits, optionally with ':' separators.</param>
+    /// <exception cref="FormatException">The fingerprint is not a SHA-256 hex string.</exception>
+    public SslClientAuthenticationOptions CreatePinnedClientOptions(string serverFingerprint)
     {
         byte[] pin = Fingerprints.Parse(serverFingerprint);
         var certificate = Certificate;
-        return new SocketsHttpHandler
+        return new SslClientAuthenticationOptions
         {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, serverCertificate, _, _) => Fingerprints.Matches(serverCertificate, pin),
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
-                ClientCertificates = [certificate],
-            },
+            RemoteCertificateValidationCallback = (_, serverCertificate, _, _) => Fingerprints.Matches(serverCertificate, pin),
+            LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
+            ClientCertificates = [certificate],
         };
     }
 

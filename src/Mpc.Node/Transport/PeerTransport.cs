@@ -397,7 +397,6 @@ public sealed class PeerTransport : ITransport
         string host = new Uri(peer.Endpoint).Host.Trim('[', ']');
         int port = peer.ResolvedPeerPort;
         string endpoint = $"{host}:{port}";
-        byte[] pin = Fingerprints.Parse(peer.Fingerprint);
         var connectTimeout = _options.PeerConnectTimeout < HandshakeTimeout ? _options.PeerConnectTimeout : HandshakeTimeout;
         var backoff = TimeSpan.Zero; // the last wait since the link was up; the first is MinBackoff
         int attempt = 0;
@@ -415,16 +414,12 @@ public sealed class PeerTransport : ITransport
                     dial.CancelAfter(connectTimeout);
                     await socket.ConnectAsync(host, port, dial.Token).ConfigureAwait(false);
                     tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-                    await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-                    {
-                        TargetHost = host,
-                        ClientCertificates = [_identity.Certificate],
-                        LocalCertificateSelectionCallback = (_, _, _, _, _) => _identity.Certificate,
-                        EnabledSslProtocols = SslProtocols.Tls13,
-                        CipherSuitesPolicy = PeerCipherSuites,
-                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                        RemoteCertificateValidationCallback = (_, certificate, _, _) => Fingerprints.Matches(certificate, pin),
-                    }, dial.Token).ConfigureAwait(false);
+                    var options = _identity.CreatePinnedClientOptions(peer.Fingerprint);
+                    options.TargetHost = host;
+                    options.EnabledSslProtocols = SslProtocols.Tls13;
+                    options.CipherSuitesPolicy = PeerCipherSuites;
+                    options.CertificateRevocationCheckMode = X509RevocationMode.NoCheck;
+                    await tls.AuthenticateAsClientAsync(options, dial.Token).ConfigureAwait(false);
                     // Under TLS 1.3 the acceptor judges our certificate after our handshake completes: its greeting is the acceptance.
                     await ReadGreetingAsync(tls, state.Index, dial.Token).ConfigureAwait(false);
                 }

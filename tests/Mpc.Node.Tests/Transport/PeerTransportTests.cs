@@ -330,20 +330,16 @@ public sealed class PeerTransportTests
         Assert.Equal(9, (await cluster[2].Transport.ReceiveAsync(1, new MessageTag(7, 1))).Span[0]);
     }
 
-    /// <summary>Opens a TLS connection to <paramref name="node"/>'s peer port presenting <paramref name="identity"/> (any server certificate accepted).</summary>
+    /// <summary>Opens a TLS connection to <paramref name="node"/>'s peer port presenting <paramref name="identity"/>, pinning the node's certificate.</summary>
     private static async Task<SslStream> DialAsAsync(TestCluster cluster, int node, TlsIdentity identity)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(IPAddress.Loopback, cluster.Options[node].Peers[node].ResolvedPeerPort);
         var tls = new SslStream(new NetworkStream(socket, ownsSocket: true));
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "127.0.0.1",
-            ClientCertificates = [identity.Certificate],
-            LocalCertificateSelectionCallback = (_, _, _, _, _) => identity.Certificate,
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
-            EnabledSslProtocols = SslProtocols.Tls13,
-        });
+        var options = identity.CreatePinnedClientOptions(cluster.Identities[node].Fingerprint);
+        options.TargetHost = "127.0.0.1";
+        options.EnabledSslProtocols = SslProtocols.Tls13;
+        await tls.AuthenticateAsClientAsync(options);
         return tls;
     }
 
