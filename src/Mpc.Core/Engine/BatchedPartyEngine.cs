@@ -1,3 +1,4 @@
+using System.Buffers;
 using Mpc.Core.Circuits;
 using Mpc.Core.Fields;
 using Mpc.Core.Protocols;
@@ -54,23 +55,30 @@ public sealed class BatchedPartyEngine<T> where T : struct, IField<T>
             throw new ArgumentException($"Circuit '{circuit.Name}' has integer gates (comparison, equality, truncation); the batched engine runs add/sub/mul circuits only.", nameof(circuit));
 
         int k = copies;
-        var wires = new T[checked(circuit.Gates.Length * k)];
         foreach (var input in circuit.Inputs)
+            if (!inputShares.TryGetValue(input.QualifiedName, out var shares) || shares.Length != k)
+                throw new ArgumentException($"Input '{input.QualifiedName}' needs {k} shares (one per copy).", nameof(inputShares));
+        // gates × k shares (21.6 MB for 100 copies of AES): rented, since a fresh zeroed array per job cost page faults and
+        // gen-2 collections. Uncleared is safe: evaluation writes every gate's row before any gate reads it.
+        var wires = ArrayPool<T>.Shared.Rent(checked(circuit.Gates.Length * k));
+        try
         {
-            string key = input.QualifiedName;
-            if (!inputShares.TryGetValue(key, out var shares) || shares.Length != k)
-                throw new ArgumentException($"Input '{key}' needs {k} shares (one per copy).", nameof(inputShares));
-            shares.CopyTo(wires.AsSpan(input.Wire * k, k));
-        }
-        await _engine.EvaluateAsync(circuit, k, wires, new CircuitPreprocessing<T>(triples, []), cancellationToken).ConfigureAwait(false);
+            foreach (var input in circuit.Inputs)
+                inputShares[input.QualifiedName].CopyTo(wires.AsSpan(input.Wire * k, k));
+            await _engine.EvaluateAsync(circuit, k, wires, new CircuitPreprocessing<T>(triples, []), cancellationToken).ConfigureAwait(false);
 
-        // Every output of every copy opens in one round.
-        var outputs = circuit.Outputs;
-        var open = GC.AllocateUninitializedArray<T>(outputs.Length * k);
-        for (int o = 0; o < outputs.Length; o++) wires.AsSpan(outputs[o].Wire * k, k).CopyTo(open.AsSpan(o * k, k));
-        T[] values = await _opener.OpenAsync(open, cancellationToken).ConfigureAwait(false);
-        var result = new Dictionary<string, T[]>(outputs.Length, StringComparer.Ordinal);
-        for (int o = 0; o < outputs.Length; o++) result.Add(outputs[o].Name, values.AsSpan(o * k, k).ToArray());
-        return result;
+            // Every output of every copy opens in one round.
+            var outputs = circuit.Outputs;
+            var open = GC.AllocateUninitializedArray<T>(outputs.Length * k);
+            for (int o = 0; o < outputs.Length; o++) wires.AsSpan(outputs[o].Wire * k, k).CopyTo(open.AsSpan(o * k, k));
+            T[] values = await _opener.OpenAsync(open, cancellationToken).ConfigureAwait(false);
+            var result = new Dictionary<string, T[]>(outputs.Length, StringComparer.Ordinal);
+            for (int o = 0; o < outputs.Length; o++) result.Add(outputs[o].Name, values.AsSpan(o * k, k).ToArray());
+            return result;
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(wires);
+        }
     }
 }

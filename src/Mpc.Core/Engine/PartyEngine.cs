@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Mpc.Core.Circuits;
@@ -168,13 +169,22 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
             throw new ArgumentException(
                 $"Circuit '{circuit.Name}' has {schedule.Groups.Length} integer groups; material for {preprocessing.Integer.Count} given.", nameof(preprocessing));
 
-        var wires = new T[circuit.Gates.Length];
         foreach (var input in circuit.Inputs)
-            wires[input.Wire] = inputShares.TryGetValue(input.QualifiedName, out var share)
-                ? share
-                : throw new ArgumentException($"No share of input '{input.QualifiedName}' was provided.", nameof(inputShares));
-        await EvaluateAsync(circuit, 1, wires, preprocessing, cancellationToken).ConfigureAwait(false);
-        return await FinishOutputsAsync(circuit, wires, cancellationToken).ConfigureAwait(false);
+            if (!inputShares.ContainsKey(input.QualifiedName))
+                throw new ArgumentException($"No share of input '{input.QualifiedName}' was provided.", nameof(inputShares));
+        // Rented uncleared: evaluation writes every gate's wire before any gate reads it (the schedule is topological).
+        var wires = ArrayPool<T>.Shared.Rent(circuit.Gates.Length);
+        try
+        {
+            foreach (var input in circuit.Inputs)
+                wires[input.Wire] = inputShares[input.QualifiedName];
+            await EvaluateAsync(circuit, 1, wires, preprocessing, cancellationToken).ConfigureAwait(false);
+            return await FinishOutputsAsync(circuit, wires, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(wires);
+        }
     }
 
     /// <summary>
@@ -272,16 +282,28 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
     private async Task MultiplyAsync(ImmutableArray<int> batch, ImmutableArray<Gate> gates,
         T[] wires, int k, TripleBatch<T> triples, CancellationToken cancellationToken)
     {
-        var x = GC.AllocateUninitializedArray<T>(batch.Length * k);
-        var y = GC.AllocateUninitializedArray<T>(batch.Length * k);
-        for (int m = 0; m < batch.Length; m++)
+        // Rented: at 100 copies a layer's factors and products are ~85 KB each, and fresh ones every round kept the
+        // large-object heap busy enough to force gen-2 collections mid-job.
+        int count = batch.Length * k;
+        var pool = ArrayPool<T>.Shared;
+        T[] x = pool.Rent(count), y = pool.Rent(count), z = pool.Rent(count);
+        try
         {
-            var g = gates[batch[m]];
-            Row(wires, g.Left, k).CopyTo(x.AsSpan(m * k, k));
-            Row(wires, g.Right, k).CopyTo(y.AsSpan(m * k, k));
+            for (int m = 0; m < batch.Length; m++)
+            {
+                var g = gates[batch[m]];
+                Row(wires, g.Left, k).CopyTo(x.AsSpan(m * k, k));
+                Row(wires, g.Right, k).CopyTo(y.AsSpan(m * k, k));
+            }
+            await _multiplier.MultiplyAsync(x.AsMemory(0, count), y.AsMemory(0, count), triples, z.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+            for (int m = 0; m < batch.Length; m++) z.AsSpan(m * k, k).CopyTo(Row(wires, batch[m], k));
         }
-        T[] z = await _multiplier.MultiplyAsync(x, y, triples, cancellationToken).ConfigureAwait(false);
-        for (int m = 0; m < batch.Length; m++) z.AsSpan(m * k, k).CopyTo(Row(wires, batch[m], k));
+        finally
+        {
+            pool.Return(x);
+            pool.Return(y);
+            pool.Return(z);
+        }
     }
 
     private async Task RunGroupAsync(ScheduleGroup group, int lane, IntegerPreprocessing<T> material, ImmutableArray<Gate> gates,

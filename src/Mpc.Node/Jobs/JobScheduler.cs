@@ -616,15 +616,15 @@ public sealed class JobScheduler : IDisposable
             // the nodes together (dealer-free).
             int needed = checked((int)circuit.Stats.Triples);
             int bitsNeeded = checked((int)circuit.Schedule.RandomBits(owner._options.Security));
-            var triples = new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty);
-            T[] bits = [];
-            if (needed + bitsNeeded > 0)
+            using var material = needed + bitsNeeded > 0
+                ? await PreprocessingPool<T>.AcquireAsync(_pool, context, needed, bitsNeeded, cancellationToken).ConfigureAwait(false)
+                : null;
+            if (material is not null)
             {
-                (triples, bits, int pooled, int pooledBits) = await PreprocessingPool<T>.AcquireAsync(_pool, context, needed, bitsNeeded, cancellationToken).ConfigureAwait(false);
-                owner._log.PoolTaken(jobId, pooled, needed - pooled);
-                owner._log.PoolBitsTaken(jobId, pooledBits, bitsNeeded - pooledBits);
+                owner._log.PoolTaken(jobId, material.Pooled, needed - material.Pooled);
+                owner._log.PoolBitsTaken(jobId, material.PooledBits, bitsNeeded - material.PooledBits);
             }
-            var preprocessing = await engine.PrepareAsync(circuit, triples, bits, cancellationToken).ConfigureAwait(false);
+            var preprocessing = await engine.PrepareAsync(circuit, material?.Triples ?? default, material?.Bits ?? ReadOnlyMemory<T>.Empty, cancellationToken).ConfigureAwait(false);
             var result = await engine.RunAsync(circuit, inputs, preprocessing, cancellationToken).ConfigureAwait(false);
             var outputs = new List<OutputRecord>(circuit.Outputs.Length);
             foreach (var output in circuit.Outputs)
@@ -653,13 +653,10 @@ public sealed class JobScheduler : IDisposable
             }
             var context = new ProtocolContext<T>(owner._transport, owner._options.Threshold, session);
             int needed = checked(circuit.Stats.Multiplications * copies);
-            var triples = new TripleBatch<T>(ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty, ReadOnlyMemory<T>.Empty);
-            if (needed > 0)
-            {
-                (triples, _, int pooled, _) = await PreprocessingPool<T>.AcquireAsync(_pool, context, needed, 0, cancellationToken).ConfigureAwait(false);
-                owner._log.PoolTaken(jobId, pooled, needed - pooled);
-            }
-            var opened = await new BatchedPartyEngine<T>(context).RunAsync(circuit, copies, inputs, triples, cancellationToken).ConfigureAwait(false);
+            using var material = needed > 0 ? await PreprocessingPool<T>.AcquireAsync(_pool, context, needed, 0, cancellationToken).ConfigureAwait(false) : null;
+            if (material is not null)
+                owner._log.PoolTaken(jobId, material.Pooled, needed - material.Pooled);
+            var opened = await new BatchedPartyEngine<T>(context).RunAsync(circuit, copies, inputs, material?.Triples ?? default, cancellationToken).ConfigureAwait(false);
             var outputs = new List<OutputRecord>(circuit.Outputs.Length);
             foreach (var output in circuit.Outputs)
             {
