@@ -75,6 +75,36 @@ public sealed class PreprocessingPoolTests
         await WaitForAsync(() => cluster[2].Jobs.PoolLevel > 0, TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task ADeferralStopsTheRefillUntilReleased_AndAwaitedJobsReleaseTheirs()
+    {
+        await using var cluster = new TestCluster(3, SmallPool);
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        await WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
+        using var client = JobTests.Client(cluster);
+
+        // The leader decides when to refill, so its deferral holds the whole cluster's.
+        var deferral = cluster[0].Jobs.DeferPoolRefill();
+        Assert.True(await RunRandomJobAsync(client, 104729, 1) > 0, "the random circuit should multiply");
+        await ConsumedAlikeAsync(cluster);
+        Assert.True(cluster[0].Jobs.PoolConsumed > 0, "the job took no pooled triples");
+        long drained = cluster[0].Jobs.PoolLevel;
+        Assert.True(drained < Target, $"the job should have drained the pool; it holds {drained}");
+        // A refill of a few 64-triple batches takes well under this; none may start while the deferral is held.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(drained, cluster[0].Jobs.PoolLevel);
+
+        deferral.Dispose();
+        await WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
+
+        // RunJobAsync waits with AwaitJob, whose reply defers the refill until it is sent (or which finds the job already done):
+        // whichever way each call ends, the pool must refill afterwards.
+        for (int seed = 2; seed <= 4; seed++)
+            await RunRandomJobAsync(client, seed * 7919, seed);
+        await WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
+    }
+
     [Theory]
     [InlineData(0, 100)]
     [InlineData(1 << 25, 1 << 26)]

@@ -102,6 +102,10 @@ public sealed class JobScheduler : IDisposable
     /// <summary>Pooled random bits (for comparisons and truncations) jobs have used on this node since start.</summary>
     public long PoolBitsConsumed => _runtime.PoolBitsConsumed;
 
+    /// <summary>Keeps the preprocessing pool from starting new batches until the handle is disposed, as a running job does.</summary>
+    /// <remarks>For work that follows a job on its critical path: delivering its result to the clients waiting for it.</remarks>
+    public IDisposable DeferPoolRefill() => _runtime.HoldPoolForJob();
+
     /// <summary>Starts the background preprocessing pool; called once the transport is started.</summary>
     public void StartPool() => _runtime.StartPool();
 
