@@ -39,6 +39,9 @@ public sealed class PeerTransport : ITransport
     /// <summary>Plaintext bytes of one TLS record: a message up to this size (header included) leaves in one write, one record.</summary>
     private const int RecordBytes = 16 << 10;
 
+    // Enough for one 171 KB round (100 copies of an AES layer) in one socket write; larger frames leave in pieces of this size.
+    private const int CoalescedBytes = 256 << 10;
+
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest time a connection may take from TCP connect to the greeting, on either side.</summary>
@@ -324,7 +327,8 @@ public sealed class PeerTransport : ITransport
     private async Task ServeAsync(Socket socket)
     {
         socket.NoDelay = true;
-        var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        var wire = new CoalescingStream(new NetworkStream(socket, ownsSocket: true), CoalescedBytes);
+        var tls = new SslStream(wire, leaveInnerStreamOpen: false);
         PeerLink? link = null;
         try
         {
@@ -352,7 +356,7 @@ public sealed class PeerTransport : ITransport
             int peer = match.PeerIndex;
             string? refusal = peer >= Party ? $"node {peer} dialled node {Party}, but the lower index dials"
                 : _lifetime.IsCancellationRequested ? "the node is shutting down" : null;
-            var candidate = new PeerLink(tls);
+            var candidate = new PeerLink(tls, wire);
             if (refusal is not null)
             {
                 _log.PeerRefused(match.Fingerprint, refusal);
@@ -407,13 +411,15 @@ public sealed class PeerTransport : ITransport
             bool refused = false;
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             SslStream? tls = null;
+            CoalescingStream? wire = null;
             try
             {
                 using (var dial = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token))
                 {
                     dial.CancelAfter(connectTimeout);
                     await socket.ConnectAsync(host, port, dial.Token).ConfigureAwait(false);
-                    tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+                    wire = new CoalescingStream(new NetworkStream(socket, ownsSocket: true), CoalescedBytes);
+                    tls = new SslStream(wire, leaveInnerStreamOpen: false);
                     var options = _identity.CreatePinnedClientOptions(peer.Fingerprint);
                     options.TargetHost = host;
                     options.EnabledSslProtocols = SslProtocols.Tls13;
@@ -423,7 +429,7 @@ public sealed class PeerTransport : ITransport
                     // Under TLS 1.3 the acceptor judges our certificate after our handshake completes: its greeting is the acceptance.
                     await ReadGreetingAsync(tls, state.Index, dial.Token).ConfigureAwait(false);
                 }
-                link = new PeerLink(tls);
+                link = new PeerLink(tls, wire!);
                 InstallLink(state, link, "dialled");
                 backoff = TimeSpan.Zero;
                 attempt = 0;
@@ -599,6 +605,7 @@ public sealed class PeerTransport : ITransport
         await link.Stream.WriteAsync(buffer.AsMemory(0, PeerFrames.HeaderBytes + head), link.Token).ConfigureAwait(false);
         if (head < payload.Length)
             await link.Stream.WriteAsync(payload[head..], link.Token).ConfigureAwait(false);
+        await link.Stream.FlushAsync(link.Token).ConfigureAwait(false); // the frame's records leave in one write (CoalescingStream)
     }
 
     private async Task WatchConnectDeadlineAsync()
@@ -833,9 +840,11 @@ public sealed class PeerTransport : ITransport
 
     private sealed class PeerLink
     {
-        public PeerLink(SslStream stream)
+        /// <summary>A link over an authenticated stream; from here on, <paramref name="wire"/> gathers each frame's records.</summary>
+        public PeerLink(SslStream stream, CoalescingStream wire)
         {
             Stream = stream;
+            wire.Coalescing = true;
             Token = Cancellation.Token;
         }
 
