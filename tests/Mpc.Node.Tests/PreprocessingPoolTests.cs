@@ -23,7 +23,7 @@ public sealed class PreprocessingPoolTests
         await using var cluster = new TestCluster(3, SmallPool);
         await cluster.StartAsync();
         await cluster.ConnectedAsync();
-        await WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
+        await FullAsync(cluster);
         // The leader stops at the target; followers only generate what it announces.
         Assert.Equal(Target, cluster[0].Jobs.PoolLevel);
         Assert.Contains("mpc_node_pool_level", cluster[1].Metrics.WriteText(), StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public sealed class PreprocessingPoolTests
         await using var cluster = new TestCluster(3, SmallPool);
         await cluster.StartAsync();
         await cluster.ConnectedAsync();
-        await WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
+        await FullAsync(cluster);
         using var client = JobTests.Client(cluster);
         // One job alone: every node offers the same oldest batch, so it is agreed and used.
         Assert.True(await RunRandomJobAsync(client, 104729, 1) > 0, "the random circuit should multiply");
@@ -81,7 +81,7 @@ public sealed class PreprocessingPoolTests
         await using var cluster = new TestCluster(3, SmallPool);
         await cluster.StartAsync();
         await cluster.ConnectedAsync();
-        await WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
+        await FullAsync(cluster);
         using var client = JobTests.Client(cluster);
 
         // The leader decides when to refill, so its deferral holds the whole cluster's.
@@ -96,13 +96,13 @@ public sealed class PreprocessingPoolTests
         Assert.Equal(drained, cluster[0].Jobs.PoolLevel);
 
         deferral.Dispose();
-        await WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
+        await FullAsync(cluster);
 
         // RunJobAsync waits with AwaitJob, whose reply defers the refill until it is sent (or which finds the job already done):
         // whichever way each call ends, the pool must refill afterwards.
         for (int seed = 2; seed <= 4; seed++)
             await RunRandomJobAsync(client, seed * 7919, seed);
-        await WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
+        await FullAsync(cluster);
     }
 
     [Theory]
@@ -130,6 +130,9 @@ public sealed class PreprocessingPoolTests
             Assert.Equal(expected[output.Name], output.Value);
         return circuit.Stats.Multiplications;
     }
+
+    private static Task FullAsync(TestCluster cluster) =>
+        WaitForAsync(() => Enumerable.Range(0, 3).All(i => cluster[i].Jobs.PoolLevel >= Target), TimeSpan.FromSeconds(30));
 
     // t + 1 nodes suffice to finish a job, so the third may still be just past the agreement: wait for it.
     private static Task ConsumedAlikeAsync(TestCluster cluster) => WaitForAsync(
