@@ -191,7 +191,8 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     /// <remarks>
     /// A 100-copy AES job takes 640,000 triples: three fresh 5 MB arrays a job cost the node page faults and
     /// gen-2 collections (measured 10–15 ms before the first round); rented arrays are warm after the first job.
-    /// They hold only this node's own shares, so handing them to the next job uncleared reveals nothing.
+    /// They hold only this node's own shares, so handing them to the next job uncleared reveals nothing; and the pool is
+    /// per element type, so no byte buffer that leaves the node (Kestrel, the links) can be handed one of them.
     /// </remarks>
     internal sealed class JobMaterial : IDisposable
     {
@@ -226,11 +227,11 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
 
         internal Span<T> A => _a.AsSpan(0, Triples.Count);
 
-        internal Span<T> BitsToFill => _bits.AsSpan(0, Bits.Length);
-
         internal Span<T> B => _b.AsSpan(0, Triples.Count);
 
         internal Span<T> C => _c.AsSpan(0, Triples.Count);
+
+        internal Span<T> BitsToFill => _bits.AsSpan(0, Bits.Length);
 
         /// <summary>Exactly the triples asked for.</summary>
         public TripleBatch<T> Triples { get; }
