@@ -378,26 +378,11 @@ public sealed class RandomSharingSource<T> where T : struct, IField<T>
         var x = new T[points];
         for (int i = 0; i < points; i++)
             x[i] = fixedSecret ? (i == 0 ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + i) % n)) : ShamirScheme<T>.EvaluationPoint((me + 1 + i) % n);
-        // λ_i(target) = Π_{m≠i} (target − x_m) / Π_{m≠i} (x_i − x_m): the denominators do not depend on the row, one inversion each.
-        var inverseDenominators = new T[points];
-        for (int i = 0; i < points; i++)
-        {
-            T denominator = T.One;
-            for (int m = 0; m < points; m++)
-                if (m != i) denominator *= x[i] - x[m];
-            inverseDenominators[i] = denominator.Inverse();
-        }
         var weights = new T[(n + 1) * points];
         for (int row = 0; row <= n; row++)
         {
             T target = row == n ? T.Zero : ShamirScheme<T>.EvaluationPoint((me + 1 + row) % n);
-            for (int i = 0; i < points; i++)
-            {
-                T numerator = T.One;
-                for (int m = 0; m < points; m++)
-                    if (m != i) numerator *= target - x[m];
-                weights[row * points + i] = numerator * inverseDenominators[i];
-            }
+            ShamirScheme<T>.LagrangeWeights(x, target, weights.AsSpan(row * points, points));
         }
         return Interpolations.GetOrAdd(key, weights);
     }

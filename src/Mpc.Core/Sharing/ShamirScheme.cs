@@ -236,22 +236,30 @@ public sealed class ShamirScheme<T> where T : struct, IField<T>
 
     private static T[] ComputeLagrange(int[] parties, int targetParty)
     {
-        // λ_k(x) = Π_{m≠k} (x − x_m) / (x_k − x_m): one inversion per coefficient; computed once per subset.
-        T x = targetParty < 0 ? T.Zero : EvaluationPoint(targetParty);
+        var points = new T[parties.Length];
+        for (int k = 0; k < points.Length; k++) points[k] = EvaluationPoint(parties[k]);
         var lambda = new T[parties.Length];
-        for (int k = 0; k < parties.Length; k++)
+        LagrangeWeights(points, targetParty < 0 ? T.Zero : EvaluationPoint(targetParty), lambda);
+        return lambda;
+    }
+
+    /// <summary>
+    /// λ_k(target) = Π_{m≠k} (target − x_m) / (x_k − x_m) for distinct <paramref name="points"/> x: Σ λ_k·f(x_k) = f(target)
+    /// for every polynomial f of degree below points.Length. One inversion per weight; callers cache the results.
+    /// </summary>
+    internal static void LagrangeWeights(ReadOnlySpan<T> points, T target, Span<T> destination)
+    {
+        for (int k = 0; k < points.Length; k++)
         {
-            T xk = EvaluationPoint(parties[k]), numerator = T.One, denominator = T.One;
-            for (int m = 0; m < parties.Length; m++)
+            T numerator = T.One, denominator = T.One;
+            for (int m = 0; m < points.Length; m++)
             {
                 if (m == k) continue;
-                T xm = EvaluationPoint(parties[m]);
-                numerator *= x - xm;
-                denominator *= xk - xm;
+                numerator *= target - points[m];
+                denominator *= points[k] - points[m];
             }
-            lambda[k] = numerator * denominator.Inverse();
+            destination[k] = numerator * denominator.Inverse();
         }
-        return lambda;
     }
 
     private static void CheckVectorLengths(ReadOnlySpan<ReadOnlyMemory<T>> shares, int count)
