@@ -157,15 +157,13 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         if (pool is not null)
             Interlocked.Add(ref pool._consumed, used.Sum(b => (long)b.Triples.Count));
 
-        int pooled = Math.Min(count, used.Sum(b => b.Triples.Count));
         var material = new JobMaterial(count, bitCount);
         try
         {
-            var (offset, bitOffset) = material.Fill(used);
+            material.Fill(used);
+            int offset = material.Pooled, bitOffset = material.PooledBits;
             if (pool is not null)
                 Interlocked.Add(ref pool._consumedBits, bitOffset);
-            material.Pooled = pooled;
-            material.PooledBits = bitOffset;
             if (offset < count)
             {
                 var fresh = await new Dn07TripleSource<T>(context).GenerateAsync(count - offset, cancellationToken).ConfigureAwait(false);
@@ -207,8 +205,8 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
             static T[] Rent(int length) => length == 0 ? [] : ArrayPool<T>.Shared.Rent(length);
         }
 
-        /// <summary>Copies the agreed batches' triples and bits to the front; returns how many of each were copied.</summary>
-        internal (int Triples, int Bits) Fill(List<Batch> used)
+        /// <summary>Copies the agreed batches' triples and bits to the front, setting <see cref="Pooled"/> and <see cref="PooledBits"/>.</summary>
+        internal void Fill(List<Batch> used)
         {
             int offset = 0, bitOffset = 0;
             foreach (var batch in used)
@@ -222,7 +220,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
                 batch.Bits.Span[..takeBits].CopyTo(BitsToFill[bitOffset..]);
                 bitOffset += takeBits;
             }
-            return (offset, bitOffset);
+            (Pooled, PooledBits) = (offset, bitOffset);
         }
 
         internal Span<T> A => _a.AsSpan(0, Triples.Count);
@@ -240,10 +238,10 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         public ReadOnlyMemory<T> Bits { get; }
 
         /// <summary>How many of the triples came from the pool (the rest were generated for the job).</summary>
-        public int Pooled { get; internal set; }
+        public int Pooled { get; private set; }
 
         /// <summary>How many of the bits came from the pool.</summary>
-        public int PooledBits { get; internal set; }
+        public int PooledBits { get; private set; }
 
         /// <summary>Returns the arrays; the engine must be done with <see cref="Triples"/> and <see cref="Bits"/>.</summary>
         public void Dispose()
