@@ -55,16 +55,17 @@ public sealed class BatchedPartyEngine<T> where T : struct, IField<T>
             throw new ArgumentException($"Circuit '{circuit.Name}' has integer gates (comparison, equality, truncation); the batched engine runs add/sub/mul circuits only.", nameof(circuit));
 
         int k = copies;
-        foreach (var input in circuit.Inputs)
-            if (!inputShares.TryGetValue(input.QualifiedName, out var shares) || shares.Length != k)
-                throw new ArgumentException($"Input '{input.QualifiedName}' needs {k} shares (one per copy).", nameof(inputShares));
         // gates × k shares (21.6 MB for 100 copies of AES): rented, since a fresh zeroed array per job cost page faults and
         // gen-2 collections. Uncleared is safe: evaluation writes every gate's row before any gate reads it.
         var wires = ArrayPool<T>.Shared.Rent(checked(circuit.Gates.Length * k));
         try
         {
             foreach (var input in circuit.Inputs)
-                inputShares[input.QualifiedName].CopyTo(wires.AsSpan(input.Wire * k, k));
+            {
+                if (!inputShares.TryGetValue(input.QualifiedName, out var shares) || shares.Length != k)
+                    throw new ArgumentException($"Input '{input.QualifiedName}' needs {k} shares (one per copy).", nameof(inputShares));
+                shares.CopyTo(wires.AsSpan(input.Wire * k, k));
+            }
             await _engine.EvaluateAsync(circuit, k, wires, new CircuitPreprocessing<T>(triples, []), cancellationToken).ConfigureAwait(false);
 
             // Every output of every copy opens in one round.

@@ -169,15 +169,14 @@ public sealed class PartyEngine<T> where T : struct, IField<T>
             throw new ArgumentException(
                 $"Circuit '{circuit.Name}' has {schedule.Groups.Length} integer groups; material for {preprocessing.Integer.Count} given.", nameof(preprocessing));
 
-        foreach (var input in circuit.Inputs)
-            if (!inputShares.ContainsKey(input.QualifiedName))
-                throw new ArgumentException($"No share of input '{input.QualifiedName}' was provided.", nameof(inputShares));
         // Rented uncleared: evaluation writes every gate's wire before any gate reads it (the schedule is topological).
         var wires = ArrayPool<T>.Shared.Rent(circuit.Gates.Length);
         try
         {
             foreach (var input in circuit.Inputs)
-                wires[input.Wire] = inputShares[input.QualifiedName];
+                wires[input.Wire] = inputShares.TryGetValue(input.QualifiedName, out var share)
+                    ? share
+                    : throw new ArgumentException($"No share of input '{input.QualifiedName}' was provided.", nameof(inputShares));
             await EvaluateAsync(circuit, 1, wires, preprocessing, cancellationToken).ConfigureAwait(false);
             return await FinishOutputsAsync(circuit, wires, cancellationToken).ConfigureAwait(false);
         }
