@@ -94,6 +94,10 @@ public sealed class JobTests
 
         var started = await node.StartJobAsync(new StartJobRequest { JobId = "j1", CircuitId = circuit.Id.ToString(), Circuit = encoding, Field = "Fp61" });
         Assert.Equal(JobState.Pending, started.State);
+        // A known id is its stored circuit: an encoding sent along again is not decoded again, so not even a broken one is refused.
+        Assert.Equal(StatusCode.NotFound, await Code(() => node.StartJobAsync(new StartJobRequest { JobId = "j0", CircuitId = wrongId }).ResponseAsync));
+        var again = await node.StartJobAsync(new StartJobRequest { JobId = "j2", CircuitId = circuit.Id.ToString(), Circuit = Google.Protobuf.ByteString.CopyFrom(encoding.Span[..3]), Field = "Fp61" });
+        Assert.Equal(JobState.Pending, again.State);
         Assert.Equal(StatusCode.InvalidArgument, await Code(() => node.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "j1", InputName = "mallory.z", Share = share }).ResponseAsync));
         Assert.Equal(StatusCode.InvalidArgument, await Code(() => node.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "j1", InputName = "alice.x0", Share = Google.Protobuf.ByteString.CopyFrom(new byte[3]) }).ResponseAsync));
         await node.SubmitInputShareAsync(new SubmitInputShareRequest { JobId = "j1", InputName = "alice.x0", Share = share });

@@ -147,7 +147,7 @@ public sealed class JobScheduler : IDisposable
     /// <summary>Registers a job for a circuit given by its canonical encoding (or already stored under <paramref name="circuitId"/>).</summary>
     /// <param name="jobId">The job id.</param>
     /// <param name="circuitId">Hex Keccak-256 of the circuit's canonical encoding.</param>
-    /// <param name="encoding">The encoding, or empty when the node already stores the circuit.</param>
+    /// <param name="encoding">The encoding, or empty when the node already stores the circuit (which it then also ignores).</param>
     /// <param name="field">The client's field name, or empty.</param>
     /// <param name="copies">K ≥ 1 copies evaluated side by side with independent inputs (<see cref="BatchedPartyEngine{T}"/> when K &gt; 1).</param>
     /// <exception cref="RpcException">InvalidArgument for a wrong field, an undecodable circuit, an id mismatch, a copy count out of
@@ -163,9 +163,13 @@ public sealed class JobScheduler : IDisposable
         if (copies > 1 && _chain is not null)
             throw Fail(StatusCode.FailedPrecondition, $"copies = {copies}: this node is bound to a chain, whose input commitments cover one share per input; on-chain jobs take copies = 1");
         string id = NormalizeCircuitId(circuitId);
-        Circuit circuit;
-        if (!encoding.IsEmpty)
+        // A known id is its circuit (checked when it was stored): clients send the encoding with every job, and decoding and
+        // storing an AES-sized circuit again for each job was work thrown away.
+        var circuit = FindCircuit(id);
+        if (circuit is null)
         {
+            if (encoding.IsEmpty)
+                throw Fail(StatusCode.NotFound, $"circuit {circuitId} is not known to this node; send its encoding");
             try
             {
                 circuit = CircuitEncoding.Decode(encoding);
@@ -190,7 +194,6 @@ public sealed class JobScheduler : IDisposable
         }
         else
         {
-            circuit = FindCircuit(id) ?? throw Fail(StatusCode.NotFound, $"circuit {circuitId} is not known to this node; send its encoding");
             CheckCopies(circuit, copies);
         }
         JobRecord job;
