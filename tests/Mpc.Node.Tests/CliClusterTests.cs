@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Mpc.Client;
 
 namespace Mpc.Node.Tests;
 
 /// <summary>The newcomer's path through the real executable: cluster up, job run, cluster down.</summary>
-public sealed class CliClusterTests
+public sealed partial class CliClusterTests
 {
     [Fact]
     public async Task ClusterUpJobRunClusterDown()
@@ -41,6 +43,41 @@ public sealed class CliClusterTests
             catch (IOException) { /* best effort */ }
         }
     }
+
+    /// <summary>
+    /// SIGTERM (what systemd, containers and <c>timeout</c> send) stops a node daemon gracefully and ends its process:
+    /// before, the command line left termination unhandled and the process never exited.
+    /// </summary>
+    [Fact]
+    public async Task NodeDaemonStopsGracefullyOnSigterm()
+    {
+        string directory = Directory.CreateTempSubdirectory("mpc-cli-sigterm-").FullName;
+        try
+        {
+            var up = await MpcAsync("cluster", "up", "--parties", "3", "--dir", directory);
+            Assert.True(up.Code == 0, up.Output);
+            int pid = ClusterDescription.Load(Path.Combine(directory, "cluster.json")).Nodes[0].Pid!.Value;
+            using var node = Process.GetProcessById(pid);
+
+            Assert.Equal(0, Kill(pid, Sigterm));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await node.WaitForExitAsync(timeout.Token);
+            Assert.Contains("Node 0 stopping", await File.ReadAllTextAsync(Path.Combine(directory, "node0", "node.log")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            var down = await MpcAsync("cluster", "down", "--dir", directory);
+            Assert.True(down.Code == 0, down.Output);
+            Assert.Contains("stopped 2", down.Output, StringComparison.Ordinal);
+            try { Directory.Delete(directory, recursive: true); }
+            catch (IOException) { /* best effort */ }
+        }
+    }
+
+    private const int Sigterm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
 
     internal static async Task<(int Code, string Output)> MpcAsync(params string[] arguments)
     {
