@@ -36,11 +36,7 @@ public sealed partial class CliClusterTests
         }
         finally
         {
-            var down = await MpcAsync("cluster", "down", "--dir", directory);
-            Assert.True(down.Code == 0, down.Output);
-            Assert.Contains("stopped 3", down.Output, StringComparison.Ordinal);
-            try { Directory.Delete(directory, recursive: true); }
-            catch (IOException) { /* best effort */ }
+            await DownAsync(directory, running: 3);
         }
     }
 
@@ -66,12 +62,18 @@ public sealed partial class CliClusterTests
         }
         finally
         {
-            var down = await MpcAsync("cluster", "down", "--dir", directory);
-            Assert.True(down.Code == 0, down.Output);
-            Assert.Contains("stopped 2", down.Output, StringComparison.Ordinal);
-            try { Directory.Delete(directory, recursive: true); }
-            catch (IOException) { /* best effort */ }
+            await DownAsync(directory, running: 2);
         }
+    }
+
+    /// <summary><c>mpc cluster down</c>, which must report the nodes still running, then the directory goes.</summary>
+    private static async Task DownAsync(string directory, int running)
+    {
+        var down = await MpcAsync("cluster", "down", "--dir", directory);
+        Assert.True(down.Code == 0, down.Output);
+        Assert.Contains($"stopped {running}", down.Output, StringComparison.Ordinal);
+        try { Directory.Delete(directory, recursive: true); }
+        catch (IOException) { /* best effort */ }
     }
 
     private const int Sigterm = 15;
