@@ -59,39 +59,43 @@ internal static class ClusterCommand
             int[] ports = LoopbackPorts.Reserve(n);
             var peers = Enumerable.Range(0, n).Select(i => new PeerOptions { Index = i, Endpoint = $"https://127.0.0.1:{ports[i]}", Fingerprint = identities[i].Fingerprint }).ToList();
             var cluster = new ClusterDescription { Threshold = t, Field = fieldName, ClientCertificate = Path.Combine("client", "client.crt"), ClientKey = Path.Combine("client", "client.key") };
-            for (int i = 0; i < n; i++)
-            {
-                string nodeDir = Path.Combine(directory, $"node{i}");
-                string config = Path.Combine(nodeDir, "node.json");
-                var options = new NodeOptions
-                {
-                    NodeIndex = i,
-                    ListenPort = ports[i],
-                    DataDirectory = nodeDir,
-                    Threshold = t,
-                    Field = fieldName,
-                    Peers = peers,
-                    AllowedClients = [client.Fingerprint],
-                    PeerConnectTimeout = TimeSpan.FromSeconds(20),
-                    RoundTimeout = TimeSpan.FromSeconds(60),
-                    KeepAliveInterval = TimeSpan.FromSeconds(2),
-                };
-                configure?.Invoke(i, options);
-                options.Validate();
-                options.Save(config);
-                var (pid, started) = Launch(config, Path.Combine(nodeDir, "node.log"));
-                cluster.Nodes.Add(new NodeEndpoint { Index = i, Endpoint = peers[i].Endpoint, Fingerprint = peers[i].Fingerprint, Pid = pid, Started = started, Config = config });
-            }
-            cluster.Save(file);
-            using var mpc = new MpcClient(cluster.Nodes, t, client);
             try
             {
+                for (int i = 0; i < n; i++)
+                {
+                    string nodeDir = Path.Combine(directory, $"node{i}");
+                    string config = Path.Combine(nodeDir, "node.json");
+                    var options = new NodeOptions
+                    {
+                        NodeIndex = i,
+                        ListenPort = ports[i],
+                        DataDirectory = nodeDir,
+                        Threshold = t,
+                        Field = fieldName,
+                        Peers = peers,
+                        AllowedClients = [client.Fingerprint],
+                        PeerConnectTimeout = TimeSpan.FromSeconds(20),
+                        RoundTimeout = TimeSpan.FromSeconds(60),
+                        KeepAliveInterval = TimeSpan.FromSeconds(2),
+                    };
+                    configure?.Invoke(i, options);
+                    options.Validate();
+                    options.Save(config);
+                    var (pid, started) = Launch(config, Path.Combine(nodeDir, "node.log"));
+                    cluster.Nodes.Add(new NodeEndpoint { Index = i, Endpoint = peers[i].Endpoint, Fingerprint = peers[i].Fingerprint, Pid = pid, Started = started, Config = config });
+                    cluster.Save(file); // after every start: `Down` (below, or `mpc cluster down`) stops what this file lists
+                }
+                using var mpc = new MpcClient(cluster.Nodes, t, client);
                 await mpc.WaitUntilReachableAsync(TimeSpan.FromSeconds(30), ct);
             }
-            catch (MpcClientException e)
+            catch (Exception e)
             {
-                Down(directory);
-                throw new CliException($"the cluster did not come up: {e.Message} (see {directory}/node*/node.log)");
+                // A node that failed to start or never answered, or Ctrl+C meanwhile: what was started must not outlive the command.
+                if (cluster.Nodes.Count > 0)
+                    Down(directory);
+                if (e is MpcClientException)
+                    throw new CliException($"the cluster did not come up: {e.Message} (see {directory}/node*/node.log)");
+                throw;
             }
             return ClusterDescription.Load(file);
         }
@@ -155,20 +159,11 @@ internal static class ClusterCommand
 
     private static (int Pid, DateTime Started) Launch(string config, string log)
     {
-        var start = new ProcessStartInfo
-        {
-            FileName = Environment.ProcessPath ?? throw new CliException("cannot determine the path of this executable"),
-            UseShellExecute = false,
-            // Redirected (and closed below) so the daemons do not hold this process's stdout open; they log to the file.
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // Under `dotnet mpc.dll` the process is the dotnet host: pass the entry assembly first.
-        if (Path.GetFileNameWithoutExtension(start.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            start.ArgumentList.Add(typeof(ClusterCommand).Assembly.Location);
-        foreach (string argument in new[] { "node", "start", "--config", config, "--log-file", log })
-            start.ArgumentList.Add(argument);
+        var start = SelfProcess.StartInfo(["node", "start", "--config", config, "--log-file", log]);
+        // Redirected (and closed below) so the daemons do not hold this process's stdout open; they log to the file.
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         using var process = Process.Start(start) ?? throw new CliException($"could not start a node process for {config}");
         process.StandardInput.Close();
         process.StandardOutput.Close();
