@@ -75,7 +75,7 @@ public class BristolCommandTests
     public void Bench_bristol_prints_the_figures_as_json(string transport, string circuit, int ands, int copies)
     {
         var (code, stdout, stderr) = MpcProcess.Run("bench", "bristol", "--circuit", Circuit(circuit), "--parties", "3",
-            "--copies", copies.ToString(System.Globalization.CultureInfo.InvariantCulture), "--repeat", "1", "--transport", transport, "--json");
+            "--copies", copies.ToString(System.Globalization.CultureInfo.InvariantCulture), "--repeat", "2", "--warmup", "1", "--transport", transport, "--json");
 
         Assert.True(code == 0, stderr);
         var json = JsonDocument.Parse(stdout).RootElement;
@@ -83,6 +83,8 @@ public class BristolCommandTests
         Assert.Equal(ands, json.GetProperty("and_gates").GetInt32());
         Assert.Equal(ands, json.GetProperty("rounds").GetInt32());
         Assert.Equal(copies, json.GetProperty("copies").GetInt32());
+        Assert.Equal(1, json.GetProperty("warmup").GetInt32());
+        Assert.Equal(2, json.GetProperty("online_s_runs").GetArrayLength());
         foreach (var figure in new[] { "online_s", "preprocessing_s", "evals_per_s" })
             Assert.True(json.GetProperty(figure).GetDouble() > 0, figure);
     }

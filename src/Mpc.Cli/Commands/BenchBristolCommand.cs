@@ -20,16 +20,17 @@ internal static class BenchBristolCommand
     {
         var circuit = new Option<FileInfo>("--circuit") { Description = "A Bristol Fashion circuit, e.g. circuits/bristol/aes_shaped.txt.", Required = true };
         var copies = new Option<int>("--copies") { Description = "Independent copies with their own random inputs, evaluated side by side (the rounds of one).", DefaultValueFactory = _ => 1 };
-        var repeat = new Option<int>("--repeat") { Description = "Measured evaluations after one warm-up; the median is reported.", DefaultValueFactory = _ => 5 };
+        var repeat = new Option<int>("--repeat") { Description = "Measured evaluations after the warm-up; the median is reported.", DefaultValueFactory = _ => 5 };
+        var warmup = new Option<int>("--warmup") { Description = "Unmeasured evaluations first (fresh nodes take about ten jobs to reach their steady speed).", DefaultValueFactory = _ => 10 };
         var transport = BenchCommand.TransportOption("memory");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var party = new PartyOptions();
         var command = new Command("bristol", "Dealer-free triples for every AND, then one evaluation of K copies of a Bristol circuit over GF(2^64); results are checked against plaintext.")
         {
-            circuit, copies, repeat, transport, json,
+            circuit, copies, repeat, warmup, transport, json,
         };
         party.AddTo(command);
-        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        BenchCommand.SetMeasurement(command, async (parse, ct) =>
         {
             var (n, t) = party.Read(parse);
             int k = parse.GetValue(copies);
@@ -37,12 +38,12 @@ internal static class BenchBristolCommand
             var file = parse.GetValue(circuit)!;
             var c = BristolCommand.Load(file);
 
-            int r = parse.GetValue(repeat);
+            int r = parse.GetValue(repeat), w = parse.GetValue(warmup);
             if (r < 1) throw new CliException($"--repeat {r}: at least one measured evaluation.");
+            if (w < 0) throw new CliException($"--warmup {w}: not a number of evaluations.");
 
-            // One warm-up so the JIT has compiled the hot paths, then r measured runs; the median is reported.
             bool grpc = parse.GetValue(transport) == "grpc";
-            var runs = grpc ? await GrpcRunsAsync(c, k, n, t, r, ct) : await MemoryRunsAsync(c, k, n, t, r, ct);
+            var runs = grpc ? await GrpcRunsAsync(c, k, n, t, r, w, ct) : await MemoryRunsAsync(c, k, n, t, r, w, ct);
             var online = BenchCommand.Median(runs.Select(x => x.Online));
             var preprocessing = BenchCommand.Median(runs.Select(x => x.Preprocessing));
             var first = runs[0];
@@ -59,35 +60,37 @@ internal static class BenchBristolCommand
                 and_gates = c.AndCount,
                 rounds = first.Rounds,
                 repeat = r,
+                warmup = w,
                 online_s = online.TotalSeconds,
                 preprocessing_s = preprocessing.TotalSeconds,
                 evals_per_s = k / online.TotalSeconds,
                 ands_per_s = first.AndGates / online.TotalSeconds,
                 triples_per_s = first.AndGates / preprocessing.TotalSeconds,
                 bytes_sent = first.OnlineBytesSent,
+                online_s_runs = runs.Select(x => x.Online.TotalSeconds).ToArray(),
             };
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report));
             else
             {
                 Console.WriteLine($"{file.Name}: {k} cop{(k == 1 ? "y" : "ies")} of {c.AndCount:N0} ANDs, {first.Rounds} AND layers, {n} parties (t = {t}), Gf2k64, {(grpc ? "gRPC node processes" : "in-memory transport")}");
-                Console.WriteLine($"  median of {r} runs after one warm-up");
+                Console.WriteLine($"  median of {r} run{(r == 1 ? "" : "s")} after {w} warm-up{(w == 1 ? "" : "s")}");
                 Console.WriteLine($"  preprocessing  {report.preprocessing_s:F3} s   {report.triples_per_s / 1e6:F2} M triples/s");
                 Console.WriteLine($"  online         {report.online_s * 1e3:F2} ms  {report.evals_per_s:F0} evaluations/s, {report.ands_per_s / 1e6:F2} M ANDs/s");
                 Console.WriteLine($"  sent           {report.bytes_sent:N0} bytes; outputs checked against plaintext");
             }
             return 0;
-        }));
+        });
         return command;
     }
 
-    private static Task<List<BristolRunResult>> MemoryRunsAsync(BristolCircuit c, int k, int n, int t, int repeat, CancellationToken ct) =>
+    private static Task<List<BristolRunResult>> MemoryRunsAsync(BristolCircuit c, int k, int n, int t, int repeat, int warmups, CancellationToken ct) =>
         BenchCommand.WarmedRunsAsync(repeat, async () =>
         {
             var inputs = RandomInputs(c, k);
             var run = await BristolRunner.RunAsync(c, inputs, n, t, ct);
             Check(c, inputs, run.Outputs);
             return run;
-        });
+        }, warmups);
 
     private static bool[][][] RandomInputs(BristolCircuit c, int k)
     {
@@ -116,7 +119,7 @@ internal static class BenchBristolCommand
     /// runs from sending the last input's k shares (which starts the job on every node) until all outputs are back.
     /// Preprocessing is the time the nodes' background pool took to regenerate the triples one run consumed (read from their /metrics).
     /// </summary>
-    private static async Task<List<BristolRunResult>> GrpcRunsAsync(BristolCircuit c, int k, int n, int t, int repeat, CancellationToken ct)
+    private static async Task<List<BristolRunResult>> GrpcRunsAsync(BristolCircuit c, int k, int n, int t, int repeat, int warmups, CancellationToken ct)
     {
         Circuit ir = c.ToCircuit("bristol");
         int needed = checked(ir.Stats.Multiplications * k);
@@ -145,7 +148,7 @@ internal static class BenchBristolCommand
 
                 var refill = await WaitForPoolAsync(http, metricsPorts, target, ct);
                 return new BristolRunResult([], ir, k, refill, online, 0);
-            });
+            }, warmups);
         }, ct, (i, options) =>
         {
             options.MetricsUrl = $"http://127.0.0.1:{metricsPorts[i]}";

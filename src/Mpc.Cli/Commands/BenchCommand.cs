@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Text.Json;
 using Mpc.Client;
 using Mpc.Core.Engine;
@@ -33,7 +34,7 @@ internal static class BenchCommand
             count, repeat, transport, json, field,
         };
         party.AddTo(command);
-        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        SetMeasurement(command, async (parse, ct) =>
         {
             var (n, t) = party.Read(parse);
             int m = parse.GetValue(count);
@@ -79,7 +80,7 @@ internal static class BenchCommand
                 if (report.round_trip_us is double rt) Console.WriteLine($"  round trip     {rt:F0} µs (one opening)");
             }
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -108,7 +109,7 @@ internal static class BenchCommand
             count, bits, transport, json, security,
         };
         party.AddTo(command);
-        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        SetMeasurement(command, async (parse, ct) =>
         {
             var (n, t) = party.Read(parse);
             int m = parse.GetValue(count), k = parse.GetValue(bits), kappa = RunCommand.ReadSecurity(parse, security);
@@ -148,7 +149,7 @@ internal static class BenchCommand
                 Console.WriteLine($"  sent           {report.bytes_sent:N0} bytes ({report.bytes_per_cmp:F1} bytes/comparison, all parties)");
             }
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -186,6 +187,41 @@ internal static class BenchCommand
 
     private const string TieredCompilationVariable = "DOTNET_TieredCompilation";
 
+    /// <summary>
+    /// Sets a benchmark's action. The measurement runs in a child <c>mpc</c> process with tiered compilation off, as
+    /// BenchmarkDotNet runs each benchmark in a process of its own, and the node processes it starts inherit that setting.
+    /// </summary>
+    /// <remarks>
+    /// A benchmark process lives for seconds. Under tiered compilation it measures tier-0 code, and its background
+    /// compiler re-JITs hot methods during the measured runs: on this 2-core machine the measuring client's tier-up
+    /// took 17 % of all CPU samples inside the measured windows of <c>bench bristol --copies 100</c>, beside three nodes.
+    /// Fully optimised code from the first call is what a long-running node and client reach. Costs one process start
+    /// (about 0.3 s). An explicit <c>DOTNET_TieredCompilation</c> wins: the command then runs in this process as it is.
+    /// </remarks>
+    internal static void SetMeasurement(Command command, Func<ParseResult, CancellationToken, Task<int>> measure) =>
+        command.SetAction((parse, ct) => Environment.GetEnvironmentVariable(TieredCompilationVariable) is null
+            ? CliErrors.RunAsync(() => RunIsolatedAsync(ct))
+            : CliErrors.RunAsync(() => measure(parse, ct)));
+
+    /// <summary>Runs this command line again in a child process without tiered compilation; its exit code.</summary>
+    private static async Task<int> RunIsolatedAsync(CancellationToken ct)
+    {
+        var start = SelfProcess.StartInfo(Environment.GetCommandLineArgs().Skip(1));
+        start.Environment[TieredCompilationVariable] = "0";
+        using var child = Process.Start(start) ?? throw new CliException("could not start the benchmark process");
+        try
+        {
+            await child.WaitForExitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or SIGTERM reached this process: pass it on, so that the child stops the nodes it started.
+            SelfProcess.Terminate(child);
+            await child.WaitForExitAsync(CancellationToken.None);
+        }
+        return child.ExitCode;
+    }
+
     private sealed record MulResult(TimeSpan Preprocessing, TimeSpan Online, long Bytes, long? Messages, TimeSpan? RoundTrip = null);
 
     // A throw-away cluster of real node processes; the nodes run the benchmark job type over the Client service,
@@ -197,14 +233,14 @@ internal static class BenchCommand
             return new MulResult(result.Preprocessing, result.Online, result.OnlineBytesSent, null, result.RoundTrip);
         }), ct);
 
-    /// <summary>Runs <paramref name="run"/> once to warm up, then <paramref name="repeat"/> measured times; the measured results.</summary>
-    internal static async Task<List<T>> WarmedRunsAsync<T>(int repeat, Func<Task<T>> run)
+    /// <summary>Runs <paramref name="run"/> <paramref name="warmups"/> times to warm up, then <paramref name="repeat"/> measured times; the measured results.</summary>
+    internal static async Task<List<T>> WarmedRunsAsync<T>(int repeat, Func<Task<T>> run, int warmups = 1)
     {
         var runs = new List<T>(repeat);
-        for (int i = 0; i <= repeat; i++)
+        for (int i = 0; i < warmups + repeat; i++)
         {
             var result = await run();
-            if (i > 0) runs.Add(result);
+            if (i >= warmups) runs.Add(result);
         }
         return runs;
     }
@@ -226,11 +262,7 @@ internal static class BenchCommand
     internal static async Task<TResult> WithClusterAsync<TResult>(int n, int t, string field, Func<MpcClient, Task<TResult>> measure, CancellationToken ct,
         Action<int, NodeOptions>? configure = null)
     {
-        // The node processes inherit this environment. A benchmark node lives for seconds, so under tiered
-        // compilation it measures tier-0 code and background tier-1 re-JIT competing for the cores; fully
-        // optimised JIT from the first call is what a long-running node reaches. An explicit setting wins.
-        if (Environment.GetEnvironmentVariable(TieredCompilationVariable) is null)
-            Environment.SetEnvironmentVariable(TieredCompilationVariable, "0");
+        // The node processes inherit this process's environment, so they run with its JIT setting (see SetMeasurement).
         string directory = Directory.CreateTempSubdirectory("mpc-bench-").FullName;
         try
         {
