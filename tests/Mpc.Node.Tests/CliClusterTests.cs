@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using Mpc.Cli;
 using Mpc.Client;
 
 namespace Mpc.Node.Tests;
 
 /// <summary>The newcomer's path through the real executable: cluster up, job run, cluster down.</summary>
-public sealed partial class CliClusterTests
+public sealed class CliClusterTests
 {
     [Fact]
     public async Task ClusterUpJobRunClusterDown()
@@ -55,7 +55,7 @@ public sealed partial class CliClusterTests
             int pid = ClusterDescription.Load(Path.Combine(directory, "cluster.json")).Nodes[0].Pid!.Value;
             using var node = Process.GetProcessById(pid);
 
-            Assert.Equal(0, Kill(pid, Sigterm));
+            SelfProcess.Terminate(node);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await node.WaitForExitAsync(timeout.Token);
             Assert.Contains("Node 0 stopping", await File.ReadAllTextAsync(Path.Combine(directory, "node0", "node.log")), StringComparison.Ordinal);
@@ -75,11 +75,6 @@ public sealed partial class CliClusterTests
         try { Directory.Delete(directory, recursive: true); }
         catch (IOException) { /* best effort */ }
     }
-
-    private const int Sigterm = 15;
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 
     internal static async Task<(int Code, string Output)> MpcAsync(params string[] arguments)
     {
