@@ -472,6 +472,10 @@ public sealed class JobScheduler : IDisposable
                 if (!present.Contains(input.QualifiedName))
                     throw new InvalidDataException($"the stored shares of job '{job.Id}' lack input '{input.QualifiedName}'");
             var outputs = await _runtime.RunAsync(job.Id, circuit, job.Copies, shares, session, _stopping.Token).ConfigureAwait(false);
+            // The last round may have resumed here on a socket thread (a node runs with inline socket completions): the commits
+            // below block for an fsync, and on that thread they would hold up every link it serves, so they go to the pool.
+            if (!Thread.CurrentThread.IsThreadPoolThread)
+                await Task.Yield();
             if (_chain is not null)
             {
                 // Durable before the result goes on chain: a node that crashes after publishing still serves its private output shares.
