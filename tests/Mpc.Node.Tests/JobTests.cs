@@ -25,6 +25,12 @@ public sealed class JobTests
         cluster.Options[0].Peers.Select(p => new NodeEndpoint { Index = p.Index, Endpoint = p.Endpoint, Fingerprint = p.Fingerprint }).ToList(),
         cluster.Options[0].Threshold, identity ?? cluster.Client);
 
+    // circuits/inner_product.ir (alice's x · bob's y, 38 with its expect.json inputs): the small circuit of most job tests.
+    private static Circuit InnerProduct() => CircuitOptimizer.Optimize(CircuitFiles.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
+
+    private static IReadOnlyDictionary<string, BigInteger> InnerProductInputs() =>
+        CircuitExpectation.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.expect.json")).Inputs;
+
     [Theory]
     [InlineData(3)]
     [InlineData(5)]
@@ -67,7 +73,7 @@ public sealed class JobTests
         await cluster.StartAsync();
         using var stranger = TlsIdentity.Create("stranger");
         using var client = Client(cluster, stranger);
-        var circuit = CircuitOptimizer.Optimize(CircuitFiles.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
+        var circuit = InnerProduct();
         var error = await Assert.ThrowsAsync<MpcClientException>(() => client.StartJobAsync<Fp61>("job-stranger", circuit));
         Assert.True(error.Status is StatusCode.PermissionDenied or StatusCode.Unavailable or StatusCode.Internal, error.Message);
         Assert.Null(cluster[0].Store.GetJob("job-stranger"));
@@ -80,7 +86,7 @@ public sealed class JobTests
         await cluster.StartAsync();
         using var channel = cluster.Channel(0, cluster.Client);
         var node = new Protos.Client.ClientClient(channel);
-        var circuit = CircuitOptimizer.Optimize(CircuitFiles.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
+        var circuit = InnerProduct();
         var encoding = Google.Protobuf.ByteString.CopyFrom(CircuitEncoding.Encode(circuit));
         var share = Google.Protobuf.ByteString.CopyFrom(new byte[Fp61.ByteLength]);
 
@@ -115,8 +121,8 @@ public sealed class JobTests
         await cluster.StartAsync();
         await cluster.ConnectedAsync();
         using var client = Client(cluster);
-        var circuit = CircuitOptimizer.Optimize(CircuitFiles.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
-        var inputs = CircuitExpectation.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.expect.json")).Inputs;
+        var circuit = InnerProduct();
+        var inputs = InnerProductInputs();
         var first = await client.RunJobAsync<Fp61>(circuit, inputs, "before-crash");
 
         // Nodes 0 and 1 get every input and start; node 2 never does and is then killed, mid-job.
@@ -159,7 +165,7 @@ public sealed class JobTests
         // The last input of a job and its Running status are one commit, and the job starts only after it. A node that
         // crashed any time after that commit finds the job Running on restart: it must fail it, never run it a second time.
         await using var cluster = new TestCluster(3);
-        var circuit = CircuitOptimizer.Optimize(CircuitFiles.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.ir")));
+        var circuit = InnerProduct();
         string circuitId = CircuitId.Parse(circuit.Id.ToString()).ToString();
         using (var store = NodeStore.Open(cluster.Options[0].DataDirectory))
         {
@@ -181,10 +187,36 @@ public sealed class JobTests
 
         // The restarted node still runs new jobs.
         using var client = Client(cluster);
-        var inputs = CircuitExpectation.Load(Path.Combine(RepositoryRoot(), "circuits", "inner_product.expect.json")).Inputs;
+        var inputs = InnerProductInputs();
         var again = await client.RunJobAsync<Fp61>(circuit, inputs, "after-crash");
         Assert.Equal(new BigInteger(38), again.Outputs.Single().Signed);
         Assert.Equal(JobStatus.Failed, cluster[0].Store.GetJob("crashed")!.Status);
+    }
+
+    [Fact]
+    public async Task Inputs_stored_before_a_restart_count_when_the_last_input_arrives_after_it()
+    {
+        // A starting job takes the shares this process stored from memory; shares stored before a restart are only in the
+        // store, and the job must read them there rather than start short or wrong.
+        await using var cluster = new TestCluster(3);
+        await cluster.StartAsync();
+        await cluster.ConnectedAsync();
+        using var client = Client(cluster);
+        var circuit = InnerProduct();
+        var inputs = InnerProductInputs();
+        await client.StartJobAsync<Fp61>("split", circuit);
+        var names = circuit.Inputs.Select(i => i.QualifiedName).ToList();
+        foreach (string name in names[..^1])
+            await client.SubmitInputAsync("split", name, Fp61.FromBigInteger(inputs[name]));
+
+        for (int node = 0; node < 3; node++)
+            await cluster.StopAsync(node);
+        await cluster.StartAsync(0, 1, 2);
+        await cluster.ConnectedAsync();
+        await client.SubmitInputAsync("split", names[^1], Fp61.FromBigInteger(inputs[names[^1]]));
+
+        var outputs = await client.AwaitOutputsAsync<Fp61>("split", circuit, TimeSpan.FromSeconds(60));
+        Assert.Equal(Fp61.FromBigInteger(38), outputs.Single().Value);
     }
 
     internal static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)

@@ -70,6 +70,8 @@ public sealed class JobScheduler : IDisposable
     // Pending on-chain jobs whose input deadline has passed on chain (ChainWatcher); only these may start. Under _gate;
     // a job leaves the set when it leaves Pending, so the set holds no more than the pending jobs.
     private readonly HashSet<string> _released = new(StringComparer.Ordinal);
+    // Shares stored by this process for jobs not yet started, so that a starting job need not read them back. Under _gate.
+    private readonly PendingShares _pendingShares = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _benchmark = new(1, 1);
     // Serialises "is this input already taken / are all inputs in / start" decisions.
@@ -300,6 +302,8 @@ public sealed class JobScheduler : IDisposable
             // critical path, and a crash leaves either neither (nothing acknowledged, not started) or both (recovery fails it).
             bool mayStart = status == JobStatus.Pending && !_running.ContainsKey(jobId) && MayStart(job);
             results = _store.PutInputShares(records, mayStart ? circuit.Inputs.Length : 0, out var started);
+            if (!results.Contains(StoreResult.Conflict)) // a conflict rolls the whole submission back
+                _pendingShares.Add(records.Where((_, i) => results[i] == StoreResult.Stored));
             if (started is not null)
                 Start(started, circuit);
         }
@@ -342,6 +346,7 @@ public sealed class JobScheduler : IDisposable
                 return false;
             _store.SetJobStatus(jobId, JobStatus.Failed, reason);
             _released.Remove(jobId);
+            _pendingShares.Forget(jobId);
         }
         _metrics.JobFinished("failed");
         _log.JobFailed(jobId, reason);
@@ -453,10 +458,14 @@ public sealed class JobScheduler : IDisposable
     private void Start(JobRecord job, Circuit circuit)
     {
         _released.Remove(job.Id);
-        _running[job.Id] = Task.Run(() => ExecuteAsync(job, circuit));
+        var kept = _pendingShares.Take(job.Id, circuit.Inputs.Length);
+        _running[job.Id] = Task.Run(() => ExecuteAsync(job, circuit, kept));
     }
 
-    private async Task ExecuteAsync(JobRecord job, Circuit circuit)
+    /// <param name="job">The job, just committed Running.</param>
+    /// <param name="circuit">Its circuit.</param>
+    /// <param name="kept">Its input shares from <see cref="PendingShares"/>, or null to read them from the store.</param>
+    private async Task ExecuteAsync(JobRecord job, Circuit circuit, IReadOnlyList<InputShareRecord>? kept)
     {
         ulong session = SessionOf(job.Id);
         var clock = Stopwatch.StartNew();
@@ -465,7 +474,7 @@ public sealed class JobScheduler : IDisposable
         try
         {
             _log.JobStarted(job.Id, circuit.Stats.Multiplications * job.Copies, circuit.Stats.Rounds, session); // all copies' multiplications (Register bounds the product)
-            var shares = _store.GetInputShares(job.Id);
+            var shares = kept ?? _store.GetInputShares(job.Id);
             // The job started because its distinct stored inputs number the circuit's, and only circuit inputs are ever stored.
             var present = shares.Select(s => s.InputName).ToHashSet(StringComparer.Ordinal);
             foreach (var input in circuit.Inputs)
