@@ -481,15 +481,13 @@ public sealed class JobScheduler : IDisposable
                 if (!present.Contains(input.QualifiedName))
                     throw new InvalidDataException($"the stored shares of job '{job.Id}' lack input '{input.QualifiedName}'");
             var outputs = await _runtime.RunAsync(job.Id, circuit, job.Copies, shares, session, _stopping.Token).ConfigureAwait(false);
-            // The last round may have resumed here on a socket thread (a node runs with inline socket completions): the commits
-            // below block for an fsync, and on that thread they would hold up every link it serves, so they go to the pool.
-            if (!Thread.CurrentThread.IsThreadPoolThread)
-                await Task.Yield();
+            await LeaveSocketThreadAsync().ConfigureAwait(false);
             if (_chain is not null)
             {
                 // Durable before the result goes on chain: a node that crashes after publishing still serves its private output shares.
                 _store.PutOutputs(outputs);
                 await _chain.PublishAsync(job.Id, outputs, _transport, session, _options.Peers.Count, _stopping.Token).ConfigureAwait(false);
+                await LeaveSocketThreadAsync().ConfigureAwait(false);
             }
             _store.CompleteJob(job.Id, outputs); // outputs and Succeeded in one commit
             _metrics.JobFinished("succeeded");
@@ -511,6 +509,7 @@ public sealed class JobScheduler : IDisposable
             };
             bool unexpected = known is null;
             string reason = known ?? $"internal error ({e.GetType().Name})";
+            await LeaveSocketThreadAsync().ConfigureAwait(false);
             try
             {
                 _store.SetJobStatus(job.Id, JobStatus.Failed, reason);
@@ -528,6 +527,18 @@ public sealed class JobScheduler : IDisposable
             _transport.DiscardSession(session);
             _running.TryRemove(job.Id, out _);
         }
+    }
+
+    /// <summary>Continues on a pool thread if the caller resumed on one of the runtime's socket threads.</summary>
+    /// <remarks>
+    /// Peer links complete their reads on the socket thread (<see cref="PeerTransport.Tune"/>), so a job resumes there after
+    /// its last round or a failed receive. SQLite commits block for an fsync, and on that thread they would hold up every
+    /// link it serves. The hop is skipped on pool threads, where blocking is allowed.
+    /// </remarks>
+    private static async Task LeaveSocketThreadAsync()
+    {
+        if (!Thread.CurrentThread.IsThreadPoolThread)
+            await Task.Yield();
     }
 
     private static string NormalizeCircuitId(string circuitId)

@@ -25,6 +25,21 @@ public sealed class PeerTransportTests
     }
 
     [Fact]
+    public void Link_sockets_complete_reads_inline_and_send_without_delay()
+    {
+        // The runtime's setting is internal: if a runtime drops it, this fails instead of the links silently going slow.
+        // Socket only keeps the setter; the handle, where the runtime reads the setting, keeps the getter.
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var inline = typeof(SafeSocketHandle).GetProperty("PreferInlineCompletions", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!;
+        Assert.False((bool)inline.GetValue(socket.SafeHandle)!); // the process default: other sockets keep the thread pool
+
+        Assert.True(PeerTransport.Tune(socket));
+
+        Assert.True((bool)inline.GetValue(socket.SafeHandle)!);
+        Assert.True(socket.NoDelay);
+    }
+
+    [Fact]
     public async Task ThreeNodes_ExchangeSmallAndLargeMessagesBothWays_DemultiplexedByTag()
     {
         await using var cluster = new TestCluster(3);
