@@ -16,7 +16,8 @@ internal static class NodeCommand
         start.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var options = NodeOptions.Load(parse.GetValue(config)!.FullName);
-            using var file = parse.GetValue(logFile) is { } path ? new StreamWriter(path.FullName, append: true) { AutoFlush = true } : null;
+            // Disposed after the host (declared first): the host's last lines are written before the file closes.
+            using var file = parse.GetValue(logFile) is { } path ? new FileLoggerProvider(path.FullName) : null;
             await using var host = await StartAsync(options, file, ct);
             Console.Out.Flush();
             try
@@ -33,7 +34,7 @@ internal static class NodeCommand
         return new Command("node", "Run a cluster node.") { start };
     }
 
-    private static Task<NodeHost> StartAsync(NodeOptions options, StreamWriter? file, CancellationToken ct) =>
+    private static Task<NodeHost> StartAsync(NodeOptions options, FileLoggerProvider? file, CancellationToken ct) =>
         NodeHost.StartAsync(options, logging =>
         {
             logging.SetMinimumLevel(LogLevel.Information);
@@ -41,36 +42,6 @@ internal static class NodeCommand
             if (file is null)
                 logging.AddSimpleConsole(o => o.SingleLine = true);
             else
-                logging.AddProvider(new FileLoggerProvider(file));
+                logging.AddProvider(file);
         }, ct);
-
-    /// <summary>One line per log event, for nodes started in the background by <c>mpc cluster up</c>.</summary>
-    private sealed class FileLoggerProvider(StreamWriter writer) : ILoggerProvider
-    {
-        private readonly Lock _gate = new();
-
-        public ILogger CreateLogger(string categoryName) => new FileLogger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class FileLogger(FileLoggerProvider owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (!IsEnabled(logLevel))
-                    return;
-                string line = $"{DateTimeOffset.UtcNow:O} {logLevel} {category}[{eventId.Id}] {formatter(state, exception)}";
-                lock (owner._gate)
-                    owner._writer.WriteLine(exception is null ? line : line + Environment.NewLine + exception);
-            }
-        }
-
-        private readonly StreamWriter _writer = writer;
-    }
 }
