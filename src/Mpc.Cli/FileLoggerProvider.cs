@@ -12,8 +12,10 @@ namespace Mpc.Cli;
 /// for the file system. Under the fsyncs of three nodes on one disk, single appends took 2–4 ms (<c>strace -T</c> during
 /// <c>mpc bench bristol</c>), inside a job of 8. The caller now only formats and enqueues; the writer appends what has
 /// queued up and flushes once per batch, so a line reaches the file within one write of being logged.</para>
-/// <para>Nothing is dropped: a full queue (the disk far behind) makes loggers wait. <see cref="Dispose"/> writes what is
-/// queued before it returns. A process that dies without disposing loses at most the lines of the last moment.</para>
+/// <para>Nothing is dropped while the file can be written: a full queue (the disk far behind) makes loggers wait.
+/// When a write fails (a full disk), the lines queued then are dropped, so that logging never blocks the node, and
+/// the file records the loss when writing works again. <see cref="Dispose"/> writes what is queued before it returns;
+/// a process that dies without disposing loses at most the lines of the last moment.</para>
 /// </remarks>
 internal sealed class FileLoggerProvider : ILoggerProvider
 {
@@ -42,7 +44,14 @@ internal sealed class FileLoggerProvider : ILoggerProvider
         if (!_lines.Writer.TryComplete())
             return;
         _drain.GetAwaiter().GetResult();
-        _writer.Dispose();
+        try
+        {
+            _writer.Dispose();
+        }
+        catch (IOException)
+        {
+            // The last buffered lines could not be written (a full disk); the file is closed all the same.
+        }
     }
 
     private void Enqueue(string line)
@@ -62,11 +71,27 @@ internal sealed class FileLoggerProvider : ILoggerProvider
     private async Task DrainAsync()
     {
         var reader = _lines.Reader;
+        string? failure = null;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var line))
-                _writer.WriteLine(line);
-            _writer.Flush();
+            try
+            {
+                if (failure is not null)
+                    _writer.WriteLine($"{DateTimeOffset.UtcNow:O} Warning {typeof(FileLoggerProvider).FullName}[0] log lines were lost: {failure}");
+                while (reader.TryRead(out var line))
+                    _writer.WriteLine(line);
+                _writer.Flush();
+                failure = null;
+            }
+            catch (IOException e)
+            {
+                // A full or failing disk: keep draining (dropping) rather than stop, or loggers would wait on a full queue
+                // and take the node down with the log. The file says so once it can be written again.
+                failure = e.Message;
+                while (reader.TryRead(out _))
+                {
+                }
+            }
         }
     }
 

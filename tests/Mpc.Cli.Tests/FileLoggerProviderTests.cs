@@ -38,6 +38,23 @@ public sealed class FileLoggerProviderTests : IDisposable
         }
     }
 
+    /// <summary>/dev/full fails every write as a full disk does (Linux, where the nodes run).</summary>
+    [Fact]
+    public async Task A_file_that_cannot_be_written_never_blocks_the_loggers()
+    {
+        var provider = new FileLoggerProvider("/dev/full");
+        var logger = provider.CreateLogger("Test");
+        // Three times the queue: with a writer that stopped at the first failure, the loggers would wait forever.
+        var logging = Task.Run(() =>
+        {
+            for (int i = 0; i < 200_000; i++)
+                logger.LogInformation("line {Line}", i);
+            provider.Dispose();
+        });
+        Assert.Same(logging, await Task.WhenAny(logging, Task.Delay(TimeSpan.FromMinutes(1))));
+        await logging;
+    }
+
     [Fact]
     public async Task A_line_reaches_the_file_while_the_node_runs()
     {
