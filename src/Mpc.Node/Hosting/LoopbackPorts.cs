@@ -35,9 +35,8 @@ public static class LoopbackPorts
             {
                 if (attempt == 10_000)
                     throw new InvalidOperationException($"found only {ports.Count} of {count} free pairs of loopback ports in {Floor}–{end - 1}");
+                // Ports already chosen (and their neighbours) are held, so a candidate that overlaps them fails to bind.
                 int port = Random.Shared.Next(Floor, end - 1);
-                if (ports.Contains(port) || ports.Contains(port - 1) || ports.Contains(port + 1))
-                    continue;
                 if (TryHold(port, held) && TryHold(port + 1, held))
                     ports.Add(port);
             }
