@@ -20,10 +20,7 @@ public sealed class PreprocessingPoolTests
     [Fact]
     public async Task PoolFillsToTargetOnEveryNodeAndPublishesItsLevel()
     {
-        await using var cluster = new TestCluster(3, SmallPool);
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
-        await FullAsync(cluster);
+        await using var cluster = await FullClusterAsync();
         // The leader stops at the target; followers only generate what it announces.
         Assert.Equal(Target, cluster[0].Jobs.PoolLevel);
         Assert.Contains("mpc_node_pool_level", cluster[1].Metrics.WriteText(), StringComparison.Ordinal);
@@ -32,10 +29,7 @@ public sealed class PreprocessingPoolTests
     [Fact]
     public async Task JobsConsumeTheSamePooledBatchesOnEveryNodeAndMatchPlaintext()
     {
-        await using var cluster = new TestCluster(3, SmallPool);
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
-        await FullAsync(cluster);
+        await using var cluster = await FullClusterAsync();
         using var client = JobTests.Client(cluster);
         // One job alone: every node offers the same oldest batch, so it is agreed and used.
         Assert.True(await RunRandomJobAsync(client, 104729, 1) > 0, "the random circuit should multiply");
@@ -78,10 +72,7 @@ public sealed class PreprocessingPoolTests
     [Fact]
     public async Task ADeferralStopsTheRefillUntilReleased_AndAwaitedJobsReleaseTheirs()
     {
-        await using var cluster = new TestCluster(3, SmallPool);
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
-        await FullAsync(cluster);
+        await using var cluster = await FullClusterAsync();
         using var client = JobTests.Client(cluster);
 
         // The leader decides when to refill, so its deferral holds the whole cluster's.
@@ -129,6 +120,24 @@ public sealed class PreprocessingPoolTests
         foreach (var output in result.Outputs)
             Assert.Equal(expected[output.Name], output.Value);
         return circuit.Stats.Multiplications;
+    }
+
+    /// <summary>Three connected nodes with small pools, each filled to <see cref="Target"/>.</summary>
+    private static async Task<TestCluster> FullClusterAsync()
+    {
+        var cluster = new TestCluster(3, SmallPool);
+        try
+        {
+            await cluster.StartAsync();
+            await cluster.ConnectedAsync();
+            await FullAsync(cluster);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
     private static Task FullAsync(TestCluster cluster) =>
