@@ -69,14 +69,17 @@ public sealed class PreprocessingPoolTests
         await WaitForAsync(() => cluster[2].Jobs.PoolLevel > 0, TimeSpan.FromSeconds(30));
     }
 
-    [Fact]
-    public async Task ADeferralStopsTheRefillUntilReleased_AndAwaitedJobsReleaseTheirs()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task ADeferralStopsTheRefillUntilReleased_AndAwaitedJobsReleaseTheirs(int holder)
     {
         await using var cluster = await FullClusterAsync();
         using var client = JobTests.Client(cluster);
 
-        // The leader decides when to refill, so its deferral holds the whole cluster's.
-        var deferral = cluster[0].Jobs.DeferPoolRefill();
+        // The leader's deferral keeps it from announcing; a follower's keeps it from joining, and no batch finishes without
+        // every node. Either holds the whole cluster's refill.
+        var deferral = cluster[holder].Jobs.DeferPoolRefill();
         Assert.True(await RunRandomJobAsync(client, 104729, 1) > 0, "the random circuit should multiply");
         await ConsumedAlikeAsync(cluster);
         Assert.True(cluster[0].Jobs.PoolConsumed > 0, "the job took no pooled triples");

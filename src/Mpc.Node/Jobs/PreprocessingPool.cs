@@ -50,12 +50,13 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     private readonly Lock _gate = new();
     private readonly List<Batch> _stock = []; // oldest first, the same order on every node
     private readonly Channel<ulong> _announced = Channel.CreateUnbounded<ulong>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SemaphoreSlim _wake = new(0); // released when a hold ends: the leader re-checks its stock at once
+    private readonly SemaphoreSlim _wake = new(0); // released when a hold ends: the leader re-checks its stock, a waiting follower its jobs
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
     private long _level, _consumed, _consumedBits;
-    // _holds: pauses and running jobs, either of which stops the leader announcing; _generating: batches in flight.
-    private int _holds, _generating;
+    // _holds: pauses and running jobs, either of which stops the leader announcing; _jobHolds: the jobs alone, which also
+    // hold back a follower (a pause must not: the leader waits for its batches in flight before pausing); _generating: batches in flight.
+    private int _holds, _jobHolds, _generating;
 
     /// <summary>Creates the (not yet running) pool of one node.</summary>
     public PreprocessingPool(PeerTransport transport, NodeOptions options, ILogger log)
@@ -106,15 +107,18 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
     /// <remarks>
     /// A job's online phase is a chain of round trips: a batch generated beside it takes CPU from its rounds on a
     /// small machine (measured: the refill that started when a 60-round job took its triples made the job's run about a third slower).
-    /// Batches already announced finish; only the leader's jobs count, and jobs run on every node together. Under
-    /// back-to-back jobs the pool refills in the gaps; whatever it lacks a job generates on demand in its own session.
+    /// Batches already started finish. The leader announces none while it holds a job; a follower starts an announced batch
+    /// only once its own jobs are done (the leader, finishing first, would otherwise take the CPU from their commits and
+    /// replies), and the batch waits for it. Pauses hold only the leader. Under back-to-back jobs the pool refills in the
+    /// gaps; whatever it lacks a job generates on demand in its own session.
     /// </remarks>
-    public IDisposable HoldForJob() => Hold();
+    public IDisposable HoldForJob() => Hold(job: true);
 
-    private Resume Hold()
+    private Resume Hold(bool job = false)
     {
         Interlocked.Increment(ref _holds);
-        return new Resume(this);
+        if (job) Interlocked.Increment(ref _jobHolds);
+        return new Resume(this, job);
     }
 
     /// <summary>
@@ -368,6 +372,10 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
                     continue;
                 if (running.Count == BatchesInFlight)
                     await ObserveAsync(running.Dequeue()).ConfigureAwait(false);
+                // The leader announces once its own job is done, while this node may still be recording the same job's outcome
+                // or replying to its client: joining now would take the CPU from that tail. The leader's first messages wait here.
+                while (Volatile.Read(ref _jobHolds) != 0)
+                    await WaitQuietlyAsync(_wake.WaitAsync(Idle, token)).ConfigureAwait(false);
                 previous = GenerateAsync(session, previous, token);
                 running.Enqueue((session, previous));
             }
@@ -463,7 +471,7 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         _wake.Dispose();
     }
 
-    private sealed class Resume(PreprocessingPool<T> pool) : IDisposable
+    private sealed class Resume(PreprocessingPool<T> pool, bool job) : IDisposable
     {
         private int _done;
 
@@ -471,11 +479,16 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
         {
             if (Interlocked.Exchange(ref _done, 1) != 0)
                 return;
+            if (job) Interlocked.Decrement(ref pool._jobHolds);
             Interlocked.Decrement(ref pool._holds);
-            // Wake the leader: a job took triples or a pause ended, and the refill it deferred can start now.
+            // Wake the leader (a job took triples or a pause ended, and the refill it deferred can start now) or a follower
+            // that holds an announced batch back until its job is done.
             try
             {
-                pool._wake.Release();
+                // One pending release is enough (every waiter re-checks the counters), so the count cannot grow job after job
+                // on a follower that never waits.
+                if (pool._wake.CurrentCount == 0)
+                    pool._wake.Release();
             }
             catch (ObjectDisposedException)
             {
