@@ -53,12 +53,12 @@ public enum StoreResult
 public sealed class NodeStore : IDisposable
 {
     /// <summary>The schema version this code writes.</summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
 
-    // Migration k upgrades version k to k + 1.
-    private static readonly string[] Migrations =
+    // Migration k upgrades version k to k + 1, inside the transaction that then sets the version.
+    private static readonly Action<SqliteConnection, SqliteTransaction>[] Migrations =
     [
-        """
+        Sql("""
         CREATE TABLE jobs (
             id TEXT PRIMARY KEY,
             circuit_id TEXT NOT NULL,
@@ -83,26 +83,70 @@ public sealed class NodeStore : IDisposable
             owner TEXT,
             PRIMARY KEY (job_id, name)
         );
-        """,
+        """),
         // Version 2: circuits by id, so a job (and a restarted node) can find what it evaluates.
-        """
+        Sql("""
         CREATE TABLE circuits (
             id TEXT PRIMARY KEY,
             encoding BLOB NOT NULL
         );
-        """,
+        """),
         // Version 3: how far the chain watcher has scanned each contract's events, so a restart resumes there.
-        """
+        Sql("""
         CREATE TABLE chain_cursor (
             contract TEXT PRIMARY KEY,
             next_block INTEGER NOT NULL
         );
-        """,
+        """),
         // Version 4: batched jobs evaluate K copies side by side; shares and outputs stay one row each, packed K wide.
-        """
+        Sql("""
         ALTER TABLE jobs ADD COLUMN copies INTEGER NOT NULL DEFAULT 1 CHECK (copies >= 1);
-        """,
+        """),
+        // Version 5: a job's outputs are one row (OutputsEncoding), as they are written and read together.
+        MoveOutputsToOneRowPerJob,
     ];
+
+    private static Action<SqliteConnection, SqliteTransaction> Sql(string sql) => (connection, transaction) =>
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    };
+
+    /// <remarks>
+    /// One row per output cost every node about 0.4 ms of CPU per 128-output job (the AES-shaped Bristol circuit) to insert and
+    /// 0.13 ms to read back for the reply, on the path from a job's last round to its client; one row costs one insert.
+    /// </remarks>
+    private static void MoveOutputsToOneRowPerJob(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        Sql("CREATE TABLE job_outputs (job_id TEXT PRIMARY KEY, outputs BLOB NOT NULL);")(connection, transaction);
+        var byJob = new Dictionary<string, List<OutputRecord>>(StringComparer.Ordinal);
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = "SELECT job_id, name, is_public, value, owner FROM outputs";
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                var output = ReadOutput(reader);
+                if (!byJob.TryGetValue(output.JobId, out var list))
+                    byJob.Add(output.JobId, list = []);
+                list.Add(output);
+            }
+        }
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO job_outputs (job_id, outputs) VALUES ($job, $outputs)";
+        var job = insert.Parameters.Add("$job", SqliteType.Text);
+        var outputs = insert.Parameters.Add("$outputs", SqliteType.Blob);
+        foreach (var (id, list) in byJob)
+        {
+            (job.Value, outputs.Value) = (id, OutputsEncoding.Encode(list));
+            insert.ExecuteNonQuery();
+        }
+        Sql("DROP TABLE outputs;")(connection, transaction);
+    }
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -160,10 +204,8 @@ public sealed class NodeStore : IDisposable
         for (; version < SchemaVersion; version++)
         {
             using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = Migrations[version] + $"\nPRAGMA user_version = {version + 1};";
-            command.ExecuteNonQuery();
+            Migrations[version](connection, transaction);
+            Sql($"PRAGMA user_version = {version + 1};")(connection, transaction);
             transaction.Commit();
         }
     }
@@ -369,14 +411,19 @@ public sealed class NodeStore : IDisposable
     }
 
     /// <summary>Stores a job's outputs atomically (all or none); re-storing identical outputs is a no-op.</summary>
+    /// <exception cref="ArgumentException">The outputs belong to more than one job, or a name is not a valid id.</exception>
     /// <exception cref="InvalidOperationException">A different value is already stored under one of the names.</exception>
     public void PutOutputs(IReadOnlyList<OutputRecord> outputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
+        if (outputs.Count == 0)
+            return;
+        string jobId = outputs[0].JobId;
+        RequireJob(jobId, outputs);
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            PutOutputsLocked(outputs, transaction);
+            PutOutputsLocked(jobId, outputs, transaction);
             transaction.Commit();
         }
     }
@@ -392,14 +439,12 @@ public sealed class NodeStore : IDisposable
     public JobRecord CompleteJob(string jobId, IReadOnlyList<OutputRecord> outputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        foreach (var output in outputs)
-            if (output.JobId != jobId)
-                throw new ArgumentException($"output '{output.Name}' belongs to job '{output.JobId}', not '{jobId}'", nameof(outputs));
+        RequireJob(jobId, outputs);
         JobRecord job;
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            PutOutputsLocked(outputs, transaction);
+            PutOutputsLocked(jobId, outputs, transaction);
             var command = Command("UPDATE jobs SET status = $status, reason = NULL WHERE id = $id", ("$id", jobId), ("$status", (int)JobStatus.Succeeded));
             command.Transaction = transaction;
             if (command.ExecuteNonQuery() == 0)
@@ -411,35 +456,50 @@ public sealed class NodeStore : IDisposable
         return job;
     }
 
-    private void PutOutputsLocked(IReadOnlyList<OutputRecord> outputs, SqliteTransaction transaction)
+    private static void RequireJob(string jobId, IReadOnlyList<OutputRecord> outputs)
     {
+        ValidateId(jobId, nameof(jobId));
         foreach (var output in outputs)
         {
-            ValidateId(output.JobId, nameof(output.JobId));
+            if (output.JobId != jobId)
+                throw new ArgumentException($"output '{output.Name}' belongs to job '{output.JobId}', not '{jobId}'", nameof(outputs));
             ValidateId(output.Name, nameof(output.Name));
-            var insert = Command("INSERT INTO outputs (job_id, name, is_public, value, owner) VALUES ($job, $name, $public, $value, $owner) ON CONFLICT DO NOTHING",
-                ("$job", output.JobId), ("$name", output.Name), ("$public", output.IsPublic ? 1 : 0), ("$value", output.Value), ("$owner", output.Owner));
-            insert.Transaction = transaction;
-            if (insert.ExecuteNonQuery() == 1)
-                continue;
-            var stored = GetOutputLocked(output.JobId, output.Name, transaction)!;
-            if (stored.IsPublic != output.IsPublic || stored.Owner != output.Owner || !stored.Value.AsSpan().SequenceEqual(output.Value))
-                throw new InvalidOperationException($"output '{output.Name}' of job '{output.JobId}' is already stored with a different value");
         }
     }
 
+    // Merges into the job's stored outputs: a name already stored must carry the identical output.
+    private void PutOutputsLocked(string jobId, IReadOnlyList<OutputRecord> outputs, SqliteTransaction transaction)
+    {
+        var merged = GetOutputsLocked(jobId, transaction).ToDictionary(o => o.Name, StringComparer.Ordinal);
+        int before = merged.Count;
+        foreach (var output in outputs)
+        {
+            if (!merged.TryGetValue(output.Name, out var stored))
+                merged.Add(output.Name, output);
+            else if (stored.IsPublic != output.IsPublic || stored.Owner != output.Owner || !stored.Value.AsSpan().SequenceEqual(output.Value))
+                throw new InvalidOperationException($"output '{output.Name}' of job '{jobId}' is already stored with a different value");
+        }
+        if (merged.Count == before)
+            return;
+        var write = Command("INSERT INTO job_outputs (job_id, outputs) VALUES ($job, $outputs) ON CONFLICT (job_id) DO UPDATE SET outputs = excluded.outputs",
+            ("$job", jobId), ("$outputs", OutputsEncoding.Encode(merged.Values)));
+        write.Transaction = transaction;
+        write.ExecuteNonQuery();
+    }
+
     /// <summary>All outputs of a job, ordered by name.</summary>
+    /// <exception cref="InvalidDataException">The stored outputs are damaged.</exception>
     public IReadOnlyList<OutputRecord> GetOutputs(string jobId)
     {
         lock (_gate)
-        {
-            var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job ORDER BY name", ("$job", jobId));
-            using var reader = command.ExecuteReader();
-            var outputs = new List<OutputRecord>();
-            while (reader.Read())
-                outputs.Add(ReadOutput(reader));
-            return outputs;
-        }
+            return GetOutputsLocked(jobId, null);
+    }
+
+    private List<OutputRecord> GetOutputsLocked(string jobId, SqliteTransaction? transaction)
+    {
+        var command = Command("SELECT outputs FROM job_outputs WHERE job_id = $job", ("$job", jobId));
+        command.Transaction = transaction;
+        return command.ExecuteScalar() is byte[] encoded ? OutputsEncoding.Decode(jobId, encoded) : [];
     }
 
     /// <summary>Stores a circuit's canonical encoding under its id; idempotent (the id is a hash of the bytes).</summary>
@@ -489,20 +549,14 @@ public sealed class NodeStore : IDisposable
     }
 
     /// <summary>One output, or null when not (yet) stored.</summary>
+    /// <exception cref="InvalidDataException">The stored outputs are damaged.</exception>
     public OutputRecord? GetOutput(string jobId, string name)
     {
         lock (_gate)
-            return GetOutputLocked(jobId, name, null);
+            return GetOutputsLocked(jobId, null).Find(o => o.Name == name);
     }
 
-    private OutputRecord? GetOutputLocked(string jobId, string name, SqliteTransaction? transaction)
-    {
-        var command = Command("SELECT job_id, name, is_public, value, owner FROM outputs WHERE job_id = $job AND name = $name", ("$job", jobId), ("$name", name));
-        command.Transaction = transaction;
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadOutput(reader) : null;
-    }
-
+    // The rows of schema versions 1–4, read once by their migration.
     private static OutputRecord ReadOutput(SqliteDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), reader.GetInt32(2) != 0, (byte[])reader[3], reader.IsDBNull(4) ? null : reader.GetString(4));
 
