@@ -185,29 +185,34 @@ internal static class BenchCommand
             }, ct);
     }
 
-    private const string TieredCompilationVariable = "DOTNET_TieredCompilation";
+    private const string TieredCompilationVariable = "DOTNET_TieredCompilation", ReadyToRunVariable = "DOTNET_ReadyToRun";
 
     /// <summary>
-    /// Sets a benchmark's action. The measurement runs in a child <c>mpc</c> process with tiered compilation off, as
-    /// BenchmarkDotNet runs each benchmark in a process of its own, and the node processes it starts inherit that setting.
+    /// Sets a benchmark's action. The measurement runs in a child <c>mpc</c> process with tiered compilation and the
+    /// framework's precompiled code off, as BenchmarkDotNet runs each benchmark in a process of its own, and the node
+    /// processes it starts inherit both settings.
     /// </summary>
     /// <remarks>
     /// A benchmark process lives for seconds. Under tiered compilation it measures tier-0 code, and its background
     /// compiler re-JITs hot methods during the measured runs: on this 2-core machine the measuring client's tier-up
     /// took 17 % of all CPU samples inside the measured windows of <c>bench bristol --copies 100</c>, beside three nodes.
-    /// Fully optimised code from the first call is what a long-running node and client reach. Costs one process start
-    /// (about 0.3 s). An explicit <c>DOTNET_TieredCompilation</c> wins: the command then runs in this process as it is.
+    /// Fully optimised code from the first call is what a long-running node and client reach. Tiering off alone does not
+    /// give that: the runtime then keeps the framework's ReadyToRun code (sockets, TLS, Kestrel, HTTP/2) for good, where a
+    /// long-running process replaces its hot methods with tier-1 code. So ReadyToRun is off too, unless the environment sets
+    /// <c>DOTNET_ReadyToRun</c>. Costs one process start (about 0.3 s) and the JIT of what the framework had precompiled.
+    /// An explicit <c>DOTNET_TieredCompilation</c> wins: the command then runs in this process as it is.
     /// </remarks>
     internal static void SetMeasurement(Command command, Func<ParseResult, CancellationToken, Task<int>> measure) =>
         command.SetAction((parse, ct) => Environment.GetEnvironmentVariable(TieredCompilationVariable) is null
             ? CliErrors.RunAsync(() => RunIsolatedAsync(ct))
             : CliErrors.RunAsync(() => measure(parse, ct)));
 
-    /// <summary>Runs this command line again in a child process without tiered compilation; its exit code.</summary>
+    /// <summary>Runs this command line again in a child process without tiered compilation and ReadyToRun code; its exit code.</summary>
     private static async Task<int> RunIsolatedAsync(CancellationToken ct)
     {
         var start = SelfProcess.StartInfo(Environment.GetCommandLineArgs().Skip(1));
         start.Environment[TieredCompilationVariable] = "0";
+        start.Environment.TryAdd(ReadyToRunVariable, "0");
         using var child = Process.Start(start) ?? throw new CliException("could not start the benchmark process");
         try
         {
