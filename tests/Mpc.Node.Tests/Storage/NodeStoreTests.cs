@@ -172,27 +172,34 @@ public sealed class NodeStoreTests : IDisposable
         Assert.Equal([1, 100], reopened.ListJobs().OrderBy(j => j.Id == "many").Select(j => j.Copies));
     }
 
+    // The tables of schema version 3, as that version's node created them.
+    private const string VersionThreeTables = """
+        CREATE TABLE jobs (id TEXT PRIMARY KEY, circuit_id TEXT NOT NULL, status INTEGER NOT NULL, reason TEXT, created_unix_ms INTEGER NOT NULL);
+        CREATE TABLE input_shares (job_id TEXT NOT NULL, input_name TEXT NOT NULL, client TEXT NOT NULL, share BLOB NOT NULL, salt BLOB NOT NULL,
+            received_unix_ms INTEGER NOT NULL, PRIMARY KEY (job_id, input_name, client));
+        CREATE TABLE outputs (job_id TEXT NOT NULL, name TEXT NOT NULL, is_public INTEGER NOT NULL, value BLOB NOT NULL, owner TEXT, PRIMARY KEY (job_id, name));
+        CREATE TABLE circuits (id TEXT PRIMARY KEY, encoding BLOB NOT NULL);
+        CREATE TABLE chain_cursor (contract TEXT PRIMARY KEY, next_block INTEGER NOT NULL);
+        """;
+
+    /// <summary>Runs <paramref name="sql"/> on <c>node.db</c> in the test directory, outside the store (an old database, or damage).</summary>
+    private int ExecuteRaw(string sql)
+    {
+        Directory.CreateDirectory(_directory);
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "node.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
     [Fact]
     public void VersionThreeDatabase_UpgradesWithOneCopyPerExistingJob()
     {
-        string path = Path.Combine(_directory, "node.db");
-        Directory.CreateDirectory(_directory);
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                CREATE TABLE jobs (id TEXT PRIMARY KEY, circuit_id TEXT NOT NULL, status INTEGER NOT NULL, reason TEXT, created_unix_ms INTEGER NOT NULL);
-                CREATE TABLE input_shares (job_id TEXT NOT NULL, input_name TEXT NOT NULL, client TEXT NOT NULL, share BLOB NOT NULL, salt BLOB NOT NULL,
-                    received_unix_ms INTEGER NOT NULL, PRIMARY KEY (job_id, input_name, client));
-                CREATE TABLE outputs (job_id TEXT NOT NULL, name TEXT NOT NULL, is_public INTEGER NOT NULL, value BLOB NOT NULL, owner TEXT, PRIMARY KEY (job_id, name));
-                CREATE TABLE circuits (id TEXT PRIMARY KEY, encoding BLOB NOT NULL);
-                CREATE TABLE chain_cursor (contract TEXT PRIMARY KEY, next_block INTEGER NOT NULL);
-                INSERT INTO jobs VALUES ('old', 'aa', 3, NULL, 1);
-                PRAGMA user_version = 3;
-                """;
-            command.ExecuteNonQuery();
-        }
+        ExecuteRaw(VersionThreeTables + """
+            INSERT INTO jobs VALUES ('old', 'aa', 3, NULL, 1);
+            PRAGMA user_version = 3;
+            """);
         using var store = NodeStore.Open(_directory);
         Assert.Equal((JobStatus.Succeeded, 1), (store.GetJob("old")!.Status, store.GetJob("old")!.Copies));
     }
@@ -200,26 +207,12 @@ public sealed class NodeStoreTests : IDisposable
     [Fact]
     public void VersionFourDatabase_MovesEachJobsOutputsToOneRow()
     {
-        string path = Path.Combine(_directory, "node.db");
-        Directory.CreateDirectory(_directory);
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                CREATE TABLE jobs (id TEXT PRIMARY KEY, circuit_id TEXT NOT NULL, status INTEGER NOT NULL, reason TEXT, created_unix_ms INTEGER NOT NULL,
-                    copies INTEGER NOT NULL DEFAULT 1 CHECK (copies >= 1));
-                CREATE TABLE input_shares (job_id TEXT NOT NULL, input_name TEXT NOT NULL, client TEXT NOT NULL, share BLOB NOT NULL, salt BLOB NOT NULL,
-                    received_unix_ms INTEGER NOT NULL, PRIMARY KEY (job_id, input_name, client));
-                CREATE TABLE outputs (job_id TEXT NOT NULL, name TEXT NOT NULL, is_public INTEGER NOT NULL, value BLOB NOT NULL, owner TEXT, PRIMARY KEY (job_id, name));
-                CREATE TABLE circuits (id TEXT PRIMARY KEY, encoding BLOB NOT NULL);
-                CREATE TABLE chain_cursor (contract TEXT PRIMARY KEY, next_block INTEGER NOT NULL);
-                INSERT INTO jobs VALUES ('a', 'aa', 3, NULL, 1, 1), ('b', 'bb', 3, NULL, 2, 2);
-                INSERT INTO outputs VALUES ('a', 'sum', 1, x'2a', NULL), ('b', 'z', 1, x'0102', NULL), ('a', 'mine', 0, x'0506', 'alice'), ('b', 'y', 0, x'', 'bob');
-                PRAGMA user_version = 4;
-                """;
-            command.ExecuteNonQuery();
-        }
+        ExecuteRaw(VersionThreeTables + """
+            ALTER TABLE jobs ADD COLUMN copies INTEGER NOT NULL DEFAULT 1 CHECK (copies >= 1);
+            INSERT INTO jobs VALUES ('a', 'aa', 3, NULL, 1, 1), ('b', 'bb', 3, NULL, 2, 2);
+            INSERT INTO outputs VALUES ('a', 'sum', 1, x'2a', NULL), ('b', 'z', 1, x'0102', NULL), ('a', 'mine', 0, x'0506', 'alice'), ('b', 'y', 0, x'', 'bob');
+            PRAGMA user_version = 4;
+            """);
 
         using (var store = NodeStore.Open(_directory))
         {
@@ -228,7 +221,7 @@ public sealed class NodeStoreTests : IDisposable
             Assert.Equal([("y", false, "bob", ""), ("z", true, null, "0102")],
                 store.GetOutputs("b").Select(o => (o.Name, o.IsPublic, o.Owner, Convert.ToHexString(o.Value))));
         }
-        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        using var check = new SqliteConnection($"Data Source={Path.Combine(_directory, "node.db")};Pooling=False");
         check.Open();
         using var tables = check.CreateCommand();
         tables.CommandText = "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'outputs'), (SELECT user_version FROM pragma_user_version)";
@@ -242,13 +235,7 @@ public sealed class NodeStoreTests : IDisposable
     {
         using (var store = NodeStore.Open(_directory))
             store.PutOutputs([new OutputRecord("j", "a", true, [1, 2, 3], null)]);
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "node.db")};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE job_outputs SET outputs = substr(outputs, 1, length(outputs) - 1)";
-            Assert.Equal(1, command.ExecuteNonQuery());
-        }
+        Assert.Equal(1, ExecuteRaw("UPDATE job_outputs SET outputs = substr(outputs, 1, length(outputs) - 1)"));
         using var reopened = NodeStore.Open(_directory);
         Assert.Contains("job 'j'", Assert.Throws<InvalidDataException>(() => reopened.GetOutputs("j")).Message, StringComparison.Ordinal);
         Assert.Throws<InvalidDataException>(() => reopened.GetOutput("j", "a"));
