@@ -375,7 +375,11 @@ internal sealed class PreprocessingPool<T> : IDisposable where T : struct, IFiel
                 // The leader announces once its own job is done, while this node may still be recording the same job's outcome
                 // or replying to its client: joining now would take the CPU from that tail. The leader's first messages wait here.
                 while (Volatile.Read(ref _jobHolds) != 0)
+                {
                     await WaitQuietlyAsync(_wake.WaitAsync(Idle, token)).ConfigureAwait(false);
+                    // A node stopping with a job still held: the wait returns at once from now on, so leave instead of spinning.
+                    token.ThrowIfCancellationRequested();
+                }
                 previous = GenerateAsync(session, previous, token);
                 running.Enqueue((session, previous));
             }
