@@ -207,12 +207,19 @@ internal static class BenchCommand
             ? CliErrors.RunAsync(() => RunIsolatedAsync(ct))
             : CliErrors.RunAsync(() => measure(parse, ct)));
 
-    /// <summary>Runs this command line again in a child process without tiered compilation and ReadyToRun code; its exit code.</summary>
+    /// <summary>This executable with <paramref name="arguments"/>, without tiered compilation and, unless this environment sets it, ReadyToRun code.</summary>
+    internal static ProcessStartInfo IsolatedStartInfo(IEnumerable<string> arguments)
+    {
+        var start = SelfProcess.StartInfo(arguments);
+        start.Environment[TieredCompilationVariable] = "0";
+        start.Environment.TryAdd(ReadyToRunVariable, "0"); // the child's environment starts as a copy of this one
+        return start;
+    }
+
+    /// <summary>Runs this command line again in a child process (<see cref="IsolatedStartInfo"/>); its exit code.</summary>
     private static async Task<int> RunIsolatedAsync(CancellationToken ct)
     {
-        var start = SelfProcess.StartInfo(Environment.GetCommandLineArgs().Skip(1));
-        start.Environment[TieredCompilationVariable] = "0";
-        start.Environment.TryAdd(ReadyToRunVariable, "0");
+        var start = IsolatedStartInfo(Environment.GetCommandLineArgs().Skip(1));
         using var child = Process.Start(start) ?? throw new CliException("could not start the benchmark process");
         try
         {
