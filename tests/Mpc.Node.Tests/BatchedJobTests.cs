@@ -20,15 +20,11 @@ public sealed class BatchedJobTests
         return (bristol, bristol.ToCircuit("adder64"));
     }
 
-    private static TestCluster Gf2k64Cluster() => new(3, o => o.Field = Gf2k64.Name);
+    private static void Gf2k64Field(NodeOptions options) => options.Field = Gf2k64.Name;
 
-    private static async Task<TestCluster> ConnectedGf2k64ClusterAsync()
-    {
-        var cluster = Gf2k64Cluster();
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
-        return cluster;
-    }
+    private static TestCluster Gf2k64Cluster() => new(3, Gf2k64Field);
+
+    private static Task<TestCluster> ConnectedGf2k64ClusterAsync() => TestCluster.StartConnectedAsync(3, Gf2k64Field);
 
     /// <summary>K random input sets, as IR input name → K bits (copy c at index c), and the same inputs per copy for the plaintext reference.</summary>
     private static (Dictionary<string, Gf2k64[]> Values, bool[][][] PerCopy) RandomInputs(BristolCircuit c, int copies)

@@ -12,9 +12,7 @@ public sealed class IntegerJobTests
     [Fact]
     public async Task ComparisonCircuitsMatchPlaintextOnAnFp127Cluster()
     {
-        await using var cluster = new TestCluster(3, o => o.Field = Fp127.Name);
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
+        await using var cluster = await TestCluster.StartConnectedAsync(3, o => o.Field = Fp127.Name);
         using var client = JobTests.Client(cluster);
 
         // Millionaires with the richer's fortune selected obliviously, plus random integer circuits.

@@ -36,9 +36,7 @@ public sealed class JobTests
     [InlineData(5)]
     public async Task ExamplesAndRandomCircuitsMatchPlaintext(int parties)
     {
-        await using var cluster = new TestCluster(parties);
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
+        await using var cluster = await TestCluster.StartConnectedAsync(parties);
         using var client = Client(cluster);
 
         var expectations = Directory.GetFiles(Path.Combine(RepositoryRoot(), "circuits"), "*.expect.json");
@@ -117,9 +115,7 @@ public sealed class JobTests
     [Fact]
     public async Task LostPeerFailsTheJobOnSurvivorsThenRestartedNodeServesOldAndNewJobs()
     {
-        await using var cluster = new TestCluster(3);
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
+        await using var cluster = await TestCluster.StartConnectedAsync(3);
         using var client = Client(cluster);
         var circuit = InnerProduct();
         var inputs = InnerProductInputs();
@@ -198,9 +194,7 @@ public sealed class JobTests
     {
         // A starting job takes the shares this process stored from memory; shares stored before a restart are only in the
         // store, and the job must read them there rather than start short or wrong.
-        await using var cluster = new TestCluster(3);
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
+        await using var cluster = await TestCluster.StartConnectedAsync(3);
         using var client = Client(cluster);
         var circuit = InnerProduct();
         var inputs = InnerProductInputs();

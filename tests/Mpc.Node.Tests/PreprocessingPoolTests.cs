@@ -44,9 +44,7 @@ public sealed class PreprocessingPoolTests
     [Fact]
     public async Task JobRunsOnDemandWithoutAPool()
     {
-        await using var cluster = new TestCluster(3, o => o.PoolTargetTriples = 0);
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
+        await using var cluster = await TestCluster.StartConnectedAsync(3, o => o.PoolTargetTriples = 0);
         using var client = JobTests.Client(cluster);
         Assert.True(await RunRandomJobAsync(client, 4242, 7) > 0, "the random circuit should multiply");
         Assert.Equal(0, cluster[0].Jobs.PoolLevel);
@@ -56,9 +54,7 @@ public sealed class PreprocessingPoolTests
     [Fact]
     public async Task PoolRefillsAfterALostPeerComesBack()
     {
-        await using var cluster = new TestCluster(3, SmallPool);
-        await cluster.StartAsync();
-        await cluster.ConnectedAsync();
+        await using var cluster = await TestCluster.StartConnectedAsync(3, SmallPool);
         await WaitForAsync(() => cluster[2].Jobs.PoolLevel >= Target, TimeSpan.FromSeconds(30));
         await cluster.StopAsync(2);
         await cluster.StartAsync(2);
@@ -128,11 +124,9 @@ public sealed class PreprocessingPoolTests
     /// <summary>Three connected nodes with small pools, each filled to <see cref="Target"/>.</summary>
     private static async Task<TestCluster> FullClusterAsync()
     {
-        var cluster = new TestCluster(3, SmallPool);
+        var cluster = await TestCluster.StartConnectedAsync(3, SmallPool);
         try
         {
-            await cluster.StartAsync();
-            await cluster.ConnectedAsync();
             await FullAsync(cluster);
             return cluster;
         }

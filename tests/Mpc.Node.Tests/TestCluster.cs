@@ -44,6 +44,23 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public NodeHost this[int index] => Hosts[index] ?? throw new InvalidOperationException($"node {index} is not running");
 
+    /// <summary>A cluster whose nodes are all started and linked to each other; disposed again if that fails.</summary>
+    public static async Task<TestCluster> StartConnectedAsync(int parties, Action<NodeOptions>? configure = null)
+    {
+        var cluster = new TestCluster(parties, configure);
+        try
+        {
+            await cluster.StartAsync();
+            await cluster.ConnectedAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task StartAsync(params int[] nodes)
     {
         if (nodes.Length == 0)
